@@ -1,0 +1,195 @@
+// The domain vocabulary shared by core, adapters and handlers (architecture §2). Plain data only.
+
+/** How a service's snapshots turn into one value for a billing period (architecture §3). */
+export type Aggregation = 'average' | 'peak' | 'last' | 'sum';
+export const AGGREGATIONS = ['average', 'peak', 'last', 'sum'] as const;
+
+/** How a computed value becomes the pushed value; integer-only PSAs (Autotask) need whole numbers. */
+export type RoundingPolicy = 'none' | 'up' | 'nearest' | 'down';
+export const ROUNDING_POLICIES = ['none', 'up', 'nearest', 'down'] as const;
+
+/** A calendar month in UTC, `YYYY-MM`. */
+export type Period = string;
+/** A UTC calendar date, `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+/** One billable SKU of the vendor. `gradientServiceId` is Gradient's id once the service exists there. */
+export interface CatalogService {
+  serviceKey: string;
+  name: string;
+  description: string;
+  category: string;
+  subcategory: string;
+  aggregation: Aggregation;
+  /** The computed value is divided by this (e.g. 1e9 for bytes → GB). Defaults to 1. */
+  unitScale?: number;
+  gradientServiceId?: string;
+  updatedAt: string;
+}
+
+export type PartnerStatus = 'pending' | 'connected' | 'auth_failed' | 'disconnected';
+export const PARTNER_STATUSES = ['pending', 'connected', 'auth_failed', 'disconnected'] as const;
+
+/** One MSP. The Partner API key is never part of this record: it lives in Secrets Manager only. */
+export interface Partner {
+  partnerId: string;
+  status: PartnerStatus;
+  roundingPolicy: RoundingPolicy;
+  organizationId?: string;
+  organizationName?: string;
+  connectedAt?: string;
+  updatedAt: string;
+  /** Why the partner is not syncing, for a person (e.g. the key was rejected on a given date). */
+  statusReason?: string;
+  lastRun?: RunRef;
+}
+
+export interface RunRef {
+  runId: string;
+  period: Period;
+  status: RunStatus;
+  finishedAt?: string;
+  summary: RunSummary;
+}
+
+/** A managed company of a partner, as the vendor's platform knows it. */
+export interface Account {
+  partnerId: string;
+  accountId: string;
+  name: string;
+  description?: string;
+  active: boolean;
+  updatedAt: string;
+}
+
+/** What we know of an account on Gradient's side. */
+export interface AccountMapping {
+  partnerId: string;
+  accountId: string;
+  /** The name Gradient holds for the account (to detect renames). */
+  gradientName: string;
+  isMapped: boolean;
+  syncedAt: string;
+}
+
+/** Which Gradient service a catalog service is for this partner. */
+export interface ServiceMapping {
+  partnerId: string;
+  serviceKey: string;
+  gradientServiceId: string;
+  syncedAt: string;
+}
+
+export interface UsageSnapshot {
+  partnerId: string;
+  accountId: string;
+  serviceKey: string;
+  date: IsoDate;
+  quantity: number;
+}
+
+/**
+ * Everything needed to compute one line of one period: the state carried in from before the period
+ * (the last snapshot of the latest earlier month that has one) and the snapshots dated inside the period.
+ */
+export interface LineUsage {
+  accountId: string;
+  serviceKey: string;
+  carryIn?: number;
+  snapshots: Array<{ date: IsoDate; quantity: number }>;
+}
+
+/** One (account, service) value for a period, before and after rounding. */
+export interface ComputedLine {
+  accountId: string;
+  serviceKey: string;
+  /** The aggregated, scaled value rounded to 4 decimals. */
+  computed: number;
+  /** What is pushed to Gradient after the partner's rounding policy. */
+  pushed: number;
+  /** pushed − computed. */
+  roundingDelta: number;
+}
+
+export type LineOutcome = 'accepted' | 'not_mapped' | 'unchanged' | 'failed' | 'auth_failed';
+
+/** What Gradient answered for one line in one run. */
+export interface LineReceipt {
+  runId: string;
+  accountId: string;
+  serviceKey: string;
+  computed: number;
+  pushed: number;
+  outcome: LineOutcome;
+  httpStatus?: number;
+  /** Short reason for a person, never a secret. */
+  detail?: string;
+  attempts: number;
+  at: string;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
+export type RunTrigger = 'schedule' | 'resync';
+
+export interface RunSummary {
+  lines: number;
+  sent: number;
+  accepted: number;
+  notMapped: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface Run {
+  runId: string;
+  partnerId: string;
+  period: Period;
+  asOf: IsoDate;
+  full: boolean;
+  trigger: RunTrigger;
+  status: RunStatus;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Deliveries of the run's message that started work (redeliveries resume the same run). */
+  attempts: number;
+  /** While `running`: until when the current attempt holds the run. */
+  leaseUntil?: string;
+  summary: RunSummary;
+  /** Why a run failed as a whole, e.g. `auth_failed`, `partner_not_connected`. */
+  error?: { code: string; message: string };
+}
+
+/** The last value Gradient accepted for one line in one period: the basis of the diff. */
+export interface AcceptedValue {
+  partnerId: string;
+  period: Period;
+  accountId: string;
+  serviceKey: string;
+  value: number;
+  runId: string;
+  acceptedAt: string;
+}
+
+/** The one message type of the work queue, sent by the nightly planner and by a manual resync alike. */
+export interface SyncRequest {
+  runId: string;
+  partnerId: string;
+  period: Period;
+  /** The date usage is computed as of: today during the period, the period's last day once it is over. */
+  asOf: IsoDate;
+  /** Send every line, even those equal to the last accepted value. */
+  full: boolean;
+  trigger: RunTrigger;
+}
+
+export const emptySummary = (): RunSummary => ({
+  lines: 0,
+  sent: 0,
+  accepted: 0,
+  notMapped: 0,
+  unchanged: 0,
+  failed: 0,
+});
+
+export const lineKey = (accountId: string, serviceKey: string): string => `${accountId}#${serviceKey}`;

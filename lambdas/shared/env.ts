@@ -1,0 +1,52 @@
+// Runtime configuration of the Lambdas (and of the local stack, which sets the same variables).
+// Parsed once with zod so a missing or malformed variable fails at init with a clear message.
+import { z } from 'zod';
+import { TABLES, type TableName } from './tables';
+
+const tableNames = Object.fromEntries(
+  Object.values(TABLES).map((t) => [t.envVar, z.string().min(1, `${t.envVar} must name the ${t.id} table`)]),
+) as Record<(typeof TABLES)[TableName]['envVar'], z.ZodString>;
+
+export const envSchema = z.object({
+  ...tableNames,
+  /** Partner keys live under `<prefix><partnerId>` in Secrets Manager. */
+  PARTNER_SECRET_PREFIX: z.string().min(1).default('gradient-billing-sync/partner/'),
+  /** Secrets Manager id of the secret holding the Gradient Vendor API key. */
+  VENDOR_KEY_SECRET_ID: z.string().min(1),
+  /** KMS key for partner secrets (optional: Secrets Manager's default key otherwise). */
+  PARTNER_SECRET_KMS_KEY_ID: z.string().min(1).optional(),
+  GRADIENT_BASE_URL: z.url().default('https://app.usegradient.com'),
+  /** Timeout of one Gradient call. */
+  GRADIENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** Requests per second all workers together may send to Gradient (Gradient allows 100). */
+  GRADIENT_RATE_BUDGET: z.coerce.number().positive().max(100).default(80),
+  /** The worker's maximum concurrency; each worker takes budget ÷ concurrency. */
+  WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** SQS work queue (planner and API send, worker receives). */
+  QUEUE_URL: z.string().min(1).optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The parsed environment; throws once with every problem listed. */
+export function env(source: NodeJS.ProcessEnv = process.env): Env {
+  if (source !== process.env) return parseEnv(source);
+  cached ??= parseEnv(source);
+  return cached;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+/** Forget the parsed environment (tests and the local stack change it). */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

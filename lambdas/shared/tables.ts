@@ -1,0 +1,70 @@
+// The one definition of every DynamoDB table: keys, indexes, the env variable that carries its name.
+// The CDK stack and the local dynalite bootstrap both build tables from this list, so they cannot drift.
+
+export type KeyType = 'S' | 'N';
+
+export interface KeyDefinition {
+  name: string;
+  type: KeyType;
+}
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+}
+
+export interface TableDefinition {
+  /** Logical id, also the suffix of the physical table name. */
+  id: string;
+  /** The Lambda environment variable holding the physical name. */
+  envVar: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  globalIndexes?: IndexDefinition[];
+  /** Epoch-seconds attribute DynamoDB expires items by (not emulated by dynalite). */
+  ttlAttribute?: string;
+}
+
+const s = (name: string): KeyDefinition => ({ name, type: 'S' });
+
+export const TABLES = {
+  /** One item per MSP. `syncEnabled` is set only while the nightly sync should run: a sparse index. */
+  partners: {
+    id: 'Partners',
+    envVar: 'TABLE_PARTNERS',
+    partitionKey: s('partnerId'),
+    globalIndexes: [{ indexName: 'bySyncEnabled', partitionKey: s('syncEnabled'), sortKey: s('partnerId') }],
+  },
+  /** The vendor's services; `catalogId` is always `default` so the catalog is one Query. */
+  catalog: { id: 'Catalog', envVar: 'TABLE_CATALOG', partitionKey: s('catalogId'), sortKey: s('serviceKey') },
+  /** Managed companies per MSP. */
+  accounts: { id: 'Accounts', envVar: 'TABLE_ACCOUNTS', partitionKey: s('partnerId'), sortKey: s('accountId') },
+  /** Gradient-side state per MSP: `account#<accountId>` and `service#<serviceKey>`. */
+  mappings: { id: 'Mappings', envVar: 'TABLE_MAPPINGS', partitionKey: s('partnerId'), sortKey: s('mappingKey') },
+  /** One item per line and month (`YYYY-MM#account#service`), days as attributes `d01`…`d31`. */
+  usage: { id: 'Usage', envVar: 'TABLE_USAGE', partitionKey: s('partnerId'), sortKey: s('lineMonth') },
+  /** One item per line (`account#service`) with each month's closing state, for carry-in without history scans. */
+  usageLines: { id: 'UsageLines', envVar: 'TABLE_USAGE_LINES', partitionKey: s('partnerId'), sortKey: s('line') },
+  /** Run summaries; run ids sort by time so a Query newest-first lists recent runs. */
+  runs: {
+    id: 'Runs',
+    envVar: 'TABLE_RUNS',
+    partitionKey: s('partnerId'),
+    sortKey: s('runId'),
+    ttlAttribute: 'expiresAt',
+  },
+  /** Per-line receipts of one run (`partnerId#runId`). */
+  receipts: {
+    id: 'Receipts',
+    envVar: 'TABLE_RECEIPTS',
+    partitionKey: s('runKey'),
+    sortKey: s('line'),
+    ttlAttribute: 'expiresAt',
+  },
+  /** Last value Gradient accepted per line and period (`YYYY-MM#account#service`): the diff basis. */
+  accepted: { id: 'Accepted', envVar: 'TABLE_ACCEPTED', partitionKey: s('partnerId'), sortKey: s('periodLine') },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof TABLES;
+export const ALL_TABLES: TableDefinition[] = Object.values(TABLES);

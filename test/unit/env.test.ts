@@ -1,0 +1,23 @@
+import { parseEnv } from '../../lambdas/shared/env';
+import { ALL_TABLES } from '../../lambdas/shared/tables';
+
+const complete = (): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `test-${t.id}`])),
+  VENDOR_KEY_SECRET_ID: 'vendor-key',
+});
+
+describe('configuration', () => {
+  it('applies defaults for the optional settings', () => {
+    const env = parseEnv(complete());
+    expect(env.GRADIENT_BASE_URL).toBe('https://app.usegradient.com');
+    expect(env.GRADIENT_RATE_BUDGET).toBe(80);
+    expect(env.TABLE_PARTNERS).toBe('test-Partners');
+  });
+
+  it('lists every missing or malformed variable in one error', () => {
+    const source = complete();
+    delete source.TABLE_RUNS;
+    source.GRADIENT_RATE_BUDGET = '500';
+    expect(() => parseEnv(source)).toThrow(/TABLE_RUNS.*GRADIENT_RATE_BUDGET|GRADIENT_RATE_BUDGET.*TABLE_RUNS/);
+  });
+});
