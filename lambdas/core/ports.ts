@@ -200,3 +200,20 @@ export interface Metrics {
 }
 
 export type { RunStatus, RunSummary };
+
+/** Everything the use cases need, wired once per process (production: `lambdas/shared/deps.ts`). */
+export interface AppDeps {
+  partners: PartnerRepository;
+  catalog: CatalogRepository;
+  accounts: AccountRepository;
+  mappings: MappingRepository;
+  usage: UsageRepository;
+  accepted: AcceptedValueRepository;
+  runs: RunRepository;
+  keys: PartnerKeyStore;
+  gradient: GradientFactory;
+  queue: SyncQueue;
+  clock: Clock;
+  log: Log;
+  metrics: Metrics;
+}
