@@ -1,0 +1,54 @@
+// Creating a run and its queue message: the one path shared by the nightly planner and a manual resync,
+// so retries, the DLQ and idempotency are the same for both.
+import type { Period, Run, RunTrigger, SyncRequest } from './model';
+import { emptySummary } from './model';
+import type { RunRepository, SyncQueue } from './ports';
+
+/** Time-sortable run id: newest-first listing is a Query in reverse key order. */
+export function newRunId(at: Date, trigger: RunTrigger, suffix: string): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+  return `${stamp}-${trigger === 'schedule' ? 'n' : 'r'}-${suffix}`;
+}
+
+export interface EnqueueInput {
+  runId: string;
+  partnerId: string;
+  period: Period;
+  asOf: string;
+  full: boolean;
+  trigger: RunTrigger;
+  queuedAt: Date;
+}
+
+/**
+ * Records the run as `queued`, then sends its message. Both steps are idempotent on the run id, so a planner
+ * invoked twice for the same schedule tick, or a retried resync, creates no second run.
+ */
+export async function enqueueRun(deps: { runs: RunRepository; queue: SyncQueue }, input: EnqueueInput): Promise<Run> {
+  const run: Run = {
+    runId: input.runId,
+    partnerId: input.partnerId,
+    period: input.period,
+    asOf: input.asOf,
+    full: input.full,
+    trigger: input.trigger,
+    status: 'queued',
+    queuedAt: input.queuedAt.toISOString(),
+    attempts: 0,
+    summary: emptySummary(),
+  };
+  await deps.runs.create(run);
+  const message: SyncRequest = {
+    runId: run.runId,
+    partnerId: run.partnerId,
+    period: run.period,
+    asOf: run.asOf,
+    full: run.full,
+    trigger: run.trigger,
+  };
+  await deps.queue.send(message);
+  return run;
+}

@@ -1,0 +1,275 @@
+// In-memory implementations of every core port, for unit tests of one use case. The main path and the
+// integration tests use the real adapters against dynalite and the emulators instead.
+import { GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
+import type {
+  AcceptedValue,
+  Account,
+  AccountMapping,
+  CatalogService,
+  LineReceipt,
+  LineUsage,
+  Partner,
+  Run,
+  ServiceMapping,
+  SyncRequest,
+  UsageSnapshot,
+} from '../../lambdas/core/model';
+import { lineKey } from '../../lambdas/core/model';
+import type {
+  AppDeps,
+  Clock,
+  GradientAccount,
+  GradientIntegrationStatus,
+  GradientOrganization,
+  GradientPort,
+  GradientServiceInput,
+  GradientSku,
+  Log,
+  MetricName,
+  RunRepository,
+} from '../../lambdas/core/ports';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class VirtualClock implements Clock {
+  constructor(public ms = Date.parse('2026-11-26T02:00:00.000Z')) {}
+  now(): Date {
+    return new Date(this.ms);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.ms += Math.max(0, ms);
+  }
+}
+
+export class MemoryRuns implements RunRepository {
+  readonly runs = new Map<string, Run>();
+  readonly receipts = new Map<string, Map<string, LineReceipt>>();
+  private key = (p: string, r: string) => `${p}|${r}`;
+
+  async create(run: Run): Promise<void> {
+    if (!this.runs.has(this.key(run.partnerId, run.runId)))
+      this.runs.set(this.key(run.partnerId, run.runId), clone(run));
+  }
+  async get(partnerId: string, runId: string): Promise<Run | undefined> {
+    const r = this.runs.get(this.key(partnerId, runId));
+    return r && clone(r);
+  }
+  async list(partnerId: string, limit: number): Promise<Run[]> {
+    return [...this.runs.values()]
+      .filter((r) => r.partnerId === partnerId)
+      .sort((a, b) => b.runId.localeCompare(a.runId))
+      .slice(0, limit)
+      .map(clone);
+  }
+  async acquire(partnerId: string, runId: string, now: string, leaseUntil: string) {
+    const run = this.runs.get(this.key(partnerId, runId));
+    if (!run) return { kind: 'missing' as const };
+    if (run.status === 'queued' || (run.status === 'running' && (run.leaseUntil ?? '') < now)) {
+      run.status = 'running';
+      run.leaseUntil = leaseUntil;
+      run.startedAt ??= now;
+      run.attempts += 1;
+      return { kind: 'acquired' as const, run: clone(run) };
+    }
+    if (run.status === 'running') return { kind: 'busy' as const };
+    return { kind: 'finished' as const, run: clone(run) };
+  }
+  async update(partnerId: string, runId: string, patch: Partial<Run>): Promise<void> {
+    const run = this.runs.get(this.key(partnerId, runId));
+    if (!run) throw new Error(`no run ${runId}`);
+    Object.assign(run, clone(patch));
+  }
+  async putReceipt(partnerId: string, receipt: LineReceipt): Promise<void> {
+    const k = this.key(partnerId, receipt.runId);
+    if (!this.receipts.has(k)) this.receipts.set(k, new Map());
+    this.receipts.get(k)!.set(lineKey(receipt.accountId, receipt.serviceKey), clone(receipt));
+  }
+  async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
+    return [...(this.receipts.get(this.key(partnerId, runId))?.values() ?? [])].map(clone);
+  }
+}
+
+/** A scripted Gradient for unit tests: accounts, mapping flags, counts, and errors to throw on demand. */
+export class FakeGradient implements GradientPort {
+  organization: GradientOrganization = { organizationId: 'org-1', name: 'Example MSP' };
+  status: GradientIntegrationStatus = 'inactive';
+  accounts = new Map<string, GradientAccount>();
+  skus: GradientSku[] = [];
+  mappedServices = new Set<string>();
+  counts: Array<{ serviceId: string; accountId: string; unitCount: number; noBuild: boolean }> = [];
+  calls: string[] = [];
+  /** Called before every request; throw from it to inject a failure. */
+  beforeCall: (route: string) => void = () => {};
+
+  private call(route: string) {
+    this.calls.push(route);
+    this.beforeCall(route);
+  }
+  async getOrganization() {
+    this.call('getOrganization');
+    return clone(this.organization);
+  }
+  async updateIntegrationStatus(status: GradientIntegrationStatus) {
+    this.call('updateIntegrationStatus');
+    this.status = status;
+  }
+  async listAccounts() {
+    this.call('listAccounts');
+    return [...this.accounts.values()].map(clone);
+  }
+  async createAccounts(accounts: Array<{ id: string; name: string; description?: string }>) {
+    this.call('createAccounts');
+    for (const a of accounts) this.accounts.set(a.id, { ...a, isMapped: false });
+  }
+  async updateAccount(accountId: string, patch: { name?: string; description?: string }) {
+    this.call('updateAccount');
+    const a = this.accounts.get(accountId);
+    if (a) Object.assign(a, patch);
+  }
+  async listVendorServices() {
+    this.call('listVendorServices');
+    return clone(this.skus);
+  }
+  async createVendorService(service: GradientServiceInput) {
+    this.call('createVendorService');
+    this.skus.push({ id: `sku-${this.skus.length + 1}`, ...service });
+    return clone(this.skus);
+  }
+  async setUnitCount(serviceId: string, accountId: string, unitCount: number, options: { noBuild: boolean }) {
+    this.call('setUnitCount');
+    if (!this.accounts.get(accountId)?.isMapped || !this.mappedServices.has(serviceId)) {
+      throw new GradientNotMappedError(`No account map found with id: ${accountId}`, 404);
+    }
+    this.counts.push({ serviceId, accountId, unitCount, noBuild: options.noBuild });
+  }
+}
+
+export interface MemoryDeps extends AppDeps {
+  clock: VirtualClock;
+  runs: MemoryRuns;
+  state: {
+    partners: Map<string, Partner>;
+    catalog: Map<string, CatalogService>;
+    accounts: Map<string, Account>;
+    accountMappings: Map<string, AccountMapping>;
+    serviceMappings: Map<string, ServiceMapping>;
+    snapshots: Map<string, UsageSnapshot>;
+    accepted: Map<string, AcceptedValue>;
+    keys: Map<string, string>;
+    sent: SyncRequest[];
+    logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+    metrics: Array<{ name: MetricName; value: number }>;
+  };
+  /** Gradient per partner key; a key that is not here is rejected with 401. */
+  gradients: Map<string, FakeGradient>;
+}
+
+export function memoryDeps(): MemoryDeps {
+  const state: MemoryDeps['state'] = {
+    partners: new Map(),
+    catalog: new Map(),
+    accounts: new Map(),
+    accountMappings: new Map(),
+    serviceMappings: new Map(),
+    snapshots: new Map(),
+    accepted: new Map(),
+    keys: new Map(),
+    sent: [],
+    logs: [],
+    metrics: [],
+  };
+  const gradients = new Map<string, FakeGradient>();
+  const byPartner = <T extends { partnerId: string }>(m: Map<string, T>, partnerId: string) =>
+    [...m.values()].filter((v) => v.partnerId === partnerId).map(clone);
+  const log =
+    (level: string): Log[keyof Log] =>
+    (message, fields) =>
+      state.logs.push({ level, message, fields: fields && clone(fields) });
+
+  return {
+    state,
+    gradients,
+    clock: new VirtualClock(),
+    runs: new MemoryRuns(),
+    partners: {
+      get: async (id) => clone(state.partners.get(id)),
+      put: async (p) => void state.partners.set(p.partnerId, clone(p)),
+      async *listSyncEnabled() {
+        for (const p of [...state.partners.values()].sort((a, b) => a.partnerId.localeCompare(b.partnerId))) {
+          if (p.status === 'pending' || p.status === 'connected') yield clone(p);
+        }
+      },
+    },
+    catalog: {
+      list: async () => [...state.catalog.values()].map(clone),
+      get: async (k) => clone(state.catalog.get(k)),
+      put: async (s) => void state.catalog.set(s.serviceKey, clone(s)),
+    },
+    accounts: {
+      list: async (p) => byPartner(state.accounts, p),
+      get: async (p, a) => clone(state.accounts.get(`${p}|${a}`)),
+      put: async (a) => void state.accounts.set(`${a.partnerId}|${a.accountId}`, clone(a)),
+    },
+    mappings: {
+      listAccounts: async (p) => byPartner(state.accountMappings, p),
+      listServices: async (p) => byPartner(state.serviceMappings, p),
+      putAccounts: async (ms) => {
+        for (const m of ms) state.accountMappings.set(`${m.partnerId}|${m.accountId}`, clone(m));
+      },
+      putServices: async (ms) => {
+        for (const m of ms) state.serviceMappings.set(`${m.partnerId}|${m.serviceKey}`, clone(m));
+      },
+      deleteAll: async (p) => {
+        for (const [k, v] of state.accountMappings) if (v.partnerId === p) state.accountMappings.delete(k);
+        for (const [k, v] of state.serviceMappings) if (v.partnerId === p) state.serviceMappings.delete(k);
+      },
+    },
+    usage: {
+      putSnapshots: async (snaps) => {
+        for (const s of snaps) state.snapshots.set(`${s.partnerId}|${s.accountId}|${s.serviceKey}|${s.date}`, clone(s));
+      },
+      linesForPeriod: async (partnerId, period) => {
+        const lines = new Map<string, LineUsage & { carryDate?: string }>();
+        for (const s of state.snapshots.values()) {
+          if (s.partnerId !== partnerId || s.date.slice(0, 7) > period) continue;
+          const k = lineKey(s.accountId, s.serviceKey);
+          const line = lines.get(k) ?? { accountId: s.accountId, serviceKey: s.serviceKey, snapshots: [] };
+          lines.set(k, line);
+          if (s.date.slice(0, 7) === period) line.snapshots.push({ date: s.date, quantity: s.quantity });
+          else if (!line.carryDate || s.date > line.carryDate) {
+            line.carryDate = s.date;
+            line.carryIn = s.quantity;
+          }
+        }
+        return [...lines.values()].map(({ carryDate: _, ...l }) => ({
+          ...l,
+          snapshots: l.snapshots.sort((a, b) => a.date.localeCompare(b.date)),
+        }));
+      },
+    },
+    accepted: {
+      listForPeriod: async (p, period) => byPartner(state.accepted, p).filter((v) => v.period === period),
+      put: async (v) => void state.accepted.set(`${v.partnerId}|${v.period}|${v.accountId}|${v.serviceKey}`, clone(v)),
+      deleteAll: async (p) => {
+        for (const [k, v] of state.accepted) if (v.partnerId === p) state.accepted.delete(k);
+      },
+    },
+    keys: {
+      put: async (p, key) => void state.keys.set(p, key),
+      get: async (p) => state.keys.get(p),
+      delete: async (p) => void state.keys.delete(p),
+    },
+    gradient: (key) => {
+      const g = gradients.get(key);
+      if (g) return g;
+      const rejecting = new FakeGradient();
+      rejecting.beforeCall = () => {
+        throw new GradientKeyRejectedError('Unauthorized', 401);
+      };
+      return rejecting;
+    },
+    queue: { send: async (m) => void state.sent.push(clone(m)) },
+    log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    metrics: { add: (name, value) => void state.metrics.push({ name, value }) },
+  };
+}
