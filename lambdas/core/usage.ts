@@ -1,0 +1,168 @@
+// Usage computation per line for a billing period as of a date (architecture §3). Hot path: no Date objects,
+// no allocation per snapshot; dates become day-of-month numbers by reading two characters.
+import { ValidationError } from './errors';
+import type { Aggregation, ComputedLine, IsoDate, LineUsage, Period, RoundingPolicy } from './model';
+import { dayOfMonth, isValidPeriod, periodOf } from './period';
+import { applyRounding, roundTo4 } from './rounding';
+
+export interface ServiceRule {
+  aggregation: Aggregation;
+  /** The aggregated value is divided by this (bytes → GB: 1e9). Defaults to 1. */
+  unitScale?: number;
+}
+
+export interface ComputeLinesInput {
+  period: Period;
+  asOf: IsoDate;
+  services: ReadonlyMap<string, ServiceRule>;
+  lines: readonly LineUsage[];
+  rounding: RoundingPolicy;
+}
+
+type Snapshots = ReadonlyArray<{ readonly date: IsoDate; readonly quantity: number }>;
+
+const CHAR_0 = 48;
+const CHAR_DASH = 45;
+
+// Reused across calls (computation is synchronous): one slot per day of the longest month.
+const dayValue = new Float64Array(31);
+const daySet = new Uint8Array(31);
+
+/** Number of days from the period's first day to `asOf` inclusive; throws when `asOf` is outside the period. */
+const daysToAsOf = (period: Period, asOf: IsoDate): number => {
+  if (!isValidPeriod(period)) throw new ValidationError(`not a valid period (YYYY-MM): ${String(period)}`);
+  if (periodOf(asOf) !== period) throw new ValidationError(`asOf ${asOf} is not inside period ${period}`);
+  return dayOfMonth(asOf);
+};
+
+/** Day of month (1…31) of a snapshot dated inside `period`, or 0 when it is not (or is malformed). */
+const dayInPeriod = (date: string, period: Period): number => {
+  if (date.length !== 10 || date.charCodeAt(7) !== CHAR_DASH || !date.startsWith(period)) return 0;
+  const tens = date.charCodeAt(8) - CHAR_0;
+  const units = date.charCodeAt(9) - CHAR_0;
+  if (tens < 0 || tens > 9 || units < 0 || units > 9) return 0;
+  return tens * 10 + units;
+};
+
+const assertFinite = (x: number, what: string): void => {
+  // x - x is NaN for NaN and ±Infinity: one cheap check in the hot loop.
+  if (x - x !== 0) throw new ValidationError(`${what} is not a finite number: ${x}`);
+};
+
+/**
+ * Aggregates one line over days 1…`days` of `period`. Returns the raw value and how many snapshots fell
+ * inside that range (a line with none and no carry-in does not exist).
+ */
+const aggregateDays = (
+  aggregation: Aggregation,
+  carryIn: number | undefined,
+  snapshots: Snapshots,
+  period: Period,
+  days: number,
+): { value: number; matched: number } => {
+  let matched = 0;
+  if (aggregation === 'sum') {
+    // Metered per day: nothing carries forward, so carry-in is irrelevant.
+    let total = 0;
+    for (let i = 0; i < snapshots.length; i++) {
+      const s = snapshots[i]!;
+      const day = dayInPeriod(s.date, period);
+      if (day < 1 || day > days) continue;
+      assertFinite(s.quantity, `quantity on ${s.date}`);
+      total += s.quantity;
+      matched++;
+    }
+    return { value: total, matched };
+  }
+
+  daySet.fill(0, 0, days);
+  for (let i = 0; i < snapshots.length; i++) {
+    const s = snapshots[i]!;
+    const day = dayInPeriod(s.date, period);
+    if (day < 1 || day > days) continue;
+    assertFinite(s.quantity, `quantity on ${s.date}`);
+    // Later entries overwrite earlier ones for the same date, as the store does.
+    dayValue[day - 1] = s.quantity;
+    daySet[day - 1] = 1;
+    matched++;
+  }
+
+  if (carryIn !== undefined) assertFinite(carryIn, 'carry-in');
+  let current = carryIn ?? 0;
+  let total = 0;
+  let peak = Number.NEGATIVE_INFINITY;
+  for (let d = 0; d < days; d++) {
+    if (daySet[d] === 1) current = dayValue[d]!;
+    total += current;
+    if (current > peak) peak = current;
+  }
+  switch (aggregation) {
+    case 'average':
+      return { value: total / days, matched };
+    case 'peak':
+      return { value: peak, matched };
+    case 'last':
+      return { value: current, matched };
+    default: {
+      const unknown: never = aggregation;
+      throw new ValidationError(`unknown aggregation: ${String(unknown)}`);
+    }
+  }
+};
+
+/**
+ * The raw (unscaled, unrounded) value of one line for `period` as of `asOf`. States (`average`, `peak`,
+ * `last`) carry forward day by day starting from `carryIn` (0 when absent); `sum` adds the snapshots dated
+ * from the period's first day to `asOf`. Snapshots outside that range are ignored.
+ */
+export const aggregate = (
+  aggregation: Aggregation,
+  carryIn: number | undefined,
+  snapshots: Snapshots,
+  period: Period,
+  asOf: IsoDate,
+): number => aggregateDays(aggregation, carryIn, snapshots, period, daysToAsOf(period, asOf)).value;
+
+const byLine = (a: ComputedLine, b: ComputedLine): number => {
+  if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1;
+  if (a.serviceKey !== b.serviceKey) return a.serviceKey < b.serviceKey ? -1 : 1;
+  return 0;
+};
+
+/**
+ * Computes every existing line of a period: scaled, cut to 4 decimals (`computed`), then rounded by the
+ * partner's policy (`pushed`). Lines of services not in `services`, and lines with neither a carry-in nor a
+ * snapshot up to `asOf`, are omitted. Sorted by accountId, then serviceKey (code-unit order).
+ */
+export const computeLines = (input: ComputeLinesInput): ComputedLine[] => {
+  const { period, asOf, services, lines, rounding } = input;
+  const days = daysToAsOf(period, asOf);
+  const out: ComputedLine[] = [];
+  for (const line of lines) {
+    const rule = services.get(line.serviceKey);
+    if (rule === undefined) continue;
+    const { value, matched } = aggregateDays(rule.aggregation, line.carryIn, line.snapshots, period, days);
+    if (matched === 0 && line.carryIn === undefined) continue;
+    const scale = rule.unitScale ?? 1;
+    if (!(scale > 0) || !Number.isFinite(scale)) {
+      throw new ValidationError(`unitScale of ${line.serviceKey} must be a positive number, got ${scale}`);
+    }
+    const computed = roundTo4(value / scale);
+    const pushed = applyRounding(computed, rounding);
+    out.push({
+      accountId: line.accountId,
+      serviceKey: line.serviceKey,
+      computed,
+      pushed,
+      roundingDelta: roundTo4(pushed - computed),
+    });
+  }
+  out.sort(byLine);
+  for (let i = 1; i < out.length; i++) {
+    // Two inputs for one line would push two competing values for it.
+    if (byLine(out[i - 1]!, out[i]!) === 0) {
+      throw new ValidationError(`line ${out[i]!.accountId}#${out[i]!.serviceKey} appears more than once`);
+    }
+  }
+  return out;
+};
