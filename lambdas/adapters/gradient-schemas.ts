@@ -1,0 +1,81 @@
+// Zod schemas of Gradient's response bodies. Lenient on purpose: unknown fields pass, optional fields may be
+// null (Gradient is a NestJS/MongoDB app and nulls are common there), but the fields we rely on must be there.
+import { z } from 'zod';
+import type { GradientAccount, GradientOrganization, GradientSku } from '../core/ports';
+
+/** Ids are sent as strings; a numeric id coming back is still usable, so accept and stringify it. */
+const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+export const organizationSchema = z
+  .looseObject({
+    organizationId: idSchema,
+    name: z.string(),
+    vendorId: idSchema.nullish(),
+    vendorName: optionalText,
+    integrationId: idSchema.nullish(),
+    status: optionalText,
+    lastSyncedAt: optionalText,
+  })
+  .transform(
+    (o): GradientOrganization => ({
+      organizationId: o.organizationId,
+      name: o.name,
+      ...(o.vendorId != null && { vendorId: o.vendorId }),
+      ...(o.vendorName !== undefined && { vendorName: o.vendorName }),
+      ...(o.integrationId != null && { integrationId: o.integrationId }),
+      ...(o.status !== undefined && { status: o.status }),
+      ...(o.lastSyncedAt !== undefined && { lastSyncedAt: o.lastSyncedAt }),
+    }),
+  );
+
+export const accountListSchema = z.array(
+  z.looseObject({ id: idSchema, name: z.string(), description: optionalText, isMapped: z.boolean() }).transform(
+    (a): GradientAccount => ({
+      id: a.id,
+      name: a.name,
+      ...(a.description !== undefined && { description: a.description }),
+      isMapped: a.isMapped,
+    }),
+  ),
+);
+
+const skuSchema = z
+  .looseObject({
+    id: idSchema.optional(),
+    _id: idSchema.optional(),
+    name: z.string(),
+    description: optionalText,
+    category: optionalText,
+    subcategory: optionalText,
+  })
+  .refine((s) => s.id !== undefined || s._id !== undefined, { message: 'sku has neither id nor _id' })
+  .transform(
+    (s): GradientSku => ({
+      id: (s.id ?? s._id) as string,
+      name: s.name,
+      ...(s.description !== undefined && { description: s.description }),
+      ...(s.category !== undefined && { category: s.category }),
+      ...(s.subcategory !== undefined && { subcategory: s.subcategory }),
+    }),
+  );
+
+/** POST /service answers VendorData itself. */
+export const vendorDataSchema = z.looseObject({ skus: z.array(skuSchema) });
+
+/** GET /api/vendor-api wraps VendorData in {status, message, data}. */
+export const vendorResponseSchema = z.looseObject({ data: vendorDataSchema });
+
+/** PATCH routes and the count answer a small status object (or, for accounts, the account); shape barely documented. */
+export const ackSchema = z.looseObject({});
+
+export const createdAccountsSchema = z.array(z.looseObject({ id: idSchema }));
+
+/** Error bodies: NestJS `{statusCode, message}` where message may be a string or a list of validation messages. */
+export const errorBodySchema = z.looseObject({
+  message: z.union([z.string(), z.array(z.string())]).optional(),
+  error: z.string().optional(),
+});

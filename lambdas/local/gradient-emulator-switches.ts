@@ -1,0 +1,113 @@
+// The Gradient emulator's switches: the server-wide rate limit, injected faults and injected latency.
+// All deterministic: the limiter's window opens at the first request, faults fire in order, latency is seeded.
+
+export type FaultKind = '429' | '500' | '503' | 'hang' | 'reset' | 'malformed' | '401';
+export type FaultRoute = 'count' | 'accounts' | 'organization' | 'any';
+/** Which family an API request belongs to, for fault matching; 'other' matches only 'any'. */
+export type RouteClass = Exclude<FaultRoute, 'any'> | 'other';
+
+export interface FaultSpec {
+  kind: FaultKind;
+  /** How many matching requests get the fault. */
+  count: number;
+  route?: FaultRoute;
+  /** Let this many matching requests through first. */
+  afterRequests?: number;
+}
+
+export interface RateLimit {
+  perSecond: number;
+}
+
+export interface LatencyRange {
+  min: number;
+  max: number;
+}
+
+/** At most `perSecond` requests per 1-second window; a window opens with the first request after the last closed. */
+export class WindowLimiter {
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private used = 0;
+
+  constructor(private limit: RateLimit | false) {}
+
+  set(limit: RateLimit | false): void {
+    this.limit = limit;
+    this.windowStart = Number.NEGATIVE_INFINITY;
+    this.used = 0;
+  }
+
+  /** undefined when allowed, else the milliseconds until the window closes. */
+  take(nowMs: number): number | undefined {
+    if (this.limit === false) return undefined;
+    if (nowMs >= this.windowStart + 1000) {
+      this.windowStart = nowMs;
+      this.used = 0;
+    }
+    if (this.used < this.limit.perSecond) {
+      this.used++;
+      return undefined;
+    }
+    return this.windowStart + 1000 - nowMs;
+  }
+}
+
+interface ActiveFault {
+  kind: FaultKind;
+  route: FaultRoute;
+  remaining: number;
+  skip: number;
+}
+
+export class FaultQueue {
+  private faults: ActiveFault[] = [];
+
+  add(spec: FaultSpec): void {
+    if (!Number.isInteger(spec.count) || spec.count < 1)
+      throw new Error('injectFaults: count must be a positive integer');
+    this.faults.push({
+      kind: spec.kind,
+      route: spec.route ?? 'any',
+      remaining: spec.count,
+      skip: spec.afterRequests ?? 0,
+    });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  pending(): number {
+    return this.faults.reduce((n, f) => n + f.remaining, 0);
+  }
+
+  /** The fault this request gets, if any; every matching spec still counting down sees the request. */
+  next(route: RouteClass): FaultKind | undefined {
+    let chosen: FaultKind | undefined;
+    for (const fault of this.faults) {
+      if (fault.route !== 'any' && fault.route !== route) continue;
+      if (fault.skip > 0) {
+        fault.skip--;
+        continue;
+      }
+      if (chosen === undefined && fault.remaining > 0) {
+        fault.remaining--;
+        chosen = fault.kind;
+      }
+    }
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    return chosen;
+  }
+}
+
+/** mulberry32: a tiny seeded PRNG so injected latency is reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
