@@ -1,0 +1,135 @@
+// Shapes of stored items as the domain reads them back. Unknown attributes (keys, TTL, index flags) are stripped.
+import { z } from 'zod';
+import {
+  type AcceptedValue,
+  type Account,
+  type AccountMapping,
+  AGGREGATIONS,
+  type CatalogService,
+  type LineReceipt,
+  PARTNER_STATUSES,
+  type Partner,
+  ROUNDING_POLICIES,
+  type Run,
+  type ServiceMapping,
+} from '../../core/model';
+
+const optional = <T extends z.ZodType>(schema: T) => schema.optional();
+
+const runStatus = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']);
+const summary = z.object({
+  lines: z.number(),
+  sent: z.number(),
+  accepted: z.number(),
+  notMapped: z.number(),
+  unchanged: z.number(),
+  failed: z.number(),
+});
+
+export const partnerItem: z.ZodType<Partner> = z.object({
+  partnerId: z.string(),
+  status: z.enum(PARTNER_STATUSES),
+  roundingPolicy: z.enum(ROUNDING_POLICIES),
+  organizationId: optional(z.string()),
+  organizationName: optional(z.string()),
+  connectedAt: optional(z.string()),
+  updatedAt: z.string(),
+  statusReason: optional(z.string()),
+  lastRun: optional(
+    z.object({
+      runId: z.string(),
+      period: z.string(),
+      status: runStatus,
+      finishedAt: optional(z.string()),
+      summary,
+    }),
+  ),
+});
+
+export const catalogItem: z.ZodType<CatalogService> = z.object({
+  serviceKey: z.string(),
+  name: z.string(),
+  description: z.string(),
+  category: z.string(),
+  subcategory: z.string(),
+  aggregation: z.enum(AGGREGATIONS),
+  unitScale: optional(z.number()),
+  gradientServiceId: optional(z.string()),
+  updatedAt: z.string(),
+});
+
+export const accountItem: z.ZodType<Account> = z.object({
+  partnerId: z.string(),
+  accountId: z.string(),
+  name: z.string(),
+  description: optional(z.string()),
+  active: z.boolean(),
+  updatedAt: z.string(),
+});
+
+export const accountMappingItem: z.ZodType<AccountMapping> = z.object({
+  partnerId: z.string(),
+  accountId: z.string(),
+  gradientName: z.string(),
+  isMapped: z.boolean(),
+  syncedAt: z.string(),
+});
+
+export const serviceMappingItem: z.ZodType<ServiceMapping> = z.object({
+  partnerId: z.string(),
+  serviceKey: z.string(),
+  gradientServiceId: z.string(),
+  syncedAt: z.string(),
+});
+
+export const acceptedItem: z.ZodType<AcceptedValue> = z.object({
+  partnerId: z.string(),
+  period: z.string(),
+  accountId: z.string(),
+  serviceKey: z.string(),
+  value: z.number(),
+  runId: z.string(),
+  acceptedAt: z.string(),
+});
+
+export const runItem: z.ZodType<Run> = z.object({
+  runId: z.string(),
+  partnerId: z.string(),
+  period: z.string(),
+  asOf: z.string(),
+  full: z.boolean(),
+  trigger: z.enum(['schedule', 'resync']),
+  status: runStatus,
+  queuedAt: z.string(),
+  startedAt: optional(z.string()),
+  finishedAt: optional(z.string()),
+  attempts: z.number().int(),
+  leaseUntil: optional(z.string()),
+  summary,
+  error: optional(z.object({ code: z.string(), message: z.string() })),
+});
+
+export const receiptItem: z.ZodType<LineReceipt> = z.object({
+  runId: z.string(),
+  accountId: z.string(),
+  serviceKey: z.string(),
+  computed: z.number(),
+  pushed: z.number(),
+  outcome: z.enum(['accepted', 'not_mapped', 'unchanged', 'failed', 'auth_failed']),
+  httpStatus: optional(z.number()),
+  detail: optional(z.string()),
+  attempts: z.number().int(),
+  at: z.string(),
+});
+
+/** Identity attributes of a usage month item; the `dNN` day attributes are read separately. */
+export const usageMonthItem = z.object({
+  accountId: z.string(),
+  serviceKey: z.string(),
+  period: z.string(),
+});
+
+export const usageLineItem = z.object({
+  accountId: z.string(),
+  serviceKey: z.string(),
+});

@@ -1,0 +1,156 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { LineReceipt, Run, RunStatus } from '../../core/model';
+import type { RunRepository } from '../../core/ports';
+import { receiptItem, runItem } from './items';
+import {
+  DEFAULT_PAGE_SIZE,
+  expiresAtFrom,
+  type Item,
+  isConditionalCheckFailed,
+  parseItem,
+  queryItems,
+} from './support';
+
+type AcquireResult = Awaited<ReturnType<RunRepository['acquire']>>;
+type RunPatch = Parameters<RunRepository['update']>[2];
+
+const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed']);
+
+export class DynamoRunRepository implements RunRepository {
+  private readonly pageSize: number;
+  private readonly clock: () => number;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly receiptsTableName: string,
+    opts: { pageSize?: number; clock?: () => number } = {},
+  ) {
+    this.pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  async create(run: Run): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...run, expiresAt: expiresAtFrom(this.clock()) },
+          ConditionExpression: 'attribute_not_exists(runId)',
+        }),
+      );
+    } catch (err) {
+      // The same message enqueued twice: the first run stands.
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  async get(partnerId: string, runId: string): Promise<Run | undefined> {
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { partnerId, runId }, ConsistentRead: true }),
+    );
+    return res.Item ? parseItem(runItem, res.Item, this.tableName) : undefined;
+  }
+
+  async list(partnerId: string, limit: number): Promise<Run[]> {
+    const runs: Run[] = [];
+    if (limit <= 0) return runs;
+    for await (const item of queryItems(this.doc, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'partnerId = :p',
+      ExpressionAttributeValues: { ':p': partnerId },
+      ScanIndexForward: false,
+      Limit: Math.min(limit, this.pageSize),
+    })) {
+      runs.push(parseItem(runItem, item, this.tableName));
+      if (runs.length >= limit) break;
+    }
+    return runs;
+  }
+
+  /** One conditional write takes the lease, so two deliveries can never both hold the run. */
+  async acquire(partnerId: string, runId: string, now: string, leaseUntil: string): Promise<AcquireResult> {
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { partnerId, runId },
+          UpdateExpression:
+            'SET #status = :running, leaseUntil = :lease, startedAt = if_not_exists(startedAt, :now), ' +
+            'attempts = if_not_exists(attempts, :zero) + :one',
+          ConditionExpression:
+            '#status = :queued OR (#status = :running AND (leaseUntil < :now OR attribute_not_exists(leaseUntil)))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':running': 'running',
+            ':queued': 'queued',
+            ':lease': leaseUntil,
+            ':now': now,
+            ':zero': 0,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { kind: 'acquired', run: parseItem(runItem, res.Attributes ?? {}, this.tableName) };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+    const run = await this.get(partnerId, runId);
+    if (!run) return { kind: 'missing' };
+    if (FINISHED.has(run.status)) return { kind: 'finished', run };
+    return { kind: 'busy' };
+  }
+
+  async update(partnerId: string, runId: string, patch: RunPatch): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Item = {};
+    const sets: string[] = [];
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      const i = sets.length;
+      names[`#f${i}`] = field;
+      values[`:v${i}`] = value;
+      sets.push(`#f${i} = :v${i}`);
+    }
+    if (sets.length === 0) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { partnerId, runId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        // Never create a stray run from a patch.
+        ConditionExpression: 'attribute_exists(runId)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async putReceipt(partnerId: string, receipt: LineReceipt): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.receiptsTableName,
+        Item: {
+          ...receipt,
+          runKey: `${partnerId}#${receipt.runId}`,
+          line: `${receipt.accountId}#${receipt.serviceKey}`,
+          expiresAt: expiresAtFrom(this.clock()),
+        },
+      }),
+    );
+  }
+
+  async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
+    const receipts: LineReceipt[] = [];
+    for await (const item of queryItems(this.doc, {
+      TableName: this.receiptsTableName,
+      KeyConditionExpression: 'runKey = :k',
+      ExpressionAttributeValues: { ':k': `${partnerId}#${runId}` },
+      Limit: this.pageSize,
+    })) {
+      receipts.push(parseItem(receiptItem, item, this.receiptsTableName));
+    }
+    return receipts;
+  }
+}

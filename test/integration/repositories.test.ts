@@ -1,0 +1,368 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoPartnerRepository } from '../../lambdas/adapters/dynamo/partner-repository';
+import type { AccountMapping, LineReceipt, Partner, Run, UsageSnapshot } from '../../lambdas/core/model';
+import { emptySummary } from '../../lambdas/core/model';
+import { type LocalAws, startLocalAws } from '../support/local-aws';
+
+let aws: LocalAws;
+let seq = 0;
+/** Each test works on its own partner so tests never see each other's items. */
+const newPartnerId = () => `p-${++seq}-${Date.now()}`;
+
+beforeAll(async () => {
+  aws = await startLocalAws({ pageSize: 3 });
+});
+afterAll(async () => {
+  await aws?.close();
+});
+
+const partner = (partnerId: string, status: Partner['status']): Partner => ({
+  partnerId,
+  status,
+  roundingPolicy: 'none',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+});
+
+const snap = (partnerId: string, accountId: string, serviceKey: string, date: string, quantity: number) =>
+  ({ partnerId, accountId, serviceKey, date, quantity }) satisfies UsageSnapshot;
+
+const run = (partnerId: string, runId: string, patch: Partial<Run> = {}): Run => ({
+  runId,
+  partnerId,
+  period: '2026-03',
+  asOf: '2026-03-10',
+  full: false,
+  trigger: 'schedule',
+  status: 'queued',
+  queuedAt: '2026-03-10T02:00:00.000Z',
+  attempts: 0,
+  summary: emptySummary(),
+  ...patch,
+});
+
+describe('partners', () => {
+  it('round-trips a partner and drops the sync flag from what it reads back', async () => {
+    const id = newPartnerId();
+    const p: Partner = {
+      ...partner(id, 'connected'),
+      organizationName: 'Acme MSP',
+      lastRun: { runId: 'r1', period: '2026-03', status: 'succeeded', summary: { ...emptySummary(), lines: 4 } },
+    };
+    await aws.repos.partners.put(p);
+    expect(await aws.repos.partners.get(id)).toEqual(p);
+    expect(await aws.repos.partners.get('nobody')).toBeUndefined();
+  });
+
+  it('lists only pending and connected partners through the sparse index, across several pages', async () => {
+    // A table of its own so the expected set is exact; page size 2 forces paging.
+    const repo = new DynamoPartnerRepository(aws.doc, aws.tableNames.TABLE_PARTNERS, { pageSize: 2 });
+    const statuses: Partner['status'][] = ['pending', 'connected', 'auth_failed', 'disconnected'];
+    const prefix = newPartnerId();
+    const expected: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const status = statuses[i % statuses.length]!;
+      const id = `${prefix}-${String(i).padStart(2, '0')}`;
+      await repo.put(partner(id, status));
+      if (status === 'pending' || status === 'connected') expected.push(id);
+    }
+    // A partner that was syncing and then disconnected leaves the index.
+    await repo.put(partner(`${prefix}-00`, 'disconnected'));
+    expected.shift();
+
+    const listed: string[] = [];
+    for await (const p of repo.listSyncEnabled()) {
+      if (p.partnerId.startsWith(prefix)) listed.push(p.partnerId);
+    }
+    expect(listed.sort()).toEqual(expected.sort());
+    expect(listed).toHaveLength(5);
+  });
+});
+
+describe('catalog and accounts', () => {
+  it('round-trips catalog services and lists them with one query', async () => {
+    const svc = {
+      serviceKey: 'backup-gb',
+      name: 'Backup',
+      description: 'Cloud backup storage',
+      category: 'Backup',
+      subcategory: 'Cloud',
+      aggregation: 'peak' as const,
+      unitScale: 1e9,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    await aws.repos.catalog.put(svc);
+    await aws.repos.catalog.put({ ...svc, serviceKey: 'seats', unitScale: undefined, gradientServiceId: 'g-1' });
+    expect(await aws.repos.catalog.get('backup-gb')).toEqual(svc);
+    const list = await aws.repos.catalog.list();
+    expect(list.map((s) => s.serviceKey).sort()).toEqual(['backup-gb', 'seats']);
+    expect(list.find((s) => s.serviceKey === 'seats')).not.toHaveProperty('unitScale');
+  });
+
+  it('round-trips accounts per partner', async () => {
+    const id = newPartnerId();
+    const a = { partnerId: id, accountId: 'a1', name: 'Contoso', active: true, updatedAt: '2026-01-01T00:00:00Z' };
+    await aws.repos.accounts.put(a);
+    await aws.repos.accounts.put({ ...a, accountId: 'a2', name: 'Fabrikam', description: 'x', active: false });
+    expect(await aws.repos.accounts.get(id, 'a1')).toEqual(a);
+    expect(await aws.repos.accounts.get(id, 'nope')).toBeUndefined();
+    expect((await aws.repos.accounts.list(id)).map((x) => x.name)).toEqual(['Contoso', 'Fabrikam']);
+  });
+});
+
+describe('mappings', () => {
+  it('keeps account and service mappings apart and forgets them all on deleteAll', async () => {
+    const id = newPartnerId();
+    const accounts: AccountMapping[] = Array.from({ length: 60 }, (_, i) => ({
+      partnerId: id,
+      accountId: `a${i}`,
+      gradientName: `Company ${i}`,
+      isMapped: i % 2 === 0,
+      syncedAt: '2026-01-01T00:00:00Z',
+    }));
+    await aws.repos.mappings.putAccounts(accounts);
+    await aws.repos.mappings.putServices([
+      { partnerId: id, serviceKey: 'seats', gradientServiceId: 'g-seats', syncedAt: '2026-01-01T00:00:00Z' },
+    ]);
+    // The last of two mappings for one account wins.
+    await aws.repos.mappings.putAccounts([
+      { ...accounts[0]!, isMapped: false },
+      { ...accounts[0]!, isMapped: true, gradientName: 'Renamed' },
+    ]);
+
+    const listed = await aws.repos.mappings.listAccounts(id);
+    expect(listed).toHaveLength(60);
+    expect(listed.find((m) => m.accountId === 'a0')).toMatchObject({ gradientName: 'Renamed', isMapped: true });
+    expect(await aws.repos.mappings.listServices(id)).toEqual([
+      { partnerId: id, serviceKey: 'seats', gradientServiceId: 'g-seats', syncedAt: '2026-01-01T00:00:00Z' },
+    ]);
+
+    const other = newPartnerId();
+    await aws.repos.mappings.putServices([
+      { partnerId: other, serviceKey: 's', gradientServiceId: 'g', syncedAt: 'x' },
+    ]);
+    await aws.repos.mappings.deleteAll(id);
+    expect(await aws.repos.mappings.listAccounts(id)).toEqual([]);
+    expect(await aws.repos.mappings.listServices(id)).toEqual([]);
+    expect(await aws.repos.mappings.listServices(other)).toHaveLength(1);
+  });
+});
+
+describe('usage', () => {
+  it('returns the period snapshots in date order and overwrites the same date', async () => {
+    const id = newPartnerId();
+    await aws.repos.usage.putSnapshots([
+      snap(id, 'a1', 'seats', '2026-03-17', 5),
+      snap(id, 'a1', 'seats', '2026-03-05', 3),
+      snap(id, 'a1', 'seats', '2026-04-01', 99),
+    ]);
+    await aws.repos.usage.putSnapshots([snap(id, 'a1', 'seats', '2026-03-05', 4)]);
+    expect(await aws.repos.usage.linesForPeriod(id, '2026-03')).toEqual([
+      {
+        accountId: 'a1',
+        serviceKey: 'seats',
+        snapshots: [
+          { date: '2026-03-05', quantity: 4 },
+          { date: '2026-03-17', quantity: 5 },
+        ],
+      },
+    ]);
+  });
+
+  it('carries in the closing quantity of the latest earlier month, even two months back', async () => {
+    const id = newPartnerId();
+    await aws.repos.usage.putSnapshots([
+      snap(id, 'a1', 'seats', '2025-12-03', 1),
+      snap(id, 'a1', 'seats', '2026-01-10', 7),
+      snap(id, 'a1', 'seats', '2026-01-28', 8),
+      snap(id, 'a1', 'seats', '2026-03-02', 9),
+    ]);
+    const lines = await aws.repos.usage.linesForPeriod(id, '2026-03');
+    expect(lines).toEqual([
+      { accountId: 'a1', serviceKey: 'seats', carryIn: 8, snapshots: [{ date: '2026-03-02', quantity: 9 }] },
+    ]);
+    // The period itself never counts as carry-in; a later month is invisible.
+    expect(await aws.repos.usage.linesForPeriod(id, '2026-01')).toEqual([
+      {
+        accountId: 'a1',
+        serviceKey: 'seats',
+        carryIn: 1,
+        snapshots: [
+          { date: '2026-01-10', quantity: 7 },
+          { date: '2026-01-28', quantity: 8 },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps the closing state when an older day of the month is written later', async () => {
+    const id = newPartnerId();
+    await aws.repos.usage.putSnapshots([snap(id, 'a1', 'seats', '2026-02-20', 20)]);
+    await aws.repos.usage.putSnapshots([snap(id, 'a1', 'seats', '2026-02-10', 10)]);
+    const [line] = await aws.repos.usage.linesForPeriod(id, '2026-03');
+    expect(line?.carryIn).toBe(20);
+
+    // Overwriting the latest day itself does move the closing quantity.
+    await aws.repos.usage.putSnapshots([snap(id, 'a1', 'seats', '2026-02-20', 25)]);
+    const [again] = await aws.repos.usage.linesForPeriod(id, '2026-03');
+    expect(again?.carryIn).toBe(25);
+  });
+
+  it('lists lines that only have data in earlier months, and no lines that start after the period', async () => {
+    const id = newPartnerId();
+    await aws.repos.usage.putSnapshots([
+      snap(id, 'a1', 'seats', '2026-01-15', 3),
+      snap(id, 'a2', 'backup', '2026-03-01', 2),
+      snap(id, 'a3', 'seats', '2026-05-01', 1),
+    ]);
+    const lines = await aws.repos.usage.linesForPeriod(id, '2026-03');
+    expect(lines).toEqual([
+      { accountId: 'a1', serviceKey: 'seats', carryIn: 3, snapshots: [] },
+      { accountId: 'a2', serviceKey: 'backup', snapshots: [{ date: '2026-03-01', quantity: 2 }] },
+    ]);
+  });
+
+  it('takes in 1000 snapshots of 50 lines and reads every line back across pages', async () => {
+    const id = newPartnerId();
+    const snapshots: UsageSnapshot[] = [];
+    for (let a = 0; a < 50; a++) {
+      for (let d = 1; d <= 20; d++) {
+        snapshots.push(snap(id, `a${String(a).padStart(3, '0')}`, 'seats', `2026-03-${String(d).padStart(2, '0')}`, d));
+      }
+    }
+    await aws.repos.usage.putSnapshots(snapshots);
+    const lines = await aws.repos.usage.linesForPeriod(id, '2026-03');
+    expect(lines).toHaveLength(50);
+    expect(lines.every((l) => l.snapshots.length === 20 && l.carryIn === undefined)).toBe(true);
+  });
+
+  it('rejects a snapshot whose date is not YYYY-MM-DD', async () => {
+    await expect(aws.repos.usage.putSnapshots([snap('p', 'a', 's', '2026-3-1', 1)])).rejects.toThrow(/YYYY-MM-DD/);
+  });
+});
+
+describe('accepted values', () => {
+  it('lists one period only and forgets everything on deleteAll', async () => {
+    const id = newPartnerId();
+    const base = {
+      partnerId: id,
+      accountId: 'a1',
+      serviceKey: 'seats',
+      runId: 'r',
+      acceptedAt: '2026-03-01T00:00:00Z',
+    };
+    for (let i = 0; i < 30; i++) {
+      await aws.repos.accepted.put({ ...base, accountId: `a${i}`, period: '2026-03', value: i });
+    }
+    await aws.repos.accepted.put({ ...base, period: '2026-02', value: 1 });
+    await aws.repos.accepted.put({ ...base, period: '2026-03', value: 42 });
+
+    const march = await aws.repos.accepted.listForPeriod(id, '2026-03');
+    expect(march).toHaveLength(30);
+    expect(march.find((v) => v.accountId === 'a1')).toEqual({ ...base, period: '2026-03', value: 42 });
+    expect(await aws.repos.accepted.listForPeriod(id, '2026-02')).toHaveLength(1);
+
+    await aws.repos.accepted.deleteAll(id);
+    expect(await aws.repos.accepted.listForPeriod(id, '2026-03')).toEqual([]);
+    expect(await aws.repos.accepted.listForPeriod(id, '2026-02')).toEqual([]);
+  });
+});
+
+describe('runs', () => {
+  it('creates a run once: a second create with the same id changes nothing', async () => {
+    const id = newPartnerId();
+    await aws.repos.runs.create(run(id, 'r1'));
+    await aws.repos.runs.create(run(id, 'r1', { full: true, asOf: '2026-03-31' }));
+    expect(await aws.repos.runs.get(id, 'r1')).toEqual(run(id, 'r1'));
+    expect(await aws.repos.runs.get(id, 'r2')).toBeUndefined();
+  });
+
+  it('stores an expiry about 400 days out for TTL', async () => {
+    const id = newPartnerId();
+    await aws.repos.runs.create(run(id, 'r1'));
+    const { Item: item } = await aws.doc.send(
+      new GetCommand({ TableName: aws.tableNames.TABLE_RUNS, Key: { partnerId: id, runId: 'r1' } }),
+    );
+    const days = (item?.expiresAt - Date.now() / 1000) / 86_400;
+    expect(days).toBeGreaterThan(399);
+    expect(days).toBeLessThan(401);
+  });
+
+  it('lists runs newest first, up to the limit', async () => {
+    const id = newPartnerId();
+    for (const runId of ['2026-03-01T02:00:00Z#a', '2026-03-03T02:00:00Z#c', '2026-03-02T02:00:00Z#b']) {
+      await aws.repos.runs.create(run(id, runId));
+    }
+    const runs = await aws.repos.runs.list(id, 2);
+    expect(runs.map((r) => r.runId)).toEqual(['2026-03-03T02:00:00Z#c', '2026-03-02T02:00:00Z#b']);
+    expect(await aws.repos.runs.list(id, 10)).toHaveLength(3);
+  });
+
+  it('leases a run to one delivery at a time and lets an expired lease be taken again', async () => {
+    const id = newPartnerId();
+    await aws.repos.runs.create(run(id, 'r1'));
+
+    const first = await aws.repos.runs.acquire(id, 'r1', '2026-03-10T02:00:00.000Z', '2026-03-10T02:15:00.000Z');
+    expect(first).toMatchObject({
+      kind: 'acquired',
+      run: {
+        status: 'running',
+        attempts: 1,
+        startedAt: '2026-03-10T02:00:00.000Z',
+        leaseUntil: '2026-03-10T02:15:00.000Z',
+      },
+    });
+    expect(await aws.repos.runs.acquire(id, 'r1', '2026-03-10T02:01:00.000Z', '2026-03-10T02:16:00.000Z')).toEqual({
+      kind: 'busy',
+    });
+
+    const second = await aws.repos.runs.acquire(id, 'r1', '2026-03-10T02:20:00.000Z', '2026-03-10T02:35:00.000Z');
+    expect(second).toMatchObject({
+      kind: 'acquired',
+      run: { attempts: 2, startedAt: '2026-03-10T02:00:00.000Z', leaseUntil: '2026-03-10T02:35:00.000Z' },
+    });
+
+    const summary = { ...emptySummary(), lines: 3, sent: 3, accepted: 3 };
+    await aws.repos.runs.update(id, 'r1', { status: 'succeeded', summary, finishedAt: '2026-03-10T02:21:00.000Z' });
+    const done = await aws.repos.runs.acquire(id, 'r1', '2026-03-10T03:00:00.000Z', '2026-03-10T03:15:00.000Z');
+    expect(done).toMatchObject({ kind: 'finished', run: { status: 'succeeded', summary, attempts: 2 } });
+
+    expect(await aws.repos.runs.acquire(id, 'ghost', '2026-03-10T03:00:00.000Z', '2026-03-10T03:15:00.000Z')).toEqual({
+      kind: 'missing',
+    });
+  });
+
+  it('refuses to update a run that does not exist', async () => {
+    await expect(aws.repos.runs.update(newPartnerId(), 'ghost', { status: 'failed' })).rejects.toThrow();
+  });
+
+  it('records an error on a failed run', async () => {
+    const id = newPartnerId();
+    await aws.repos.runs.create(run(id, 'r1'));
+    await aws.repos.runs.update(id, 'r1', { status: 'failed', error: { code: 'auth_failed', message: 'key refused' } });
+    expect(await aws.repos.runs.get(id, 'r1')).toMatchObject({
+      status: 'failed',
+      error: { code: 'auth_failed', message: 'key refused' },
+    });
+  });
+
+  it('keeps receipts per run and reads them back across pages', async () => {
+    const id = newPartnerId();
+    const receipt = (i: number): LineReceipt => ({
+      runId: 'r1',
+      accountId: `a${String(i).padStart(2, '0')}`,
+      serviceKey: 'seats',
+      computed: i + 0.25,
+      pushed: i + 1,
+      outcome: i % 3 === 0 ? 'not_mapped' : 'accepted',
+      httpStatus: i % 3 === 0 ? 404 : 201,
+      attempts: 1,
+      at: '2026-03-10T02:00:00Z',
+    });
+    for (let i = 0; i < 10; i++) await aws.repos.runs.putReceipt(id, receipt(i));
+    await aws.repos.runs.putReceipt(id, { ...receipt(0), runId: 'r2' });
+
+    const receipts = await aws.repos.runs.listReceipts(id, 'r1');
+    expect(receipts).toEqual(Array.from({ length: 10 }, (_, i) => receipt(i)));
+    expect(await aws.repos.runs.listReceipts(id, 'r2')).toHaveLength(1);
+  });
+});
