@@ -1,4 +1,30 @@
-// Placeholder until the planner handler lands; keeps CDK bundling paths stable.
-export const handler = async (): Promise<void> => {
-  throw new Error('planner handler not implemented yet');
-};
+// Planner λ: the nightly schedule → one queued run per sync-enabled partner. Idempotent per schedule tick,
+// so the scheduler's retry or an async re-invoke enqueues nothing twice.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { type PlanResult, planNightly } from '../core/plan';
+import type { AppDeps } from '../core/ports';
+import { productionDeps } from '../shared/deps';
+import { plannerInputSchema } from '../shared/messages';
+import { logger, powertoolsMetrics } from '../shared/observability';
+
+export function createPlannerHandler(getDeps: () => Promise<AppDeps>) {
+  return middy(async (event: unknown): Promise<PlanResult> => {
+    const deps = await getDeps();
+    const input = plannerInputSchema.parse(event);
+    const scheduledAt = input?.scheduledTime ? new Date(input.scheduledTime) : deps.clock.now();
+    const result = await planNightly(deps, scheduledAt);
+    if (result.failed.length > 0) {
+      // Fail the invocation so Lambda's async retries (and then the failure destination) take over.
+      throw new Error(
+        `could not enqueue ${result.failed.length} partners: ${result.failed.map((f) => f.partnerId).join(', ')}`,
+      );
+    }
+    return result;
+  })
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(powertoolsMetrics));
+}
+
+export const handler = createPlannerHandler(productionDeps);

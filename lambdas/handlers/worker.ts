@@ -1,4 +1,93 @@
-// Placeholder until the worker handler lands; keeps CDK bundling paths stable.
-export const handler = async (): Promise<void> => {
-  throw new Error('worker handler not implemented yet');
+// Worker λ: SQS → one partner's sync per message. Failed messages are reported per item so SQS redelivers
+// only those (and, past maxReceiveCount, moves them to the DLQ).
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { RunBusyError, RunIncompleteError } from '../core/errors';
+import { Pacer } from '../core/pacer';
+import type { AppDeps } from '../core/ports';
+import { runSync, type SyncOptions } from '../core/sync';
+import { productionDeps } from '../shared/deps';
+import { env } from '../shared/env';
+import { syncRequestSchema } from '../shared/messages';
+import { logger, powertoolsMetrics } from '../shared/observability';
+
+export interface WorkerSettings {
+  /** Requests/s this worker may send: the total budget divided by the worker's maximum concurrency. */
+  ratePerSecond: number;
+  maxInFlight: number;
+  /** Stop starting calls this long before the Lambda times out, to save progress. */
+  safetyMarginMs: number;
+  retry: SyncOptions['retry'];
+}
+
+export const workerSettingsFromEnv = (): WorkerSettings => {
+  const config = env();
+  return {
+    ratePerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
+    maxInFlight: 16,
+    safetyMarginMs: 15_000,
+    retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
+  };
 };
+
+export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings: () => WorkerSettings) {
+  const processor = new BatchProcessor(EventType.SQS);
+  let pacer: Pacer | undefined; // one per process: every message of a warm worker shares the budget
+
+  const recordHandler = async (record: SQSRecord, context: Context) => {
+    const deps = await getDeps();
+    const settings = getSettings();
+    pacer ??= new Pacer({ ratePerSecond: settings.ratePerSecond, clock: deps.clock });
+    const parsed = syncRequestSchema.safeParse(safeJson(record.body));
+    if (!parsed.success) {
+      // Never succeeds on redelivery either: fail it so it lands in the DLQ, where the alarm shows it.
+      logger.error('invalid sync message', { messageId: record.messageId, issues: parsed.error.issues });
+      throw new Error(`invalid sync message ${record.messageId}`);
+    }
+    const request = parsed.data;
+    const remaining = context.getRemainingTimeInMillis();
+    try {
+      const result = await runSync(deps, request, {
+        gate: pacer,
+        deadline: deps.clock.now().getTime() + remaining - settings.safetyMarginMs,
+        leaseMs: remaining + 5_000,
+        maxInFlight: settings.maxInFlight,
+        retry: settings.retry,
+      });
+      return { runId: request.runId, status: result.run.status, duplicate: result.kind === 'already_finished' };
+    } catch (error) {
+      if (error instanceof RunBusyError || error instanceof RunIncompleteError) {
+        logger.warn('run left for redelivery', {
+          partnerId: request.partnerId,
+          runId: request.runId,
+          reason: error.message,
+        });
+      }
+      throw error;
+    }
+  };
+
+  return middy(
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, (record: SQSRecord) => recordHandler(record, context), processor, {
+        context,
+        // Expected conditions (busy, incomplete) are item failures, not function errors that page someone.
+        throwOnFullBatchFailure: false,
+      }),
+  )
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(powertoolsMetrics));
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+export const handler = createWorkerHandler(productionDeps, workerSettingsFromEnv);

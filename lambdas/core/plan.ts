@@ -1,0 +1,56 @@
+// The nightly plan: one queued run per partner whose sync is on, for the last complete UTC day.
+import { enqueueRun, newRunId } from './enqueue';
+import type { IsoDate, Period } from './model';
+import { addDays, periodEnd, periodOf, todayUtc } from './period';
+import type { AppDeps } from './ports';
+
+export interface NightlyTarget {
+  period: Period;
+  asOf: IsoDate;
+  /** The period's last day is pushed in full, so the month closes on values Gradient certainly holds. */
+  full: boolean;
+}
+
+/**
+ * The nightly run computes as of yesterday: today's snapshots may still be arriving, and on the 1st the
+ * previous month is closed on its last day instead of being left at the day before.
+ */
+export function nightlyTarget(scheduledAt: Date): NightlyTarget {
+  const asOf = addDays(todayUtc(scheduledAt), -1);
+  const period = periodOf(asOf);
+  return { period, asOf, full: asOf === periodEnd(period) };
+}
+
+export interface PlanResult extends NightlyTarget {
+  enqueued: number;
+  failed: Array<{ partnerId: string; error: string }>;
+}
+
+/** Enqueues every sync-enabled partner; idempotent per schedule tick (the run id derives from its time). */
+export async function planNightly(
+  deps: Pick<AppDeps, 'partners' | 'runs' | 'queue' | 'clock' | 'log' | 'metrics'>,
+  scheduledAt: Date,
+): Promise<PlanResult> {
+  const target = nightlyTarget(scheduledAt);
+  const runId = newRunId(scheduledAt, 'schedule', 'nightly');
+  let enqueued = 0;
+  const failed: PlanResult['failed'] = [];
+  for await (const partner of deps.partners.listSyncEnabled()) {
+    try {
+      await enqueueRun(deps, {
+        runId,
+        partnerId: partner.partnerId,
+        ...target,
+        trigger: 'schedule',
+        queuedAt: deps.clock.now(),
+      });
+      enqueued += 1;
+    } catch (error) {
+      // One partner's failure must not starve the others; the planner reports it and is retried as a whole.
+      failed.push({ partnerId: partner.partnerId, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  deps.metrics.add('PartnersEnqueued', enqueued);
+  deps.log.info('nightly sync planned', { ...target, runId, enqueued, failed: failed.length });
+  return { ...target, enqueued, failed };
+}

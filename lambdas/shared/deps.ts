@@ -1,0 +1,48 @@
+// The composition root: real adapters wired from the environment, once per process. The local stack
+// builds the very same graph, pointed at local endpoints through AWS_ENDPOINT_URL_* and GRADIENT_BASE_URL.
+
+import { createDocumentClient, createDynamoClient, createRepositories } from '../adapters/dynamo';
+import { createGradientFactory } from '../adapters/gradient-client';
+import { createSecretsManagerClient, readVendorKey, SecretsManagerKeyStore } from '../adapters/secrets-key-store';
+import { createSqsClient, SqsSyncQueue } from '../adapters/sqs-queue';
+import { systemClock } from '../adapters/system-clock';
+import type { AppDeps, SyncQueue } from '../core/ports';
+import { type Env, env } from './env';
+import { logPort, metricsPort } from './observability';
+
+/** A queue that refuses to send: for processes configured without QUEUE_URL (e.g. the planner's tests). */
+const noQueue: SyncQueue = {
+  send: async () => {
+    throw new Error('QUEUE_URL is not configured');
+  },
+};
+
+export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
+  const secrets = createSecretsManagerClient();
+  const repos = createRepositories(createDocumentClient(createDynamoClient()), config);
+  return {
+    ...repos,
+    keys: new SecretsManagerKeyStore(secrets, {
+      prefix: config.PARTNER_SECRET_PREFIX,
+      ...(config.PARTNER_SECRET_KMS_KEY_ID && { kmsKeyId: config.PARTNER_SECRET_KMS_KEY_ID }),
+    }),
+    gradient: createGradientFactory({
+      baseUrl: config.GRADIENT_BASE_URL,
+      vendorApiKey: () => readVendorKey(secrets, config.VENDOR_KEY_SECRET_ID),
+      timeoutMs: config.GRADIENT_TIMEOUT_MS,
+    }),
+    queue: config.QUEUE_URL ? new SqsSyncQueue(createSqsClient(), config.QUEUE_URL) : noQueue,
+    clock: systemClock,
+    log: logPort(),
+    metrics: metricsPort(),
+    ...overrides,
+  };
+}
+
+let production: Promise<AppDeps> | undefined;
+
+/** The process-wide dependencies of a Lambda, built on first use (SDK clients live across invocations). */
+export function productionDeps(): Promise<AppDeps> {
+  production ??= Promise.resolve().then(() => buildDeps(env()));
+  return production;
+}

@@ -1,0 +1,210 @@
+import { enqueueRun } from '../../lambdas/core/enqueue';
+import {
+  GradientKeyRejectedError,
+  GradientServerError,
+  RunBusyError,
+  RunIncompleteError,
+} from '../../lambdas/core/errors';
+import type { SyncRequest } from '../../lambdas/core/model';
+import { runSync, type SyncOptions } from '../../lambdas/core/sync';
+import { FakeGradient, type MemoryDeps, memoryDeps } from '../support/memory-deps';
+
+const KEY = 'partner-key-123';
+const request: SyncRequest = {
+  runId: '20261126T020000Z-n-nightly',
+  partnerId: 'msp-1',
+  period: '2026-11',
+  asOf: '2026-11-25',
+  full: false,
+  trigger: 'schedule',
+};
+
+const options = (deps: MemoryDeps, extra: Partial<SyncOptions> = {}): SyncOptions => ({
+  gate: { acquire: async () => {}, penalize: () => {} },
+  deadline: deps.clock.now().getTime() + 60_000,
+  leaseMs: 60_000,
+  maxInFlight: 4,
+  retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 100 },
+  random: () => 0.5,
+  ...extra,
+});
+
+/** Partner msp-1 with 3 accounts (a1, a2 mapped; a3 not) and 2 services (seats mapped, storage not in PSA). */
+async function setup() {
+  const deps = memoryDeps();
+  const g = new FakeGradient();
+  deps.gradients.set(KEY, g);
+  await deps.keys.put('msp-1', KEY);
+  await deps.partners.put({ partnerId: 'msp-1', status: 'pending', roundingPolicy: 'none', updatedAt: '2026-11-01' });
+  for (const [serviceKey, aggregation, id] of [
+    ['seats', 'average', 'sku-seats'],
+    ['storage', 'last', 'sku-storage'],
+  ] as const) {
+    await deps.catalog.put({
+      serviceKey,
+      name: serviceKey,
+      description: serviceKey,
+      category: 'security',
+      subcategory: 'password management',
+      aggregation,
+      gradientServiceId: id,
+      updatedAt: '2026-11-01',
+    });
+  }
+  g.mappedServices.add('sku-seats');
+  for (const [id, isMapped] of [
+    ['a1', true],
+    ['a2', true],
+    ['a3', false],
+  ] as const) {
+    g.accounts.set(id, { id, name: `Company ${id}`, isMapped });
+  }
+  // a1: 10 seats all month; a2: 4 seats from Nov 11 (15 of 25 days) → 2.4; a3: 7 seats; a1 storage 5.
+  await deps.usage.putSnapshots([
+    { partnerId: 'msp-1', accountId: 'a1', serviceKey: 'seats', date: '2026-10-20', quantity: 10 },
+    { partnerId: 'msp-1', accountId: 'a2', serviceKey: 'seats', date: '2026-11-11', quantity: 4 },
+    { partnerId: 'msp-1', accountId: 'a3', serviceKey: 'seats', date: '2026-11-01', quantity: 7 },
+    { partnerId: 'msp-1', accountId: 'a1', serviceKey: 'storage', date: '2026-11-02', quantity: 5 },
+  ]);
+  await enqueueRun(deps, { ...request, queuedAt: deps.clock.now() });
+  return { deps, g };
+}
+
+describe('the sync of one partner', () => {
+  it('pushes mapped lines, records unmapped ones without sending, and promotes the partner to connected', async () => {
+    const { deps, g } = await setup();
+    const result = await runSync(deps, request, options(deps));
+
+    expect(result.run.status).toBe('succeeded');
+    expect(result.run.summary).toEqual({ lines: 4, sent: 3, accepted: 2, notMapped: 2, unchanged: 0, failed: 0 });
+    expect(g.counts.map((c) => [c.accountId, c.serviceId, c.unitCount]).sort()).toEqual([
+      ['a1', 'sku-seats', 10],
+      ['a2', 'sku-seats', 2.4],
+    ]);
+    // a3 is unmapped on Gradient's side: never sent. a1/storage was sent and answered 404 (service unmapped).
+    const receipts = await deps.runs.listReceipts('msp-1', request.runId);
+    const byLine = Object.fromEntries(receipts.map((r) => [`${r.accountId}/${r.serviceKey}`, r]));
+    expect(byLine['a3/seats']).toMatchObject({ outcome: 'not_mapped', attempts: 0 });
+    expect(byLine['a1/storage']).toMatchObject({ outcome: 'not_mapped', httpStatus: 404 });
+    expect((await deps.partners.get('msp-1'))?.status).toBe('connected');
+    expect(deps.state.accountMappings.get('msp-1|a3')?.isMapped).toBe(false);
+  });
+
+  it('skips a line whose value did not change since the last accepted push', async () => {
+    const { deps, g } = await setup();
+    await runSync(deps, request, options(deps));
+    const sentBefore = g.counts.length;
+    const second = { ...request, runId: '20261127T020000Z-n-nightly', asOf: '2026-11-25' };
+    await enqueueRun(deps, { ...second, queuedAt: deps.clock.now() });
+    const result = await runSync(deps, second, options(deps));
+
+    expect(g.counts.length).toBe(sentBefore);
+    expect(result.run.summary.unchanged).toBe(2);
+    expect(result.run.summary.accepted).toBe(0);
+  });
+
+  it('sends every line again on a full refresh', async () => {
+    const { deps, g } = await setup();
+    await runSync(deps, request, options(deps));
+    const full = { ...request, runId: 'r-full', full: true };
+    await enqueueRun(deps, { ...full, queuedAt: deps.clock.now() });
+    const result = await runSync(deps, full, options(deps));
+    expect(result.run.summary.accepted).toBe(2);
+    expect(g.counts).toHaveLength(4);
+  });
+
+  it('asks for one billing rebuild per run: no_build on every count but the last', async () => {
+    const { deps, g } = await setup();
+    await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    const rebuilds = g.counts.filter((c) => !c.noBuild);
+    expect(rebuilds.length).toBe(1);
+  });
+
+  it('sends the rebuilding count last, for a service Gradient already accepted, and no line twice', async () => {
+    const { deps, g } = await setup();
+    // Lines to send: a1/seats, a2/seats (mapped) and a1/storage (service unmapped → 404).
+    const sent: Array<{ account: string; service: string; noBuild: boolean }> = [];
+    const original = g.setUnitCount.bind(g);
+    g.setUnitCount = async (serviceId, accountId, unitCount, o) => {
+      sent.push({ account: accountId, service: serviceId, noBuild: o.noBuild });
+      return original(serviceId, accountId, unitCount, o);
+    };
+    await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent.map((s) => `${s.account}/${s.service}`)).size).toBe(3);
+    expect(sent.filter((s) => !s.noBuild)).toEqual([sent[2]]);
+    expect(sent[2]?.service).toBe('sku-seats');
+  });
+
+  it('stops at once when Gradient rejects the key, marks the partner auth_failed and does not retry', async () => {
+    const { deps, g } = await setup();
+    g.beforeCall = (route) => {
+      if (route === 'setUnitCount') throw new GradientKeyRejectedError('Unauthorized', 401);
+    };
+    const result = await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+
+    expect(result.run.status).toBe('failed');
+    expect(result.run.error?.code).toBe('auth_failed');
+    expect(g.calls.filter((c) => c === 'setUnitCount')).toHaveLength(1);
+    expect((await deps.partners.get('msp-1'))?.status).toBe('auth_failed');
+    expect(deps.state.metrics).toContainEqual({ name: 'PartnersAuthFailed', value: 1 });
+    expect(JSON.stringify(deps.state.logs)).not.toContain(KEY);
+  });
+
+  it('retries a 5xx and records the line as failed once attempts run out, leaving the run partial', async () => {
+    const { deps, g } = await setup();
+    g.beforeCall = (route) => {
+      if (route === 'setUnitCount' && g.calls.filter((c) => c === 'setUnitCount').length <= 3) {
+        throw new GradientServerError('Bad gateway', 502);
+      }
+    };
+    const result = await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    expect(result.run.status).toBe('partial');
+    expect(result.run.summary.failed).toBe(1);
+    const failed = (await deps.runs.listReceipts('msp-1', request.runId)).find((r) => r.outcome === 'failed');
+    expect(failed).toMatchObject({ attempts: 3, httpStatus: 502 });
+  });
+
+  it('leaves what it cannot send before the deadline for the redelivery, which sends only the rest', async () => {
+    const { deps, g } = await setup();
+    // Each count takes 1 s of virtual time; the deadline allows only the first one.
+    g.beforeCall = (route) => {
+      if (route === 'setUnitCount') deps.clock.ms += 1_000;
+    };
+    const first = runSync(deps, request, options(deps, { maxInFlight: 1, deadline: deps.clock.ms + 500 }));
+    await expect(first).rejects.toBeInstanceOf(RunIncompleteError);
+    const afterFirst = g.calls.filter((c) => c === 'setUnitCount').length;
+    expect(afterFirst).toBe(1);
+    expect((await deps.runs.get('msp-1', request.runId))?.status).toBe('running');
+
+    const second = await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    expect(second.run.status).toBe('succeeded');
+    expect(second.run.summary).toMatchObject({ accepted: 2, notMapped: 2 });
+    // Three lines are sent in all (two accepted, one 404), each exactly once across both deliveries.
+    expect(g.calls.filter((c) => c === 'setUnitCount').length).toBe(3);
+    expect(new Set(g.counts.map((c) => `${c.accountId}/${c.serviceId}`)).size).toBe(g.counts.length);
+  });
+
+  it('refuses a duplicate delivery while another holds the run, and ignores one after it finished', async () => {
+    const { deps, g } = await setup();
+    await deps.runs.acquire('msp-1', request.runId, deps.clock.now().toISOString(), '2999-01-01T00:00:00.000Z');
+    await expect(runSync(deps, request, options(deps))).rejects.toBeInstanceOf(RunBusyError);
+
+    const fresh = await setup();
+    await runSync(fresh.deps, request, options(fresh.deps));
+    const again = await runSync(fresh.deps, request, options(fresh.deps));
+    expect(again.kind).toBe('already_finished');
+    expect(fresh.g.counts).toHaveLength(2);
+    expect(g.counts).toHaveLength(0);
+  });
+
+  it('fails the run without calling Gradient when the partner was disconnected', async () => {
+    const { deps, g } = await setup();
+    const partner = (await deps.partners.get('msp-1'))!;
+    await deps.partners.put({ ...partner, status: 'disconnected' });
+    const result = await runSync(deps, request, options(deps));
+    expect(result.run.error?.code).toBe('partner_not_connected');
+    expect(g.calls).toHaveLength(0);
+    expect((await deps.partners.get('msp-1'))?.status).toBe('disconnected');
+  });
+});
