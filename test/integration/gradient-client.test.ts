@@ -1,4 +1,5 @@
 // The real Gradient client against the real emulator, over loopback.
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import {
   createGradientClient,
@@ -315,5 +316,75 @@ describe('Gradient client failures', () => {
     }
     expect(errors.at(-2)?.message).toContain('[redacted]');
     for (const c of calls) expectNoKeys(c.route);
+  });
+});
+
+describe('Gradient client wire format', () => {
+  interface Seen {
+    method: string;
+    url: string;
+    headers: IncomingHttpHeaders;
+    body: string;
+  }
+
+  /** A stub Gradient that records what it is sent and answers a fixed body. */
+  async function withStub(answer: string, run: (baseUrl: string, seen: Seen[]) => Promise<void>): Promise<void> {
+    const seen: Seen[] = [];
+    const server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(answer);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      await run(`http://127.0.0.1:${port}`, seen);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    }
+  }
+
+  it('sends the token and Accept always, Content-Type only with a body, and encodes path parameters', async () => {
+    await withStub('{}', async (baseUrl, seen) => {
+      const gradient = client({ baseUrl });
+      await gradient.updateIntegrationStatus('pending');
+      await gradient.setUnitCount('svc/1', 'acc 1', 2, { noBuild: true });
+      expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'PATCH /api/vendor-api/organization/status/pending',
+        'POST /api/vendor-api/service/svc%2F1/count?no_build=true',
+      ]);
+      expect(seen[0]?.headers['gradient-token']).toBe(gradientToken(VENDOR_KEY, PARTNER_KEY));
+      expect(seen[0]?.headers.accept).toBe('application/json');
+      expect(seen[0]?.headers['content-type']).toBeUndefined();
+      expect(seen[0]?.body).toBe('');
+      expect(seen[1]?.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(seen[1]?.body ?? '')).toEqual({ accountId: 'acc 1', unitCount: 2 });
+    });
+  });
+
+  it('rejects a 2xx body of the wrong shape as GradientProtocolError', async () => {
+    await withStub('[{"id":"a1","name":"No flag"}]', async (baseUrl) => {
+      const error = await caught(client({ baseUrl }).listAccounts());
+      expect(error).toBeInstanceOf(GradientProtocolError);
+      expect(error.message).toContain('isMapped');
+    });
+    await withStub('{"status":200,"data":{"skus":"none"}}', async (baseUrl) => {
+      await expect(client({ baseUrl }).listVendorServices()).rejects.toBeInstanceOf(GradientProtocolError);
+    });
+  });
+
+  it('accepts unknown fields, null optionals and Mongo _id-only skus', async () => {
+    await withStub(
+      '{"data":{"skus":[{"_id":"s1","name":"Seat","description":null,"logo":"x"}],"extra":1}}',
+      async (baseUrl) => {
+        expect(await client({ baseUrl }).listVendorServices()).toEqual([{ id: 's1', name: 'Seat' }]);
+      },
+    );
   });
 });
