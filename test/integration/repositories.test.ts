@@ -1,4 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../lambdas/adapters/dynamo/client';
 import { DynamoPartnerRepository } from '../../lambdas/adapters/dynamo/partner-repository';
 import type { AccountMapping, LineReceipt, Partner, Run, UsageSnapshot } from '../../lambdas/core/model';
 import { emptySummary } from '../../lambdas/core/model';
@@ -38,6 +39,24 @@ const run = (partnerId: string, runId: string, patch: Partial<Run> = {}): Run =>
   attempts: 0,
   summary: emptySummary(),
   ...patch,
+});
+
+describe('document client', () => {
+  it('finds the local endpoint through AWS_ENDPOINT_URL_DYNAMODB, as production code relies on', async () => {
+    const before = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = aws.dynamoEndpoint;
+    const doc = createDocumentClient();
+    try {
+      const repo = new DynamoPartnerRepository(doc, aws.tableNames.TABLE_PARTNERS);
+      const id = newPartnerId();
+      await repo.put(partner(id, 'pending'));
+      expect(await aws.repos.partners.get(id)).toEqual(partner(id, 'pending'));
+    } finally {
+      doc.destroy();
+      if (before === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
+      else process.env.AWS_ENDPOINT_URL_DYNAMODB = before;
+    }
+  });
 });
 
 describe('partners', () => {

@@ -15,7 +15,12 @@ import {
   TagResourceCommand,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { clearVendorKeyCache, readVendorKey, SecretsManagerKeyStore } from '../../lambdas/adapters/secrets-key-store';
+import {
+  clearVendorKeyCache,
+  createSecretsManagerClient,
+  readVendorKey,
+  SecretsManagerKeyStore,
+} from '../../lambdas/adapters/secrets-key-store';
 import { type SecretsManagerEmulator, startSecretsManagerEmulator } from '../../lambdas/local/secrets-manager-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../support/local-aws';
 
@@ -53,6 +58,24 @@ describe('SecretsManagerKeyStore', () => {
     // Deleted without recovery, the name is free at once for a partner who reconnects.
     await store.put('p1', 'key-three');
     expect(await store.get('p1')).toBe('key-three');
+  });
+
+  it('finds the emulator through AWS_ENDPOINT_URL_SECRETS_MANAGER, as production code relies on', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    });
+    const prod = createSecretsManagerClient();
+    try {
+      await new SecretsManagerKeyStore(prod, { prefix: PREFIX }).put('env', 'via-env');
+      expect(await new SecretsManagerKeyStore(client, { prefix: PREFIX }).get('env')).toBe('via-env');
+    } finally {
+      prod.destroy();
+      process.env = saved;
+    }
   });
 
   it('names, tags and encrypts the secret as configured', async () => {
