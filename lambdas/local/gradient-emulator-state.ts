@@ -1,5 +1,6 @@
 // The Gradient emulator's domain state: vendors and their services, partners (one integration each) with their
 // accounts, mappings and unit counts. Pure in-memory logic; the HTTP layer lives in gradient-emulator.ts.
+import { createHash } from 'node:crypto';
 import { GRADIENT_CATEGORIES, GRADIENT_INTEGRATION_STATUSES, GRADIENT_SUBCATEGORIES } from '../adapters/gradient-enums';
 
 export interface EmulatorVendorConfig {
@@ -68,7 +69,8 @@ interface Vendor {
 }
 
 interface Partner {
-  key: string;
+  /** SHA-256 of the partner key: like a real service, the emulator never keeps (or persists) the key itself. */
+  keyHash: string;
   organizationId: string;
   organizationName: string;
   vendorId: string;
@@ -87,6 +89,8 @@ export interface Caller {
   partner: Partner;
 }
 
+const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+
 export const NEVER_SYNCED = '1900-01-01T00:00:00.000Z';
 
 const unauthorized: Reply = { status: 401, body: { statusCode: 401, message: 'Unauthorized' } };
@@ -97,6 +101,22 @@ export function badRequest(message: string[]): Reply {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export interface EmulatorSnapshot {
+  version: 1;
+  nextId: number;
+  builds: number;
+  services: EmulatorService[];
+  current: Array<[string, CurrentCount]>;
+  partners: Array<
+    Omit<Partner, 'psaCompanies' | 'psaProducts' | 'accounts' | 'mappedServices'> & {
+      psaCompanies: string[];
+      psaProducts: string[];
+      accounts: EmulatorAccount[];
+      mappedServices: string[];
+    }
+  >;
 }
 
 export class EmulatorState {
@@ -113,6 +133,43 @@ export class EmulatorState {
     private readonly now: () => Date,
   ) {
     this.reset();
+  }
+
+  /** Everything a later process needs to carry on as the same Gradient (keys only as hashes). */
+  snapshot(): EmulatorSnapshot {
+    return {
+      version: 1,
+      nextId: this.nextId,
+      builds: this.builds,
+      services: this.services,
+      current: [...this.current.entries()],
+      partners: [...this.partners.values()].map((p) => ({
+        ...p,
+        psaCompanies: [...p.psaCompanies],
+        psaProducts: [...p.psaProducts],
+        accounts: [...p.accounts.values()],
+        mappedServices: [...p.mappedServices],
+      })),
+    };
+  }
+
+  restore(snapshot: EmulatorSnapshot): void {
+    this.nextId = snapshot.nextId;
+    this.builds = snapshot.builds;
+    this.services = snapshot.services;
+    this.current = new Map(snapshot.current);
+    this.partners = new Map(
+      snapshot.partners.map((p) => [
+        p.keyHash,
+        {
+          ...p,
+          psaCompanies: new Set(p.psaCompanies),
+          psaProducts: new Set(p.psaProducts),
+          accounts: new Map(p.accounts.map((a) => [a.id, a])),
+          mappedServices: new Set(p.mappedServices),
+        },
+      ]),
+    );
   }
 
   reset(): void {
@@ -148,10 +205,11 @@ export class EmulatorState {
     const vendor =
       config.vendorApiKey !== undefined ? this.vendors.get(config.vendorApiKey) : this.vendors.values().next().value;
     if (!vendor) throw new Error('addPartner: no such vendor (configure vendors first)');
-    if (this.partners.has(config.partnerApiKey)) throw new Error('addPartner: that partner key is already in use');
+    if (this.partners.has(hashKey(config.partnerApiKey)))
+      throw new Error('addPartner: that partner key is already in use');
     const organizationId = this.newId();
-    this.partners.set(config.partnerApiKey, {
-      key: config.partnerApiKey,
+    this.partners.set(hashKey(config.partnerApiKey), {
+      keyHash: hashKey(config.partnerApiKey),
       organizationId,
       organizationName: config.organizationName,
       vendorId: vendor.id,
@@ -168,23 +226,27 @@ export class EmulatorState {
 
   /** The partner generated a new key without disconnecting: its accounts persist, the old key stops working. */
   regenerateKey(oldKey: string, newKey: string): void {
-    const partner = this.partners.get(oldKey);
+    const partner = this.partners.get(hashKey(oldKey));
     if (!partner) throw new Error('regenerateKey: unknown partner key');
-    if (this.partners.has(newKey)) throw new Error('regenerateKey: the new key is already in use');
-    this.partners.delete(oldKey);
-    partner.key = newKey;
-    this.partners.set(newKey, partner);
+    if (this.partners.has(hashKey(newKey))) throw new Error('regenerateKey: the new key is already in use');
+    this.partners.delete(partner.keyHash);
+    partner.keyHash = hashKey(newKey);
+    this.partners.set(partner.keyHash, partner);
   }
 
   /** A vendor or partner key that no longer authenticates. */
   revokeKey(key: string): void {
-    if (!this.partners.delete(key) && !this.vendors.delete(key)) throw new Error('revokeKey: unknown key');
+    if (!this.partners.delete(hashKey(key)) && !this.vendors.delete(key)) throw new Error('revokeKey: unknown key');
   }
 
   /** The partner disconnected in Synthesize: accounts, mappings and counts are gone, status inactive. */
   disconnectPartner(key: string): void {
-    const partner = this.partners.get(key);
+    const partner = this.partners.get(hashKey(key));
     if (!partner) throw new Error('disconnectPartner: unknown partner key');
+    this.disconnect(partner);
+  }
+
+  disconnect(partner: Partner): void {
     partner.accounts.clear();
     partner.mappedServices.clear();
     partner.status = 'inactive';
@@ -192,7 +254,7 @@ export class EmulatorState {
   }
 
   findPartner(ref: { partnerApiKey?: string; organizationId?: string }): Partner | undefined {
-    if (ref.partnerApiKey !== undefined) return this.partners.get(ref.partnerApiKey);
+    if (ref.partnerApiKey !== undefined) return this.partners.get(hashKey(ref.partnerApiKey));
     for (const p of this.partners.values()) if (p.organizationId === ref.organizationId) return p;
     return undefined;
   }
@@ -238,7 +300,7 @@ export class EmulatorState {
     const colon = decoded.indexOf(':');
     if (colon < 0) return unauthorized;
     const vendor = this.vendors.get(decoded.slice(0, colon));
-    const partner = this.partners.get(decoded.slice(colon + 1));
+    const partner = this.partners.get(hashKey(decoded.slice(colon + 1)));
     if (!vendor || !partner || partner.vendorId !== vendor.id) return unauthorized;
     return { vendor, partner };
   }

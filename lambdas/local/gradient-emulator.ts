@@ -1,6 +1,7 @@
 // A local Gradient vendor API on 127.0.0.1 (see docs gradient-vendor-api.md §4–§6, §14): auth by GRADIENT-TOKEN,
 // the documented routes and NestJS-style errors, 404 for unmapped counts, the rate limit, exact-name auto-mapping,
 // disconnect and key regeneration, plus switches for latency and faults and test-only endpoints under /__emulator/.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import {
   type EmulatorAccount,
   type EmulatorPartnerConfig,
   type EmulatorService,
+  type EmulatorSnapshot,
   EmulatorState,
   type EmulatorVendorConfig,
   type Reply,
@@ -55,6 +57,11 @@ export interface GradientEmulatorOptions {
   seed?: number;
   /** Clock for timestamps and the rate-limit window (tests may pin it). */
   now?: () => Date;
+  /**
+   * JSON file the emulated Gradient keeps its partners, accounts, services and counts in, so a later local run
+   * meets the same Gradient (partner keys are stored as SHA-256 hashes only). In memory when absent.
+   */
+  dataFile?: string;
 }
 
 export interface RequestLogEntry {
@@ -140,6 +147,14 @@ export async function startGradientEmulator(options: GradientEmulatorOptions = {
   const now = options.now ?? (() => new Date());
   const vendors = options.vendors ?? [{ vendorApiKey: 'emulator-vendor-key', name: 'Emulated Vendor' }];
   const state = new EmulatorState(vendors, now);
+  const { dataFile } = options;
+  if (dataFile && existsSync(dataFile)) state.restore(JSON.parse(readFileSync(dataFile, 'utf8')) as EmulatorSnapshot);
+  // Written synchronously after every change: a local run may stop at any moment (Ctrl-C), small data.
+  const persist = () => {
+    if (!dataFile) return;
+    writeFileSync(`${dataFile}.tmp`, JSON.stringify(state.snapshot()));
+    renameSync(`${dataFile}.tmp`, dataFile);
+  };
   const limiter = new WindowLimiter(options.rateLimit ?? { perSecond: 100 });
   const faults = new FaultQueue();
   const retryAfterHeader = options.retryAfterHeader ?? true;
@@ -303,7 +318,7 @@ export async function startGradientEmulator(options: GradientEmulatorOptions = {
         return { status: 201, body: { organizationId: state.addPartner(parse(partnerConfigSchema, body)) } };
       case 'POST /__emulator/disconnect': {
         const partner = partnerOf(parse(partnerRefSchema, body));
-        state.disconnectPartner(partner.key);
+        state.disconnect(partner);
         return ok;
       }
       case 'POST /__emulator/reset':
@@ -394,6 +409,7 @@ export async function startGradientEmulator(options: GradientEmulatorOptions = {
       else reply = route.handle(caller, params, body.value, url.searchParams);
     }
     record(reply.status);
+    if (method !== 'GET' && reply.status < 300) persist();
     send(res, reply, headers);
   }
 

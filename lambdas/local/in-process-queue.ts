@@ -1,0 +1,147 @@
+// The local stand-in for SQS + the Lambda event source: messages are delivered to the real worker handler in
+// the SQS event shape; items it reports as failed come back after a visibility delay, and past
+// maxReceiveCount go to a dead-letter list — the same contract the deployed queue gives the worker.
+import { randomUUID } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SyncRequest } from '../core/model';
+import type { SyncQueue } from '../core/ports';
+
+export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+interface Message {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  visibleAt: number;
+  sentAt: number;
+}
+
+export interface InProcessQueueOptions {
+  /** Deliveries before a message moves to the dead-letter list (SQS maxReceiveCount). */
+  maxReceiveCount?: number;
+  /** Delay before a failed message is visible again (SQS visibility timeout, shortened for local runs). */
+  visibilityTimeoutMs?: number;
+  /** The Lambda timeout the worker sees through context.getRemainingTimeInMillis(). */
+  functionTimeoutMs?: number;
+  batchSize?: number;
+}
+
+export class InProcessQueue implements SyncQueue {
+  private readonly messages: Message[] = [];
+  readonly deadLetters: Array<{ messageId: string; body: string; receiveCount: number }> = [];
+  private readonly maxReceiveCount: number;
+  private readonly visibilityTimeoutMs: number;
+  private readonly functionTimeoutMs: number;
+  private readonly batchSize: number;
+  private draining: Promise<void> | undefined;
+  private auto: WorkerHandler | undefined;
+
+  constructor(options: InProcessQueueOptions = {}) {
+    this.maxReceiveCount = options.maxReceiveCount ?? 5;
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 2_000;
+    this.functionTimeoutMs = options.functionTimeoutMs ?? 300_000;
+    this.batchSize = options.batchSize ?? 1;
+  }
+
+  async send(request: SyncRequest): Promise<void> {
+    const now = Date.now();
+    this.messages.push({
+      messageId: randomUUID(),
+      body: JSON.stringify(request),
+      receiveCount: 0,
+      visibleAt: now,
+      sentAt: now,
+    });
+    if (this.auto) void this.drain(this.auto);
+  }
+
+  /** In `npm run dev`: deliver every message as soon as it is sent, like the event source would. */
+  startAutoDrain(worker: WorkerHandler): void {
+    this.auto = worker;
+    void this.drain(worker);
+  }
+
+  get depth(): number {
+    return this.messages.length;
+  }
+
+  /** Delivers messages until the queue is empty (failed ones are retried after the visibility delay). */
+  drain(worker: WorkerHandler): Promise<void> {
+    this.draining ??= this.deliverAll(worker).finally(() => {
+      this.draining = undefined;
+    });
+    return this.draining;
+  }
+
+  private async deliverAll(worker: WorkerHandler): Promise<void> {
+    while (this.messages.length > 0) {
+      const now = Date.now();
+      const visible = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.batchSize);
+      if (visible.length === 0) {
+        const next = Math.min(...this.messages.map((m) => m.visibleAt));
+        await new Promise((resolve) => setTimeout(resolve, Math.max(5, next - now)));
+        continue;
+      }
+      for (const m of visible) m.receiveCount += 1;
+      const failed = await this.invoke(worker, visible);
+      for (const m of visible) {
+        this.messages.splice(this.messages.indexOf(m), 1);
+        if (!failed.has(m.messageId)) continue;
+        if (m.receiveCount >= this.maxReceiveCount) {
+          this.deadLetters.push({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount });
+        } else {
+          this.messages.push({ ...m, visibleAt: Date.now() + this.visibilityTimeoutMs });
+        }
+      }
+    }
+  }
+
+  private async invoke(worker: WorkerHandler, batch: Message[]): Promise<Set<string>> {
+    const started = Date.now();
+    const event: SQSEvent = { Records: batch.map((m) => this.record(m)) };
+    try {
+      const response = await worker(event, this.context(started));
+      return new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch {
+      // A thrown handler fails the whole batch, as Lambda does.
+      return new Set(batch.map((m) => m.messageId));
+    }
+  }
+
+  private record(m: Message): SQSRecord {
+    return {
+      messageId: m.messageId,
+      receiptHandle: `${m.messageId}#${m.receiveCount}`,
+      body: m.body,
+      attributes: {
+        ApproximateReceiveCount: String(m.receiveCount),
+        SentTimestamp: String(m.sentAt),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:local:000000000000:gradient-billing-sync-work',
+      awsRegion: 'local',
+    };
+  }
+
+  private context(started: number): Context {
+    const deadline = started + this.functionTimeoutMs;
+    return {
+      callbackWaitsForEmptyEventLoop: false,
+      functionName: 'gradient-billing-sync-worker',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:gradient-billing-sync-worker',
+      memoryLimitInMB: '1024',
+      awsRequestId: randomUUID(),
+      logGroupName: '/local/worker',
+      logStreamName: 'local',
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: () => {},
+      fail: () => {},
+      succeed: () => {},
+    };
+  }
+}
