@@ -1,4 +1,6 @@
-// Placeholder until the api handler lands; keeps CDK bundling paths stable.
-export const handler = async (): Promise<void> => {
-  throw new Error('api handler not implemented yet');
-};
+// The API Lambda entry point: the API handler over the production dependencies (wired once per process).
+import { productionDeps } from '../shared/deps';
+import { createApiHandler } from './api/app';
+
+export { createApiHandler };
+export const handler = createApiHandler(productionDeps);

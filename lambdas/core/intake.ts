@@ -1,0 +1,154 @@
+// Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
+// A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
+import { ValidationError } from './errors';
+import type { Account, Aggregation, CatalogService, IsoDate, UsageSnapshot } from './model';
+import { addDays, isValidIsoDate, todayUtc } from './period';
+import type { AppDeps } from './ports';
+
+/** Ids of partners, accounts, services and runs. No '#': the store uses it as a key separator. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const isValidId = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
+
+export const MAX_SNAPSHOTS_PER_BATCH = 1000;
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export interface ServiceInput {
+  name: string;
+  description: string;
+  category: string;
+  subcategory: string;
+  aggregation: Aggregation;
+  unitScale?: number;
+}
+
+/** Creates or replaces a catalog service; Gradient's id, once known, is kept. */
+export async function upsertService(
+  deps: Pick<AppDeps, 'catalog' | 'clock'>,
+  serviceKey: string,
+  input: ServiceInput,
+): Promise<{ service: CatalogService; created: boolean }> {
+  if (!isValidId(serviceKey))
+    throw new ValidationError('invalid serviceKey', [{ path: 'serviceKey', message: 'invalid id' }]);
+  const before = await deps.catalog.get(serviceKey);
+  const service: CatalogService = {
+    serviceKey,
+    name: input.name,
+    description: input.description,
+    category: input.category,
+    subcategory: input.subcategory,
+    aggregation: input.aggregation,
+    ...(input.unitScale !== undefined && { unitScale: input.unitScale }),
+    ...(before?.gradientServiceId !== undefined && { gradientServiceId: before.gradientServiceId }),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.catalog.put(service);
+  return { service, created: before === undefined };
+}
+
+export interface AccountInput {
+  name: string;
+  description?: string;
+  active?: boolean;
+}
+
+/**
+ * Creates or replaces a managed company. The partner need not be connected yet: the vendor's platform knows its
+ * customers before the MSP connects Gradient. Gradient learns of changes on the next save, mapping sync or night.
+ */
+export async function upsertAccount(
+  deps: Pick<AppDeps, 'accounts' | 'clock'>,
+  partnerId: string,
+  accountId: string,
+  input: AccountInput,
+): Promise<{ account: Account; created: boolean }> {
+  const bad: Issue[] = [];
+  if (!isValidId(partnerId)) bad.push({ path: 'partnerId', message: 'invalid id' });
+  if (!isValidId(accountId)) bad.push({ path: 'accountId', message: 'invalid id' });
+  if (bad.length > 0) throw new ValidationError('invalid ids', bad);
+  const before = await deps.accounts.get(partnerId, accountId);
+  const account: Account = {
+    partnerId,
+    accountId,
+    name: input.name,
+    ...(input.description !== undefined && { description: input.description }),
+    active: input.active ?? true,
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.accounts.put(account);
+  return { account, created: before === undefined };
+}
+
+export interface SnapshotInput {
+  accountId: string;
+  serviceKey: string;
+  date: IsoDate;
+  quantity: number;
+}
+
+/**
+ * The checks that need state or time, for snapshots whose shape is valid: the service exists, the date is a real
+ * date no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is a finite
+ * number ≥ 0, and no (account, service, date) appears twice in one batch (which one should win is ambiguous).
+ */
+export async function checkSnapshots(
+  deps: Pick<AppDeps, 'catalog' | 'clock'>,
+  entries: ReadonlyArray<{ index: number; snapshot: SnapshotInput }>,
+): Promise<Issue[]> {
+  const issues: Issue[] = [];
+  if (entries.length === 0) return issues;
+  const known = new Set((await deps.catalog.list()).map((s) => s.serviceKey));
+  const latest = addDays(todayUtc(deps.clock.now()), 1);
+  const seen = new Map<string, number>();
+  for (const { index, snapshot: s } of entries) {
+    const at = (field: string) => `snapshots.${index}.${field}`;
+    if (!isValidId(s.accountId)) issues.push({ path: at('accountId'), message: 'invalid id' });
+    if (!isValidId(s.serviceKey)) issues.push({ path: at('serviceKey'), message: 'invalid id' });
+    else if (!known.has(s.serviceKey)) {
+      issues.push({
+        path: at('serviceKey'),
+        message: `unknown service "${s.serviceKey}"; PUT /v1/services/{serviceKey} first`,
+      });
+    }
+    if (!isValidIsoDate(s.date)) issues.push({ path: at('date'), message: 'not a real calendar date (YYYY-MM-DD)' });
+    else if (s.date > latest)
+      issues.push({ path: at('date'), message: `date is in the future (latest accepted: ${latest})` });
+    if (typeof s.quantity !== 'number' || !Number.isFinite(s.quantity) || s.quantity < 0) {
+      issues.push({ path: at('quantity'), message: 'quantity must be a finite number ≥ 0' });
+    }
+    const key = `${s.accountId}\u0000${s.serviceKey}\u0000${s.date}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issues.push({ path: `snapshots.${index}`, message: `same account, service and date as snapshots.${first}` });
+    } else seen.set(key, index);
+  }
+  return issues;
+}
+
+/** Writes a batch of snapshots after checking every one of them; the same key overwrites an earlier value. */
+export async function ingestUsage(
+  deps: Pick<AppDeps, 'catalog' | 'clock' | 'usage' | 'log'>,
+  partnerId: string,
+  snapshots: readonly SnapshotInput[],
+): Promise<{ written: number }> {
+  if (!isValidId(partnerId))
+    throw new ValidationError('invalid partnerId', [{ path: 'partnerId', message: 'invalid id' }]);
+  if (snapshots.length === 0 || snapshots.length > MAX_SNAPSHOTS_PER_BATCH) {
+    throw new ValidationError(`a batch holds 1 to ${MAX_SNAPSHOTS_PER_BATCH} snapshots`, [
+      { path: 'snapshots', message: `1 to ${MAX_SNAPSHOTS_PER_BATCH} snapshots per call` },
+    ]);
+  }
+  const issues = await checkSnapshots(
+    deps,
+    snapshots.map((snapshot, index) => ({ index, snapshot })),
+  );
+  if (issues.length > 0)
+    throw new ValidationError(`${issues.length} invalid snapshot field(s); nothing was written`, issues);
+  const rows: UsageSnapshot[] = snapshots.map((s) => ({ partnerId, ...s }));
+  await deps.usage.putSnapshots(rows);
+  deps.log.info('usage snapshots written', { partnerId, count: rows.length });
+  return { written: rows.length };
+}

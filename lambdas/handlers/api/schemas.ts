@@ -1,0 +1,303 @@
+// The zod schemas of the HTTP API (architecture §5). The same schemas validate requests and, through
+// `apiSchemas`, become the components of the OpenAPI document: the contract is written once.
+import { z } from 'zod';
+import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
+import { ID_PATTERN, MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
+import { AGGREGATIONS, PARTNER_STATUSES, ROUNDING_POLICIES } from '../../core/model';
+import { isValidIsoDate } from '../../core/period';
+import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/runs';
+
+/** Named schemas, emitted as `#/components/schemas/<id>`. */
+export const apiSchemas = z.registry<{ id: string; description?: string }>();
+const named = <S extends z.ZodType>(schema: S, id: string, description?: string): S => {
+  apiSchemas.add(schema, description === undefined ? { id } : { id, description });
+  return schema;
+};
+
+export const Id = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1-128 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit')
+  .meta({ examples: ['acme-42'] });
+
+const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(isValidIsoDate, 'not a real calendar date')
+  .meta({ format: 'date', examples: ['2026-11-25'] });
+const Period = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a period YYYY-MM')
+  .meta({ examples: ['2026-11'] });
+const Timestamp = z.string().meta({ format: 'date-time' });
+const Count = z.number().int().nonnegative();
+
+/** A Partner API key as pasted by a person: surrounding whitespace is dropped; the value is never echoed. */
+const PartnerApiKey = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(512, 'is too long')
+  .regex(/^[\x21-\x7e]+$/, 'must contain printable characters only (no spaces)')
+  .meta({
+    description: 'The Partner API key generated in Gradient Synthesize. Write-only: never returned.',
+    writeOnly: true,
+  });
+
+const RoundingPolicy = z.enum(ROUNDING_POLICIES).meta({
+  description:
+    'How computed usage becomes the pushed value: `none` keeps decimals; `up`, `nearest`, `down` give whole numbers.',
+});
+
+// ---------- requests ----------
+
+export const ServicePathParams = z.object({ serviceKey: Id });
+export const PartnerPathParams = z.object({ partnerId: Id });
+export const AccountPathParams = z.object({ partnerId: Id, accountId: Id });
+export const RunPathParams = z.object({ partnerId: Id, runId: Id });
+export const RunsQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RUN_LIST_LIMIT)
+    .optional()
+    .meta({ description: `How many runs, newest first (default ${DEFAULT_RUN_LIST_LIMIT}).` }),
+});
+
+export const ServiceUpsert = named(
+  z.strictObject({
+    name: z.string().trim().min(1).max(200).meta({ description: 'Exact name of the Gradient vendor service.' }),
+    description: z.string().trim().min(1).max(2000),
+    category: z.enum(GRADIENT_CATEGORIES),
+    subcategory: z.enum(GRADIENT_SUBCATEGORIES),
+    aggregation: z.enum(AGGREGATIONS).meta({ description: 'How daily snapshots become a value for the period.' }),
+    unitScale: z
+      .number()
+      .positive()
+      .optional()
+      .meta({ description: 'The value is divided by this (bytes → GB: 1e9).' }),
+  }),
+  'ServiceUpsert',
+);
+
+export const AccountUpsert = named(
+  z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    active: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Inactive accounts are not created in Gradient (default true).' }),
+  }),
+  'AccountUpsert',
+);
+
+export const UsageSnapshotInput = named(
+  z.strictObject({
+    accountId: Id,
+    serviceKey: Id.meta({ description: 'A service of the catalog.' }),
+    date: IsoDate.meta({ description: 'A real UTC calendar date, no later than tomorrow.' }),
+    quantity: z.number().nonnegative().meta({ description: 'A finite number ≥ 0.' }),
+  }),
+  'UsageSnapshotInput',
+);
+
+export const UsageBatch = named(
+  z.strictObject({ snapshots: z.array(UsageSnapshotInput).min(1).max(MAX_SNAPSHOTS_PER_BATCH) }),
+  'UsageBatch',
+  'A batch is all or nothing: any invalid snapshot rejects it whole, with every problem listed by index.',
+);
+
+export const ConnectionTestRequest = named(
+  z.strictObject({ partnerApiKey: PartnerApiKey.optional() }),
+  'ConnectionTestRequest',
+  'Without a key, the stored key of the partner is tested.',
+);
+
+export const ConnectionSave = named(
+  z.strictObject({ partnerApiKey: PartnerApiKey, roundingPolicy: RoundingPolicy.optional() }),
+  'ConnectionSave',
+);
+
+export const PartnerPatch = named(
+  z
+    .strictObject({ roundingPolicy: RoundingPolicy.optional() })
+    .refine((o) => Object.keys(o).length > 0, 'nothing to update')
+    .meta({ minProperties: 1 }),
+  'PartnerPatch',
+);
+
+export const ResyncRequest = named(
+  z.strictObject({
+    period: Period.optional().meta({
+      description: 'Default: the current period. A past period is computed as of its last day.',
+    }),
+    full: z.boolean().optional().meta({ description: 'Send every line, even unchanged ones (default false).' }),
+  }),
+  'ResyncRequest',
+);
+
+// ---------- responses ----------
+
+export const ErrorResponse = named(
+  z.object({
+    error: z.object({
+      code: z.string().meta({ examples: ['validation_failed'] }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  }),
+  'Error',
+);
+
+export const Service = named(
+  z.object({
+    serviceKey: Id,
+    name: z.string(),
+    description: z.string(),
+    category: z.string(),
+    subcategory: z.string(),
+    aggregation: z.enum(AGGREGATIONS),
+    unitScale: z.number().optional(),
+    gradientServiceId: z
+      .string()
+      .optional()
+      .meta({ description: "Gradient's service id, once the service exists there." }),
+    updatedAt: Timestamp,
+  }),
+  'Service',
+);
+export const ServiceList = named(z.object({ services: z.array(Service) }), 'ServiceList');
+
+export const Account = named(
+  z.object({
+    partnerId: Id,
+    accountId: Id,
+    name: z.string(),
+    description: z.string().optional(),
+    active: z.boolean(),
+    updatedAt: Timestamp,
+  }),
+  'Account',
+);
+
+export const UsageWritten = named(z.object({ written: Count }), 'UsageWritten');
+
+export const ConnectionTestResult = named(
+  z.object({
+    ok: z.boolean(),
+    organization: z
+      .object({ organizationId: z.string(), name: z.string(), integrationStatus: z.string().optional() })
+      .optional(),
+    code: z.enum(['no_key', 'key_rejected', 'gradient_unavailable', 'gradient_rate_limited']).optional(),
+    reason: z.string().optional().meta({ description: 'What to do next, for a person.' }),
+  }),
+  'ConnectionTestResult',
+);
+
+export const RunSummary = named(
+  z.object({ lines: Count, sent: Count, accepted: Count, notMapped: Count, unchanged: Count, failed: Count }),
+  'RunSummary',
+);
+const RunStatus = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']);
+
+export const Partner = named(
+  z.object({
+    partnerId: Id,
+    status: z.enum(PARTNER_STATUSES),
+    roundingPolicy: z.enum(ROUNDING_POLICIES),
+    organizationId: z.string().optional(),
+    organizationName: z.string().optional(),
+    connectedAt: Timestamp.optional(),
+    updatedAt: Timestamp,
+    statusReason: z.string().optional(),
+    lastRun: z
+      .object({ runId: Id, period: Period, status: RunStatus, finishedAt: Timestamp.optional(), summary: RunSummary })
+      .optional(),
+    mappings: z.object({ accounts: Count, mappedAccounts: Count, unmappedAccounts: Count, services: Count }),
+  }),
+  'Partner',
+);
+
+export const DisconnectWarning = named(
+  z.object({
+    disconnected: z.literal(true),
+    warning: z.object({ code: z.string(), message: z.string() }),
+  }),
+  'DisconnectWarning',
+  'Answered (200) instead of 204 when the disconnect happened but Gradient could not be told.',
+);
+
+export const MappingSyncResult = named(
+  z.object({
+    existing: Count.meta({ description: 'Accounts Gradient already held.' }),
+    created: Count,
+    renamed: Count,
+    mapped: Count,
+    unmappedCount: Count,
+    unmapped: z.array(z.object({ accountId: Id, name: z.string() })),
+    services: Count,
+  }),
+  'MappingSyncResult',
+);
+
+export const Mappings = named(
+  z.object({
+    accounts: z.array(
+      z.object({
+        accountId: Id,
+        gradientName: z.string(),
+        isMapped: z.boolean(),
+        syncedAt: Timestamp,
+      }),
+    ),
+    services: z.array(z.object({ serviceKey: Id, gradientServiceId: z.string(), syncedAt: Timestamp })),
+  }),
+  'Mappings',
+);
+
+export const ResyncAccepted = named(
+  z.object({ runId: Id, period: Period, asOf: IsoDate, full: z.boolean() }),
+  'ResyncAccepted',
+);
+
+export const Run = named(
+  z.object({
+    runId: Id,
+    partnerId: Id,
+    period: Period,
+    asOf: IsoDate,
+    full: z.boolean(),
+    trigger: z.enum(['schedule', 'resync']),
+    status: RunStatus,
+    queuedAt: Timestamp,
+    startedAt: Timestamp.optional(),
+    finishedAt: Timestamp.optional(),
+    summary: RunSummary,
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  }),
+  'Run',
+);
+export const RunList = named(z.object({ runs: z.array(Run) }), 'RunList');
+
+export const RunDetail = named(
+  z.object({
+    ...Run.shape,
+    lines: z.array(
+      z.object({
+        accountId: Id,
+        serviceKey: Id,
+        computed: z.number(),
+        pushed: z.number(),
+        outcome: z.enum(['accepted', 'not_mapped', 'unchanged', 'failed', 'auth_failed']),
+        httpStatus: z.number().int().optional().meta({ description: "Gradient's HTTP status for the line." }),
+        detail: z.string().optional(),
+        attempts: Count,
+        at: Timestamp,
+      }),
+    ),
+  }),
+  'RunDetail',
+);
+
+export const OpenApiDocument = named(z.object({ openapi: z.string() }).loose(), 'OpenApiDocument');

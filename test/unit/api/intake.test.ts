@@ -1,0 +1,168 @@
+import { harness } from './support';
+
+const snapshot = (over: Record<string, unknown> = {}) => ({
+  accountId: 'acme',
+  serviceKey: 'business-seat',
+  date: '2026-11-20',
+  quantity: 12,
+  ...over,
+});
+
+describe('PUT /v1/services/{serviceKey}', () => {
+  it('creates a service (201), replaces it (200) and keeps the Gradient id it already had', async () => {
+    const h = harness();
+    expect((await h.service()).status).toBe(201);
+    h.deps.state.catalog.get('business-seat')!.gradientServiceId = 'sku-7';
+    const again = await h.service('business-seat', 'Business Seat v2');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ name: 'Business Seat v2', gradientServiceId: 'sku-7' });
+    const list = await h.call('GET', '/v1/services');
+    expect(list.status).toBe(200);
+    expect(list.body.services).toHaveLength(1);
+  });
+
+  it('rejects a category outside Gradient enums, a bad aggregation, a bad unitScale and unknown fields, listing each', async () => {
+    const h = harness();
+    const res = await h.call('PUT', '/v1/services/seat', {
+      body: {
+        name: 'Seat',
+        description: 'd',
+        category: 'Security',
+        subcategory: 'password management',
+        aggregation: 'median',
+        unitScale: -1,
+        colour: 'red',
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    const paths = res.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['category', 'aggregation', 'unitScale', '(body)']));
+    expect(h.deps.state.catalog.size).toBe(0);
+  });
+
+  it('rejects a service key containing the store separator "#"', async () => {
+    const h = harness();
+    const res = await h.call('PUT', '/v1/services/seat%23x', { body: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('serviceKey');
+  });
+});
+
+describe('PUT /v1/partners/{partnerId}/accounts/{accountId}', () => {
+  it('upserts a managed company before the partner ever connected, active by default', async () => {
+    const h = harness();
+    const created = await h.account('msp-1', 'acme', 'Acme Corp', { description: 'HQ' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ partnerId: 'msp-1', accountId: 'acme', active: true, description: 'HQ' });
+    const updated = await h.account('msp-1', 'acme', 'Acme Corporation', { active: false });
+    expect(updated.status).toBe(200);
+    expect(h.deps.state.accounts.get('msp-1|acme')).toMatchObject({ name: 'Acme Corporation', active: false });
+  });
+
+  it('rejects an empty name and a non-boolean active', async () => {
+    const h = harness();
+    const res = await h.account('msp-1', 'acme', '  ', { active: 'yes' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['active', 'name']);
+  });
+
+  it('rejects ids that are too long or start with a punctuation mark', async () => {
+    const h = harness();
+    expect((await h.account('msp-1', 'x'.repeat(129), 'A')).status).toBe(400);
+    expect((await h.account('-msp', 'acme', 'A')).status).toBe(400);
+  });
+});
+
+describe('POST /v1/partners/{partnerId}/usage', () => {
+  it('writes a valid batch; the same account, service and date overwrites', async () => {
+    const h = harness();
+    await h.service();
+    const first = await h.call('POST', '/v1/partners/msp-1/usage', {
+      body: { snapshots: [snapshot(), snapshot({ date: '2026-11-21', quantity: 0 })] },
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ written: 2 });
+    await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: [snapshot({ quantity: 15.5 })] } });
+    expect(h.deps.state.snapshots.get('msp-1|acme|business-seat|2026-11-20')?.quantity).toBe(15.5);
+    expect(h.deps.state.snapshots.size).toBe(2);
+  });
+
+  it('rejects the whole batch, listing every problem by index, and writes nothing', async () => {
+    const h = harness();
+    await h.service();
+    const res = await h.call('POST', '/v1/partners/msp-1/usage', {
+      body: {
+        snapshots: [
+          snapshot(),
+          snapshot({ serviceKey: 'storage-tb' }),
+          snapshot({ date: '2026-02-30' }),
+          snapshot({ quantity: -1 }),
+          snapshot({ accountId: 'a#b' }),
+          snapshot({ date: '2026-11-28' }),
+          snapshot({ quantity: 'ten' }),
+          snapshot(),
+        ],
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.message).toMatch(/nothing was written/);
+    const paths = res.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual([
+      'snapshots.1.serviceKey',
+      'snapshots.2.date',
+      'snapshots.3.quantity',
+      'snapshots.4.accountId',
+      'snapshots.5.date',
+      'snapshots.6.quantity',
+      'snapshots.7',
+    ]);
+    expect(h.deps.state.snapshots.size).toBe(0);
+  });
+
+  it('accepts tomorrow (UTC) for platforms east of UTC but not the day after', async () => {
+    const h = harness();
+    await h.service();
+    // The virtual clock says 2026-11-26.
+    expect(
+      (await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: [snapshot({ date: '2026-11-27' })] } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: [snapshot({ date: '2026-11-28' })] } }))
+        .status,
+    ).toBe(400);
+  });
+
+  it('rejects a non-finite quantity (1e400 parses to Infinity)', async () => {
+    const h = harness();
+    await h.service();
+    const raw =
+      '{"snapshots":[{"accountId":"acme","serviceKey":"business-seat","date":"2026-11-20","quantity":1e400}]}';
+    const res = await h.call('POST', '/v1/partners/msp-1/usage', { raw });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('snapshots.0.quantity');
+  });
+
+  it('rejects more than 1000 snapshots, an empty batch and a missing body', async () => {
+    const h = harness();
+    await h.service();
+    const many = Array.from({ length: 1001 }, (_, i) => snapshot({ accountId: `a${i}` }));
+    const tooMany = await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: many } });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.details[0].path).toBe('snapshots');
+    expect((await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: [] } })).status).toBe(400);
+    expect((await h.call('POST', '/v1/partners/msp-1/usage')).status).toBe(400);
+    expect(h.deps.state.snapshots.size).toBe(0);
+  });
+
+  it('takes exactly 1000 snapshots in one call', async () => {
+    const h = harness();
+    await h.service();
+    const batch = Array.from({ length: 1000 }, (_, i) => snapshot({ accountId: `a${i}` }));
+    const res = await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: batch } });
+    expect(res.status).toBe(200);
+    expect(h.deps.state.snapshots.size).toBe(1000);
+  });
+});
