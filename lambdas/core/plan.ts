@@ -22,6 +22,7 @@ export function nightlyTarget(scheduledAt: Date): NightlyTarget {
 }
 
 export interface PlanResult extends NightlyTarget {
+  runId: string;
   enqueued: number;
   failed: Array<{ partnerId: string; error: string }>;
 }
@@ -52,5 +53,5 @@ export async function planNightly(
   }
   deps.metrics.add('PartnersEnqueued', enqueued);
   deps.log.info('nightly sync planned', { ...target, runId, enqueued, failed: failed.length });
-  return { ...target, enqueued, failed };
+  return { ...target, runId, enqueued, failed };
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SyncRequest } from '../core/model';
 import type { SyncQueue } from '../core/ports';
+import { localContext } from './lambda-context';
 
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -97,10 +98,9 @@ export class InProcessQueue implements SyncQueue {
   }
 
   private async invoke(worker: WorkerHandler, batch: Message[]): Promise<Set<string>> {
-    const started = Date.now();
     const event: SQSEvent = { Records: batch.map((m) => this.record(m)) };
     try {
-      const response = await worker(event, this.context(started));
+      const response = await worker(event, localContext('worker', this.functionTimeoutMs));
       return new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch {
       // A thrown handler fails the whole batch, as Lambda does.
@@ -124,24 +124,6 @@ export class InProcessQueue implements SyncQueue {
       eventSource: 'aws:sqs',
       eventSourceARN: 'arn:aws:sqs:local:000000000000:gradient-billing-sync-work',
       awsRegion: 'local',
-    };
-  }
-
-  private context(started: number): Context {
-    const deadline = started + this.functionTimeoutMs;
-    return {
-      callbackWaitsForEmptyEventLoop: false,
-      functionName: 'gradient-billing-sync-worker',
-      functionVersion: '$LATEST',
-      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:gradient-billing-sync-worker',
-      memoryLimitInMB: '1024',
-      awsRequestId: randomUUID(),
-      logGroupName: '/local/worker',
-      logStreamName: 'local',
-      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      done: () => {},
-      fail: () => {},
-      succeed: () => {},
     };
   }
 }

@@ -1,0 +1,89 @@
+// `npm start` (a full nightly sync on the embedded local stack) and `npm run dev` (the HTTP API on 127.0.0.1).
+// Configuration: LOCAL_DATA_DIR (default .local-data), GRADIENT_BASE_URL (another Gradient instead of the
+// built-in emulator), GRADIENT_VENDOR_API_KEY (the vendor key written to the local Secrets Manager), PORT.
+
+// Quiet, local-friendly defaults, set before the Powertools singletons read them.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// Local runs use Node 20; the Lambdas run Node 22+, so the SDK's Node-version notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const dataDir = process.env.LOCAL_DATA_DIR ?? '.local-data';
+const gradientBaseUrl = process.env.GRADIENT_BASE_URL;
+const vendorApiKey = process.env.GRADIENT_VENDOR_API_KEY;
+
+async function sync(): Promise<number> {
+  const started = Date.now();
+  const { startLocalStack } = await import('../lambdas/local/stack');
+  const { seedDemo } = await import('../lambdas/local/demo');
+  const { printReport } = await import('../lambdas/local/report');
+  const stack = await startLocalStack({
+    dataDir,
+    ...(gradientBaseUrl && { gradientBaseUrl }),
+    ...(vendorApiKey && { vendorApiKey }),
+    emulator: { latencyMs: { min: 5, max: 20 } },
+  });
+  try {
+    const seeded = stack.emulator ? await seedDemo(stack.deps, stack.emulator) : undefined;
+    const partners: string[] = [];
+    for await (const p of stack.deps.partners.listSyncEnabled()) partners.push(p.partnerId);
+    const gradientBefore = stack.emulator?.stats();
+    const plan = await stack.planner();
+    await stack.queue.drain(stack.worker);
+    return await printReport({
+      stack,
+      dataDir,
+      seeded,
+      plan,
+      partners,
+      gradientBefore,
+      seconds: (Date.now() - started) / 1000,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+async function serve(): Promise<void> {
+  const { startLocalStack } = await import('../lambdas/local/stack');
+  const { startApiServer } = await import('../lambdas/local/api-server');
+  const { createApiHandler } = await import('../lambdas/handlers/api');
+  const stack = await startLocalStack({
+    dataDir,
+    ...(gradientBaseUrl && { gradientBaseUrl }),
+    ...(vendorApiKey && { vendorApiKey }),
+  });
+  stack.queue.startAutoDrain(stack.worker);
+  const port = Number(process.env.PORT ?? 3000);
+  const server = await startApiServer({ port, host: '127.0.0.1', handler: createApiHandler(async () => stack.deps) });
+  console.log(`gradient-billing-sync API   http://127.0.0.1:${server.port}  (GET /openapi.json)`);
+  console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
+  console.log(`data                         ${dataDir}   (delete it for a fresh start)`);
+  console.log('Resyncs run in-process as soon as they are queued. Ctrl-C stops.');
+  const stop = async () => {
+    await server.close();
+    await stack.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+const command = process.argv[2] ?? 'sync';
+if (command === 'sync') {
+  sync().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error('local sync failed:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+} else if (command === 'serve') {
+  serve().catch((error) => {
+    console.error('local API failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+} else {
+  console.error(`unknown command "${command}": use "sync" (npm start) or "serve" (npm run dev)`);
+  process.exit(2);
+}

@@ -1,0 +1,138 @@
+// The embedded local stack: dynalite, the Secrets Manager emulator, the Gradient emulator and the in-process
+// queue on 127.0.0.1, with the real handlers and adapters pointed at them through the same variables a
+// deployment uses (AWS_ENDPOINT_URL_*, TABLE_*, GRADIENT_BASE_URL). Nothing here needs AWS or the internet.
+import { join } from 'node:path';
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-secrets-manager';
+import { createDynamoClient } from '../adapters/dynamo';
+import { createSecretsManagerClient } from '../adapters/secrets-key-store';
+import type { PlanResult } from '../core/plan';
+import type { AppDeps } from '../core/ports';
+import { createPlannerHandler } from '../handlers/planner';
+import { createWorkerHandler } from '../handlers/worker';
+import { buildDeps } from '../shared/deps';
+import { type Env, parseEnv, resetEnvCache } from '../shared/env';
+import { ALL_TABLES } from '../shared/tables';
+import { ensureTables, startDynalite } from './dynalite';
+import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
+import { InProcessQueue, type InProcessQueueOptions, type WorkerHandler } from './in-process-queue';
+import { localContext } from './lambda-context';
+import { startSecretsManagerEmulator } from './secrets-manager-emulator';
+
+export const LOCAL_VENDOR = {
+  vendorApiKey: 'local-vendor-key',
+  vendorId: '65e0000000000000000000aa',
+  name: 'Example Vendor',
+};
+
+export interface LocalStackOptions {
+  /** Folder for dynalite, secrets and the emulated Gradient; in memory when absent (tests). */
+  dataDir?: string;
+  /** Use this Gradient instead of the built-in emulator. */
+  gradientBaseUrl?: string;
+  /** The vendor key written into the local Secrets Manager (the emulator's vendor key by default). */
+  vendorApiKey?: string;
+  emulator?: Omit<GradientEmulatorOptions, 'vendors' | 'dataFile'>;
+  /** Requests/s the worker may send (the one local worker takes the whole budget). */
+  rateBudget?: number;
+  queue?: InProcessQueueOptions;
+  /** Extra environment (e.g. GRADIENT_TIMEOUT_MS) applied before configuration is parsed. */
+  env?: Record<string, string>;
+}
+
+export interface LocalStack {
+  env: Env;
+  deps: AppDeps;
+  queue: InProcessQueue;
+  /** The built-in Gradient, unless another base URL was configured. */
+  emulator?: GradientEmulator;
+  gradientUrl: string;
+  worker: WorkerHandler;
+  planner: (scheduledTime?: Date) => Promise<PlanResult>;
+  close(): Promise<void>;
+}
+
+const localTableNames = (): Record<string, string> =>
+  Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `local-${t.id}`]));
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const { dataDir } = options;
+  const vendorApiKey = options.vendorApiKey ?? LOCAL_VENDOR.vendorApiKey;
+  const dynamo = await startDynalite(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
+  const secrets = await startSecretsManagerEmulator(dataDir ? { dataFile: join(dataDir, 'secrets.json') } : {});
+  const emulator = options.gradientBaseUrl
+    ? undefined
+    : await startGradientEmulator({
+        ...options.emulator,
+        vendors: [{ ...LOCAL_VENDOR, vendorApiKey }],
+        ...(dataDir && { dataFile: join(dataDir, 'gradient.json') }),
+      });
+  const gradientUrl = options.gradientBaseUrl ?? emulator!.url;
+
+  // The same variables a deployed Lambda reads; SDK clients pick the endpoints up by themselves.
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+    ...localTableNames(),
+    VENDOR_KEY_SECRET_ID: 'gradient-billing-sync/vendor-key',
+    PARTNER_SECRET_PREFIX: 'gradient-billing-sync/partner/',
+    GRADIENT_BASE_URL: gradientUrl,
+    GRADIENT_RATE_BUDGET: String(options.rateBudget ?? 90),
+    WORKER_MAX_CONCURRENCY: '1',
+    ...options.env,
+  });
+  resetEnvCache();
+  const env = parseEnv(process.env);
+
+  const dynamoClient = createDynamoClient();
+  await ensureTables(dynamoClient, localTableNames());
+  dynamoClient.destroy();
+  await storeVendorKey(env.VENDOR_KEY_SECRET_ID, vendorApiKey);
+
+  const queue = new InProcessQueue(options.queue);
+  const deps = buildDeps(env, { queue });
+  const getDeps = async () => deps;
+  const worker = createWorkerHandler(getDeps, () => ({
+    ratePerSecond: env.GRADIENT_RATE_BUDGET / env.WORKER_MAX_CONCURRENCY,
+    maxInFlight: 16,
+    safetyMarginMs: 15_000,
+    retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 },
+  })) as WorkerHandler;
+  const plannerHandler = createPlannerHandler(getDeps);
+
+  return {
+    env,
+    deps,
+    queue,
+    ...(emulator && { emulator }),
+    gradientUrl,
+    worker,
+    planner: (scheduledTime = new Date()) =>
+      plannerHandler({ scheduledTime: scheduledTime.toISOString() }, localContext('planner')),
+    close: async () => {
+      await Promise.all([dynamo.close(), secrets.close(), emulator?.close()]);
+    },
+  };
+}
+
+/** The operator's step after deploy (`aws secretsmanager put-secret-value`), done for the local stack. */
+async function storeVendorKey(secretId: string, value: string): Promise<void> {
+  const client = createSecretsManagerClient();
+  try {
+    const current = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (current.SecretString !== value)
+      await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(new CreateSecretCommand({ Name: secretId, SecretString: value }));
+  } finally {
+    client.destroy();
+  }
+}
