@@ -48,10 +48,29 @@ const SETTLED: ReadonlySet<LineOutcome> = new Set(['accepted', 'not_mapped', 'un
 
 /** Runs (or resumes) the sync a queue message asks for. Throws RunBusyError / RunIncompleteError for redelivery. */
 export async function runSync(deps: AppDeps, request: SyncRequest, options: SyncOptions): Promise<SyncResult> {
-  const { clock } = deps;
-  const startedAt = clock.now();
   const run = await acquireRun(deps, request, options);
   if (run.kind === 'already_finished') return run;
+  try {
+    return await syncAcquired(deps, request, options, run.run);
+  } catch (error) {
+    // Anything unexpected (DynamoDB down, a bug): hand the run back at once so the redelivery resumes it. A
+    // crash that never reaches this line is covered by the lease running out on its own.
+    if (!(error instanceof RunIncompleteError)) {
+      await releaseLease(deps, run.run).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function syncAcquired(
+  deps: AppDeps,
+  request: SyncRequest,
+  options: SyncOptions,
+  acquired: Run,
+): Promise<SyncResult> {
+  const { clock } = deps;
+  const startedAt = clock.now();
+  const run = { run: acquired };
 
   const log = (message: string, fields: Record<string, unknown> = {}) =>
     deps.log.info(message, { partnerId: request.partnerId, runId: request.runId, period: request.period, ...fields });
