@@ -358,7 +358,8 @@ export const routes: Route[] = [
     },
     async handle({ deps, params }) {
       const r = await syncMappings(await deps(), params.partnerId);
-      return json(200, { ...r, unmappedCount: r.unmapped.length });
+      const { unmapped, services, ...counts } = r;
+      return json(200, { ...counts, unmappedCount: unmapped.length, unmapped, services });
     },
   }),
   route({
