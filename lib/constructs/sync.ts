@@ -14,7 +14,8 @@ import { AppFunction } from './functions';
 import { Secrets } from './secrets';
 
 export const WORKER_TIMEOUT = Duration.minutes(5);
-export const PLANNER_TIMEOUT = Duration.minutes(5);
+// Generous: the planner enqueues every partner sequentially (10,000 at design scale) in one invocation.
+export const PLANNER_TIMEOUT = Duration.minutes(15);
 /** Lambda's guidance for SQS sources: visibility at least six times the function timeout. */
 export const WORK_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
 export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
