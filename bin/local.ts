@@ -1,6 +1,7 @@
 // `npm start` (a full nightly sync on the embedded local stack) and `npm run dev` (the HTTP API on 127.0.0.1).
 // Configuration: LOCAL_DATA_DIR (default .local-data), GRADIENT_BASE_URL (another Gradient instead of the
-// built-in emulator), GRADIENT_VENDOR_API_KEY (the vendor key written to the local Secrets Manager), PORT.
+// built-in emulator), GRADIENT_VENDOR_API_KEY (the vendor key written to the local Secrets Manager), PORT and
+// GRADIENT_EMULATOR_PORT (npm run dev; default PORT + 1).
 
 // Quiet, local-friendly defaults, set before the Powertools singletons read them.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
@@ -48,13 +49,15 @@ async function serve(): Promise<void> {
   const { startLocalStack } = await import('../lambdas/local/stack');
   const { startApiServer } = await import('../lambdas/local/api-server');
   const { createApiHandler } = await import('../lambdas/handlers/api');
+  const port = Number(process.env.PORT ?? 3000);
   const stack = await startLocalStack({
     dataDir,
     ...(gradientBaseUrl && { gradientBaseUrl }),
     ...(vendorApiKey && { vendorApiKey }),
+    // A fixed port, so a walkthrough can name the emulator's URL.
+    emulator: { port: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) },
   });
   stack.queue.startAutoDrain(stack.worker);
-  const port = Number(process.env.PORT ?? 3000);
   const server = await startApiServer({ port, host: '127.0.0.1', handler: createApiHandler(async () => stack.deps) });
   console.log(`gradient-billing-sync API   http://127.0.0.1:${server.port}  (GET /openapi.json)`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
