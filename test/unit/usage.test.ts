@@ -1,5 +1,5 @@
 import { ValidationError } from '../../lambdas/core/errors';
-import type { Aggregation, LineUsage, RoundingPolicy } from '../../lambdas/core/model';
+import type { LineUsage, RoundingPolicy } from '../../lambdas/core/model';
 import { aggregate, computeLines, type ServiceRule } from '../../lambdas/core/usage';
 
 const snaps = (...pairs: Array<[string, number]>) => pairs.map(([date, quantity]) => ({ date, quantity }));
