@@ -16,14 +16,8 @@ export interface Issue {
   message: string;
 }
 
-export interface ServiceInput {
-  name: string;
-  description: string;
-  category: string;
-  subcategory: string;
-  aggregation: Aggregation;
-  unitScale?: number;
-}
+/** What the vendor's platform says about a service; Gradient's id and timestamps are ours to keep. */
+export type ServiceInput = Omit<CatalogService, 'serviceKey' | 'gradientServiceId' | 'updatedAt'>;
 
 /** Creates or replaces a catalog service; Gradient's id, once known, is kept. */
 export async function upsertService(

@@ -140,13 +140,8 @@ export interface RunSummary {
   failed: number;
 }
 
-export interface Run {
-  runId: string;
-  partnerId: string;
-  period: Period;
-  asOf: IsoDate;
-  full: boolean;
-  trigger: RunTrigger;
+/** A run is the record of one sync request: what was asked, plus how it went. */
+export interface Run extends SyncRequest {
   status: RunStatus;
   queuedAt: string;
   startedAt?: string;
@@ -176,7 +171,7 @@ export interface SyncRequest {
   runId: string;
   partnerId: string;
   period: Period;
-  /** The date usage is computed as of: today during the period, the period's last day once it is over. */
+  /** The date usage is computed as of: the nightly uses yesterday, a resync today or a past period's last day. */
   asOf: IsoDate;
   /** Send every line, even those equal to the last accepted value. */
   full: boolean;
