@@ -1,7 +1,7 @@
 // Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
 // A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
 import { ValidationError } from './errors';
-import type { Account, Aggregation, CatalogService, IsoDate, UsageSnapshot } from './model';
+import type { Account, CatalogService, IsoDate, UsageSnapshot } from './model';
 import { addDays, isValidIsoDate, todayUtc } from './period';
 import type { AppDeps } from './ports';
 
