@@ -120,7 +120,7 @@ async function syncAcquired(
     catalog.flatMap((s) => (s.gradientServiceId ? [[s.serviceKey, s.gradientServiceId]] : [])),
   );
   for (const m of serviceMappings) serviceIds.set(m.serviceKey, m.gradientServiceId);
-  const acceptedValues = new Map(accepted.map((a) => [lineKey(a.accountId, a.serviceKey), a.value]));
+  const acceptedValues = new Map(accepted.map((a) => [lineKey(a.accountId, a.serviceKey), a]));
   const earlier = new Map(receipts.map((r) => [lineKey(r.accountId, r.serviceKey), r]));
 
   const outcomes = new Map<string, LineReceipt>();
@@ -152,8 +152,12 @@ async function syncAcquired(
       decided = receipt(line, 'not_mapped', { detail: 'service not set up in Gradient; save the connection again' });
     } else if (!mapped.get(line.accountId)) {
       decided = receipt(line, 'not_mapped', { detail: 'account not mapped in Synthesize' });
-    } else if (!request.full && acceptedValues.get(k) === line.pushed) {
-      decided = receipt(line, 'unchanged');
+    } else if (acceptedValues.get(k)?.value === line.pushed) {
+      const last = acceptedValues.get(k)!;
+      // Accepted by an earlier delivery of this very run whose receipt was never written: resume, never resend
+      // (a full run included). From an earlier run: unchanged, unless this run sends everything.
+      if (last.runId === request.runId) decided = receipt(line, 'accepted', { httpStatus: 201, attempts: 1 });
+      else if (!request.full) decided = receipt(line, 'unchanged');
     }
     if (decided) {
       outcomes.set(k, decided);
@@ -287,38 +291,46 @@ async function pushLines(
 
   const sendOne = async (item: { line: ComputedLine; serviceId: string }, noBuild: boolean) => {
     const { line, serviceId } = item;
+    let attempts: number;
     try {
-      const { attempts } = await call('setUnitCount', () =>
+      ({ attempts } = await call('setUnitCount', () =>
         gradient.setUnitCount(serviceId, line.accountId, line.pushed, { noBuild }),
-      );
-      sent += 1;
-      acceptedServices.add(serviceId);
-      await deps.accepted.put({
-        partnerId: partner.partnerId,
-        period: request.period,
-        accountId: line.accountId,
-        serviceKey: line.serviceKey,
-        value: line.pushed,
-        runId: request.runId,
-        acceptedAt: deps.clock.now().toISOString(),
-      });
-      await record(receipt(line, 'accepted', { httpStatus: 201, attempts }));
+      ));
     } catch (e) {
       const error = unwrap(e);
-      const attempts = e instanceof CallFailed ? e.attempts : 1;
+      // Only Gradient's answers decide a line's outcome. Anything else (a bug, the vendor key's secret read
+      // failing) fails the delivery, so the redelivery resumes the line instead of recording it as failed.
+      if (!(error instanceof GradientError)) throw error;
+      const tries = e instanceof CallFailed ? e.attempts : 1;
       sent += 1;
       if (error instanceof GradientNotMappedError) {
-        await record(receipt(line, 'not_mapped', { httpStatus: 404, attempts, detail: 'Gradient: not mapped' }));
+        await record(receipt(line, 'not_mapped', { httpStatus: 404, attempts: tries, detail: 'Gradient: not mapped' }));
       } else if (error instanceof GradientKeyRejectedError) {
         authRejected = true;
-        await record(receipt(line, 'auth_failed', { httpStatus: error.status, attempts, detail: error.message }));
+        await record(
+          receipt(line, 'auth_failed', { httpStatus: error.status, attempts: tries, detail: error.message }),
+        );
       } else if (e instanceof CallFailed && e.outOfTime) {
         unfinished += 1; // no receipt: the redelivery sends it
       } else {
-        const status = error instanceof GradientError ? error.status : undefined;
-        await record(receipt(line, 'failed', { httpStatus: status, attempts, detail: describe(error) }));
+        await record(receipt(line, 'failed', { httpStatus: error.status, attempts: tries, detail: describe(error) }));
       }
+      return;
     }
+    // Gradient accepted the count: a failure to record it (DynamoDB) must fail the delivery, never turn the
+    // line into a failed one.
+    sent += 1;
+    acceptedServices.add(serviceId);
+    await deps.accepted.put({
+      partnerId: partner.partnerId,
+      period: request.period,
+      accountId: line.accountId,
+      serviceKey: line.serviceKey,
+      value: line.pushed,
+      runId: request.runId,
+      acceptedAt: deps.clock.now().toISOString(),
+    });
+    await record(receipt(line, 'accepted', { httpStatus: 201, attempts }));
   };
 
   // Billing views should rebuild once per run: every count carries no_build=true but the very last. One line
@@ -337,13 +349,21 @@ async function pushLines(
     next = queue.length;
     return true;
   };
+  // On an unexpected error the other workers stop taking lines and finish the ones in flight before it is
+  // rethrown: the lease is released only then, so a quick redelivery cannot resend a line still on its way.
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < queue.length && !authRejected && !stopIfOutOfTime()) {
+    while (next < queue.length && !authRejected && !failure && !stopIfOutOfTime()) {
       const index = next++;
-      await sendOne(queue[index]!, index !== queue.length - 1 || heldBack.size > 0);
+      try {
+        await sendOne(queue[index]!, index !== queue.length - 1 || heldBack.size > 0);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.maxInFlight, queue.length)) }, worker));
+  if (failure) throw failure.error;
 
   const finals = [...heldBack.values()].sort(
     (a, b) => Number(acceptedServices.has(a.serviceId)) - Number(acceptedServices.has(b.serviceId)),
@@ -355,12 +375,10 @@ async function pushLines(
   }
 
   if (authRejected) {
-    for (const item of queue.slice(next)) {
-      outcomes.set(
-        lineKey(item.line.accountId, item.line.serviceKey),
-        receipt(item.line, 'auth_failed', { detail: 'not sent: Gradient rejected the Partner API key' }),
-      );
-    }
+    // Stored, not only counted: the run's receipts must account for every line it computed.
+    await forEachLimited(queue.slice(next), 16, (item) =>
+      record(receipt(item.line, 'auth_failed', { detail: 'not sent: Gradient rejected the Partner API key' })),
+    );
   }
   return { sent, unfinished, authRejected };
 }
