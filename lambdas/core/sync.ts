@@ -37,6 +37,11 @@ export interface SyncOptions {
   maxInFlight: number;
   retry: RetryPolicy;
   random?: () => number;
+  /**
+   * The queue will not deliver this message again. Lines Gradient keeps failing with retryable errors are then
+   * recorded as failed and the run is closed; on earlier deliveries they stay open for the redelivery.
+   */
+  finalDelivery?: boolean;
 }
 
 export type SyncResult =
@@ -98,6 +103,12 @@ async function syncAcquired(
     mapped = await refreshMappingFlags(deps, partner.partnerId, gradient, call);
   } catch (error) {
     if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run.run, emptySummary());
+    if (options.finalDelivery) {
+      return finishRun(deps, run.run, emptySummary(), 'failed', {
+        code: 'gradient_unavailable',
+        message: `Gradient kept failing on every delivery: ${describe(error)}`,
+      });
+    }
     await releaseLease(deps, run.run);
     throw new RunIncompleteError(`mapping refresh failed: ${describe(error)}`, run.run.runId);
   }
@@ -180,7 +191,7 @@ async function syncAcquired(
   if (push.unfinished > 0) {
     await releaseLease(deps, run.run, summary);
     log('run incomplete, left for redelivery', { unfinished: push.unfinished, summary });
-    throw new RunIncompleteError(`${push.unfinished} lines not sent before the deadline`, run.run.runId);
+    throw new RunIncompleteError(`${push.unfinished} lines left open for the next delivery`, run.run.runId);
   }
   const status: RunStatus =
     summary.failed === 0 ? 'succeeded' : summary.failed === summary.lines ? 'failed' : 'partial';
@@ -228,19 +239,18 @@ function callerFor(deps: AppDeps, options: SyncOptions): Caller {
       );
       return { value, attempts };
     } catch (error) {
-      // A retryable error that stopped before maxAttempts stopped for the deadline: the line stays open.
-      const outOfTime = isRetryableGradientError(error) && attempts < options.retry.maxAttempts;
-      throw new CallFailed(error, attempts, outOfTime);
+      // Out of time or of attempts on a retryable error: the redelivery tries again, unless there is none.
+      throw new CallFailed(error, attempts, isRetryableGradientError(error) && !options.finalDelivery);
     }
   };
 }
 
-/** A call that gave up; `outOfTime` means it might succeed on redelivery, so the line stays open. */
+/** A call that gave up; `resumable` means it might succeed on redelivery, so the line stays open. */
 class CallFailed extends Error {
   constructor(
     override readonly cause: unknown,
     readonly attempts: number,
-    readonly outOfTime: boolean,
+    readonly resumable: boolean,
   ) {
     super(describe(cause));
   }
@@ -279,7 +289,7 @@ async function pushLines(
   outcomes: Map<string, LineReceipt>,
 ): Promise<{ sent: number; unfinished: number; authRejected: boolean }> {
   let sent = 0;
-  let unfinished = 0;
+  const leftOpen: Array<{ line: ComputedLine; serviceId: string }> = [];
   let authRejected = false;
   let next = 0;
   const acceptedServices = new Set<string>();
@@ -310,8 +320,8 @@ async function pushLines(
         await record(
           receipt(line, 'auth_failed', { httpStatus: error.status, attempts: tries, detail: error.message }),
         );
-      } else if (e instanceof CallFailed && e.outOfTime) {
-        unfinished += 1; // no receipt: the redelivery sends it
+      } else if (e instanceof CallFailed && e.resumable) {
+        leftOpen.push(item); // no receipt: the redelivery sends it
       } else {
         await record(receipt(line, 'failed', { httpStatus: error.status, attempts: tries, detail: describe(error) }));
       }
@@ -345,7 +355,7 @@ async function pushLines(
 
   const stopIfOutOfTime = (): boolean => {
     if (deps.clock.now().getTime() < options.deadline) return false;
-    unfinished += queue.length - next;
+    leftOpen.push(...queue.slice(next));
     next = queue.length;
     return true;
   };
@@ -380,7 +390,13 @@ async function pushLines(
       record(receipt(item.line, 'auth_failed', { detail: 'not sent: Gradient rejected the Partner API key' })),
     );
   }
-  return { sent, unfinished, authRejected };
+  if (options.finalDelivery && !authRejected) {
+    // No redelivery will come: close the lines instead of leaving the run open forever.
+    await forEachLimited(leftOpen.splice(0), 16, (item) =>
+      record(receipt(item.line, 'failed', { detail: 'not sent: Gradient kept failing until the last delivery' })),
+    );
+  }
+  return { sent, unfinished: leftOpen.length, authRejected };
 }
 
 function summarize(lines: number, receipts: Iterable<LineReceipt>): RunSummary {

@@ -21,6 +21,8 @@ export interface WorkerSettings {
   /** Stop starting calls this long before the Lambda times out, to save progress. */
   safetyMarginMs: number;
   retry: SyncOptions['retry'];
+  /** The queue's maxReceiveCount: the delivery with this receive count is the last one. */
+  maxReceiveCount: number;
 }
 
 export const workerSettingsFromEnv = (): WorkerSettings => {
@@ -30,6 +32,7 @@ export const workerSettingsFromEnv = (): WorkerSettings => {
     maxInFlight: 16,
     safetyMarginMs: 15_000,
     retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
+    maxReceiveCount: config.WORK_QUEUE_MAX_RECEIVE_COUNT,
   };
 };
 
@@ -49,6 +52,7 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
     }
     const request = parsed.data;
     const remaining = context.getRemainingTimeInMillis();
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const result = await runSync(deps, request, {
         gate: pacer,
@@ -56,6 +60,7 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
         leaseMs: remaining + 5_000,
         maxInFlight: settings.maxInFlight,
         retry: settings.retry,
+        finalDelivery: receiveCount >= settings.maxReceiveCount,
       });
       return { runId: request.runId, status: result.run.status, duplicate: result.kind === 'already_finished' };
     } catch (error) {

@@ -86,6 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     GRADIENT_BASE_URL: gradientUrl,
     GRADIENT_RATE_BUDGET: String(options.rateBudget ?? 90),
     WORKER_MAX_CONCURRENCY: '1',
+    WORK_QUEUE_MAX_RECEIVE_COUNT: String(options.queue?.maxReceiveCount ?? 5),
     ...options.env,
   });
   resetEnvCache();
@@ -104,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     maxInFlight: 16,
     safetyMarginMs: 15_000,
     retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 },
+    maxReceiveCount: env.WORK_QUEUE_MAX_RECEIVE_COUNT,
   })) as WorkerHandler;
   const plannerHandler = createPlannerHandler(getDeps);
 

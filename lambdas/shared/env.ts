@@ -22,6 +22,8 @@ export const envSchema = z.object({
   GRADIENT_RATE_BUDGET: z.coerce.number().positive().max(100).default(80),
   /** The worker's maximum concurrency; each worker takes budget ÷ concurrency. */
   WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** The work queue's maxReceiveCount: on the last delivery the worker closes the run instead of leaving lines open. */
+  WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(5),
   /** SQS work queue (planner and API send, worker receives). */
   QUEUE_URL: z.string().min(1).optional(),
 });

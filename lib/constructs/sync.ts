@@ -79,7 +79,11 @@ export class Sync extends Construct {
       );
     }
 
-    const environment = { ...props.environment, QUEUE_URL: this.workQueue.queueUrl };
+    const environment = {
+      ...props.environment,
+      QUEUE_URL: this.workQueue.queueUrl,
+      WORK_QUEUE_MAX_RECEIVE_COUNT: String(WORK_QUEUE_MAX_RECEIVE_COUNT),
+    };
 
     this.planner = new AppFunction(this, 'Planner', {
       handler: 'planner',

@@ -147,7 +147,14 @@ export function faultWorker(
 ): WorkerHandler {
   return createWorkerHandler(
     async () => deps,
-    () => ({ ratePerSecond: WORKER_RATE, maxInFlight: 16, safetyMarginMs: 15_000, retry: FAST_RETRY, ...settings }),
+    () => ({
+      ratePerSecond: WORKER_RATE,
+      maxInFlight: 16,
+      safetyMarginMs: 15_000,
+      retry: FAST_RETRY,
+      maxReceiveCount: stack.env.WORK_QUEUE_MAX_RECEIVE_COUNT,
+      ...settings,
+    }),
   ) as WorkerHandler;
 }
 

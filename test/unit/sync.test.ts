@@ -151,18 +151,43 @@ describe('the sync of one partner', () => {
     expect(JSON.stringify(deps.state.logs)).not.toContain(KEY);
   });
 
-  it('retries a 5xx and records the line as failed once attempts run out, leaving the run partial', async () => {
+  it('retries a 5xx, leaves the line open for the redelivery once attempts run out, and sends it then', async () => {
     const { deps, g } = await setup();
     g.beforeCall = (route) => {
       if (route === 'setUnitCount' && g.calls.filter((c) => c === 'setUnitCount').length <= 3) {
         throw new GradientServerError('Bad gateway', 502);
       }
     };
-    const result = await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    await expect(runSync(deps, request, options(deps, { maxInFlight: 1 }))).rejects.toBeInstanceOf(RunIncompleteError);
+    expect((await deps.runs.listReceipts('msp-1', request.runId)).some((r) => r.outcome === 'failed')).toBe(false);
+
+    const redelivered = await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    expect(redelivered.run.status).toBe('succeeded');
+    expect(redelivered.run.summary).toMatchObject({ accepted: 2, notMapped: 2, failed: 0 });
+  });
+
+  it('records a line that keeps failing on the last delivery as failed and closes the run as partial', async () => {
+    const { deps, g } = await setup();
+    g.beforeCall = (route) => {
+      if (route === 'setUnitCount' && g.calls.filter((c) => c === 'setUnitCount').length <= 3) {
+        throw new GradientServerError('Bad gateway', 502);
+      }
+    };
+    const result = await runSync(deps, request, options(deps, { maxInFlight: 1, finalDelivery: true }));
     expect(result.run.status).toBe('partial');
     expect(result.run.summary.failed).toBe(1);
     const failed = (await deps.runs.listReceipts('msp-1', request.runId)).find((r) => r.outcome === 'failed');
     expect(failed).toMatchObject({ attempts: 3, httpStatus: 502 });
+  });
+
+  it('closes the run as failed when Gradient cannot even list accounts on the last delivery', async () => {
+    const { deps, g } = await setup();
+    g.beforeCall = () => {
+      throw new GradientServerError('Service unavailable', 503);
+    };
+    await expect(runSync(deps, request, options(deps))).rejects.toBeInstanceOf(RunIncompleteError);
+    const last = await runSync(deps, request, options(deps, { finalDelivery: true }));
+    expect(last.run).toMatchObject({ status: 'failed', error: { code: 'gradient_unavailable' } });
   });
 
   it('leaves what it cannot send before the deadline for the redelivery, which sends only the rest', async () => {
