@@ -137,6 +137,11 @@ describe('sync', () => {
     expect(env['WORKER_MAX_CONCURRENCY']).toBe('6');
   });
 
+  it("tells the worker the queue's maxReceiveCount, so the last delivery closes a run instead of dropping it", () => {
+    const env = (fnProps('Worker')['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env['WORK_QUEUE_MAX_RECEIVE_COUNT']).toBe('5');
+  });
+
   it('starts the planner nightly in UTC, with retries and a DLQ for undeliverable invocations', () => {
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(30 1 * * ? *)',
