@@ -67,15 +67,9 @@ export async function runSync(deps: AppDeps, request: SyncRequest, options: Sync
   }
 }
 
-async function syncAcquired(
-  deps: AppDeps,
-  request: SyncRequest,
-  options: SyncOptions,
-  acquired: Run,
-): Promise<SyncResult> {
+async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOptions, run: Run): Promise<SyncResult> {
   const { clock } = deps;
   const startedAt = clock.now();
-  const run = { run: acquired };
 
   const log = (message: string, fields: Record<string, unknown> = {}) =>
     deps.log.info(message, { partnerId: request.partnerId, runId: request.runId, period: request.period, ...fields });
@@ -83,14 +77,14 @@ async function syncAcquired(
   const partner = await deps.partners.get(request.partnerId);
   if (!partner || (partner.status !== 'pending' && partner.status !== 'connected')) {
     const status = partner?.status ?? 'unknown';
-    return finishRun(deps, run.run, emptySummary(), 'failed', {
+    return finishRun(deps, run, emptySummary(), 'failed', {
       code: 'partner_not_connected',
       message: `partner is ${status}; save the connection to sync again`,
     });
   }
   const key = await deps.keys.get(partner.partnerId);
   if (!key) {
-    return finishRun(deps, run.run, emptySummary(), 'failed', {
+    return finishRun(deps, run, emptySummary(), 'failed', {
       code: 'no_partner_key',
       message: 'no Partner API key is stored; save the connection again',
     });
@@ -102,15 +96,15 @@ async function syncAcquired(
   try {
     mapped = await refreshMappingFlags(deps, partner.partnerId, gradient, call);
   } catch (error) {
-    if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run.run, emptySummary());
+    if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run, emptySummary());
     if (options.finalDelivery) {
-      return finishRun(deps, run.run, emptySummary(), 'failed', {
+      return finishRun(deps, run, emptySummary(), 'failed', {
         code: 'gradient_unavailable',
         message: `Gradient kept failing on every delivery: ${describe(error)}`,
       });
     }
-    await releaseLease(deps, run.run);
-    throw new RunIncompleteError(`mapping refresh failed: ${describe(error)}`, run.run.runId);
+    await releaseLease(deps, run);
+    throw new RunIncompleteError(`mapping refresh failed: ${describe(error)}`, run.runId);
   }
 
   const [catalog, serviceMappings, usage, accepted, receipts] = await Promise.all([
@@ -187,15 +181,15 @@ async function syncAcquired(
   deps.metrics.add('LinesFailed', summary.failed);
   deps.metrics.add('RunDuration', clock.now().getTime() - startedAt.getTime(), 'Milliseconds');
 
-  if (push.authRejected) return authFailed(deps, partner, run.run, summary);
+  if (push.authRejected) return authFailed(deps, partner, run, summary);
   if (push.unfinished > 0) {
-    await releaseLease(deps, run.run, summary);
+    await releaseLease(deps, run, summary);
     log('run incomplete, left for redelivery', { unfinished: push.unfinished, summary });
-    throw new RunIncompleteError(`${push.unfinished} lines left open for the next delivery`, run.run.runId);
+    throw new RunIncompleteError(`${push.unfinished} lines left open for the next delivery`, run.runId);
   }
   const status: RunStatus =
     summary.failed === 0 ? 'succeeded' : summary.failed === summary.lines ? 'failed' : 'partial';
-  const finished = await finishRun(deps, run.run, summary, status);
+  const finished = await finishRun(deps, run, summary, status);
   log('run finished', { status, summary, sent: push.sent });
   return finished;
 }
