@@ -1,0 +1,89 @@
+// One paced, retried call to Gradient: the only retry layer of the sync. Out of time or attempts on a retryable
+// error, a call says it is resumable, so the line stays open for the message's redelivery.
+import { GradientRateLimitedError } from './errors';
+import type { AppDeps } from './ports';
+import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
+
+/** Paces calls to Gradient; one instance is shared by everything a worker process sends. */
+export interface RateGate {
+  acquire(): Promise<void>;
+  penalize(retryAfterMs?: number): void;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface CallOptions {
+  gate: RateGate;
+  /** Epoch ms after which no new call starts; what is left is resumed by the message's redelivery. */
+  deadline: number;
+  retry: RetryPolicy;
+  random?: () => number;
+  /** No redelivery will come: a failing call is final, not resumable. */
+  finalDelivery?: boolean;
+}
+
+export type Caller = <T>(label: string, fn: () => Promise<T>) => Promise<{ value: T; attempts: number }>;
+
+export function callerFor(deps: Pick<AppDeps, 'clock' | 'metrics' | 'log'>, options: CallOptions): Caller {
+  const { clock } = deps;
+  return async (label, fn) => {
+    let attempts = 0;
+    try {
+      const value = await withRetries(
+        async (attempt) => {
+          attempts = attempt;
+          await options.gate.acquire();
+          const began = clock.now().getTime();
+          deps.metrics.add('GradientRequests', 1);
+          try {
+            return await fn();
+          } finally {
+            deps.metrics.add('GradientLatency', clock.now().getTime() - began, 'Milliseconds');
+          }
+        },
+        {
+          clock,
+          deadline: options.deadline,
+          ...options.retry,
+          ...(options.random && { random: options.random }),
+          isRetryable: isRetryableGradientError,
+          retryAfterMs: gradientRetryAfter,
+          onRetry: (error, attempt, delayMs) => {
+            if (error instanceof GradientRateLimitedError) {
+              deps.metrics.add('GradientRateLimited', 1);
+              options.gate.penalize(error.retryAfterMs);
+            }
+            deps.metrics.add('GradientRetries', 1);
+            deps.log.debug('retrying Gradient call', { call: label, attempt, delayMs, error: describe(error) });
+          },
+        },
+      );
+      return { value, attempts };
+    } catch (error) {
+      // Out of time or of attempts on a retryable error: the redelivery tries again, unless there is none.
+      throw new CallFailed(error, attempts, isRetryableGradientError(error) && !options.finalDelivery);
+    }
+  };
+}
+
+/** A call that gave up; `resumable` means it might succeed on redelivery, so the line stays open. */
+export class CallFailed extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly attempts: number,
+    readonly resumable: boolean,
+  ) {
+    super(describe(cause));
+  }
+}
+
+export const unwrap = (e: unknown) => (e instanceof CallFailed ? e.cause : e);
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

@@ -1,0 +1,89 @@
+// A run's lifecycle: one delivery at a time holds it (a lease, so a crashed delivery is taken over), it ends
+// once with a status and summary, and the partner's record follows (connected, auth_failed, last run).
+import { RunBusyError } from './errors';
+import type { Partner, Run, RunStatus, RunSummary, SyncRequest } from './model';
+import { emptySummary } from './model';
+import type { AppDeps } from './ports';
+
+export type SyncResult =
+  | { kind: 'finished'; run: Run }
+  /** The message had been fully processed before (duplicate or late redelivery): nothing was done. */
+  | { kind: 'already_finished'; run: Run };
+
+export async function acquireRun(
+  deps: AppDeps,
+  request: SyncRequest,
+  leaseMs: number,
+): Promise<{ kind: 'acquired'; run: Run } | { kind: 'already_finished'; run: Run }> {
+  const now = deps.clock.now();
+  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+  let taken = await deps.runs.acquire(request.partnerId, request.runId, now.toISOString(), leaseUntil);
+  if (taken.kind === 'missing') {
+    // A message whose run record was never written (sent by hand, or the enqueue crashed in between).
+    await deps.runs.create({
+      ...request,
+      status: 'queued',
+      queuedAt: now.toISOString(),
+      attempts: 0,
+      summary: emptySummary(),
+    });
+    taken = await deps.runs.acquire(request.partnerId, request.runId, now.toISOString(), leaseUntil);
+  }
+  if (taken.kind === 'finished') return { kind: 'already_finished', run: taken.run };
+  if (taken.kind !== 'acquired') throw new RunBusyError(request.runId);
+  return { kind: 'acquired', run: taken.run };
+}
+
+/** Ends this delivery's hold (a lease already in the past) so the redelivery can resume at once. */
+export async function releaseLease(deps: AppDeps, run: Run, summary?: RunSummary): Promise<void> {
+  const past = new Date(deps.clock.now().getTime() - 1).toISOString();
+  await deps.runs.update(run.partnerId, run.runId, { leaseUntil: past, ...(summary && { summary }) });
+}
+
+export async function finishRun(
+  deps: AppDeps,
+  run: Run,
+  summary: RunSummary,
+  status: RunStatus,
+  error?: { code: string; message: string },
+  partnerChange?: Pick<Partner, 'status' | 'statusReason'>,
+): Promise<SyncResult> {
+  const finishedAt = deps.clock.now().toISOString();
+  await deps.runs.update(run.partnerId, run.runId, { status, summary, finishedAt, leaseUntil: finishedAt, error });
+  deps.metrics.add(status === 'succeeded' ? 'RunsSucceeded' : status === 'partial' ? 'RunsPartial' : 'RunsFailed', 1);
+  // Re-read: the partner may have been disconnected while this run was going on; never resurrect it.
+  const partner = await deps.partners.get(run.partnerId);
+  if (partner && (partner.status === 'pending' || partner.status === 'connected')) {
+    const promoted = partner.status === 'pending' && summary.accepted > 0 ? 'connected' : partner.status;
+    await deps.partners.put({
+      ...partner,
+      status: promoted,
+      ...partnerChange,
+      lastRun: { runId: run.runId, period: run.period, status, finishedAt, summary },
+      updatedAt: finishedAt,
+    });
+  }
+  return { kind: 'finished', run: { ...run, status, summary, finishedAt, leaseUntil: finishedAt, error } };
+}
+
+export async function authFailed(deps: AppDeps, partner: Partner, run: Run, summary: RunSummary): Promise<SyncResult> {
+  const day = deps.clock.now().toISOString().slice(0, 10);
+  deps.metrics.add('PartnersAuthFailed', 1);
+  // A structured line the alarm and a person can use; it names the partner, never the key.
+  deps.log.error('partner key rejected by Gradient', {
+    partnerId: partner.partnerId,
+    runId: run.runId,
+    event: 'auth_failed',
+  });
+  return finishRun(
+    deps,
+    run,
+    summary,
+    'failed',
+    { code: 'auth_failed', message: 'Gradient rejected the Partner API key' },
+    {
+      status: 'auth_failed',
+      statusReason: `Gradient rejected the Partner API key on ${day}; the MSP must save a new key`,
+    },
+  );
+}
