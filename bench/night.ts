@@ -13,7 +13,6 @@ import { localContext } from '../lambdas/local/lambda-context';
 import type { LocalStack } from '../lambdas/local/stack';
 import { PERIOD } from './workload';
 
-const MAX_RECEIVE = 5;
 const VISIBILITY_MS = 1_000;
 const WORKER_TIMEOUT_MS = 300_000;
 const COUNT_ROUTE = '/api/vendor-api/service/:serviceId/count';
@@ -47,7 +46,12 @@ class BenchQueue implements SyncQueue {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function drain(queue: BenchQueue, workers: WorkerHandler[], maxWallMs: number): Promise<void> {
+async function drain(
+  queue: BenchQueue,
+  workers: WorkerHandler[],
+  maxReceive: number,
+  maxWallMs: number,
+): Promise<void> {
   const stopAt = Date.now() + maxWallMs;
   const loop = async (worker: WorkerHandler) => {
     while (Date.now() < stopAt) {
@@ -71,7 +75,7 @@ async function drain(queue: BenchQueue, workers: WorkerHandler[], maxWallMs: num
         queue.inFlight -= 1;
       }
       if (!failed) continue;
-      if (m.receiveCount >= MAX_RECEIVE) queue.deadLetters.push(m);
+      if (m.receiveCount >= maxReceive) queue.deadLetters.push(m);
       else queue.pending.push({ ...m, visibleAt: Date.now() + VISIBILITY_MS });
     }
     throw new Error(`night did not finish within ${maxWallMs} ms`);
@@ -194,7 +198,8 @@ export async function runNight(stack: LocalStack, spec: NightSpec): Promise<Nigh
     }
   }
   try {
-    await drain(queue, workers, spec.maxWallMs);
+    // The same maxReceiveCount the worker reads, so its last delivery is this queue's last one.
+    await drain(queue, workers, stack.env.WORK_QUEUE_MAX_RECEIVE_COUNT, spec.maxWallMs);
   } finally {
     clearInterval(sampler);
   }
