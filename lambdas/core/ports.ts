@@ -154,6 +154,8 @@ export interface RunRepository {
     patch: Partial<Pick<Run, 'status' | 'summary' | 'finishedAt' | 'leaseUntil' | 'error'>>,
   ): Promise<void>;
   putReceipt(partnerId: string, receipt: LineReceipt): Promise<void>;
+  /** Many receipts at once (batched writes): for the lines a run decides without a request. */
+  putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void>;
   listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]>;
 }
 

@@ -1,7 +1,6 @@
 // The nightly sync of one partner for one period (architecture §3–§4): refresh mapping flags, compute every
 // line, skip what Gradient already holds, push the rest at a paced rate, record each line's receipt as it
 // lands so a redelivered message resumes instead of starting over.
-import { forEachLimited } from './concurrency';
 import { GradientKeyRejectedError, RunIncompleteError } from './errors';
 import { type Caller, type CallOptions, callerFor, describe, unwrap } from './gradient-calls';
 import type { ComputedLine, LineOutcome, LineReceipt, Run, RunStatus, RunSummary, SyncRequest } from './model';
@@ -144,7 +143,7 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
       skipped.push(decided);
     } else toSend.push({ line, serviceId: serviceId! });
   }
-  await forEachLimited(skipped, 16, (r) => deps.runs.putReceipt(partner.partnerId, r));
+  await deps.runs.putReceipts(partner.partnerId, skipped);
   deps.metrics.add('LinesComputed', lines.length);
 
   const push = await pushLines(deps, partner, request, gradient, toSend, options, call, receipt, outcomes);

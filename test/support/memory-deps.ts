@@ -84,6 +84,9 @@ export class MemoryRuns implements RunRepository {
     if (!this.receipts.has(k)) this.receipts.set(k, new Map());
     this.receipts.get(k)!.set(lineKey(receipt.accountId, receipt.serviceKey), clone(receipt));
   }
+  async putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void> {
+    for (const r of receipts) await this.putReceipt(partnerId, r);
+  }
   async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
     return [...(this.receipts.get(this.key(partnerId, runId))?.values() ?? [])].map(clone);
   }

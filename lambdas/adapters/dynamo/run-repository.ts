@@ -3,6 +3,7 @@ import type { LineReceipt, Run, RunStatus } from '../../core/model';
 import type { RunRepository } from '../../core/ports';
 import { receiptItem, runItem } from './items';
 import {
+  batchWrite,
   DEFAULT_PAGE_SIZE,
   expiresAtFrom,
   type Item,
@@ -129,16 +130,25 @@ export class DynamoRunRepository implements RunRepository {
 
   async putReceipt(partnerId: string, receipt: LineReceipt): Promise<void> {
     await this.doc.send(
-      new PutCommand({
-        TableName: this.receiptsTableName,
-        Item: {
-          ...receipt,
-          runKey: `${partnerId}#${receipt.runId}`,
-          line: `${receipt.accountId}#${receipt.serviceKey}`,
-          expiresAt: expiresAtFrom(this.clock()),
-        },
-      }),
+      new PutCommand({ TableName: this.receiptsTableName, Item: this.receiptItem(partnerId, receipt) }),
     );
+  }
+
+  async putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void> {
+    await batchWrite(
+      this.doc,
+      this.receiptsTableName,
+      receipts.map((r) => ({ PutRequest: { Item: this.receiptItem(partnerId, r) } })),
+    );
+  }
+
+  private receiptItem(partnerId: string, receipt: LineReceipt) {
+    return {
+      ...receipt,
+      runKey: `${partnerId}#${receipt.runId}`,
+      line: `${receipt.accountId}#${receipt.serviceKey}`,
+      expiresAt: expiresAtFrom(this.clock()),
+    };
   }
 
   async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
