@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // @middy/core ships ES modules only: let SWC turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  reporters: ['default', '<rootDir>/test/support/plain-summary-reporter.js'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 20000,
 };
