@@ -327,7 +327,9 @@ async function markAuthFailed(deps: AppDeps, partner: Partner): Promise<void> {
     statusReason: `Gradient rejected the stored Partner API key on ${now.slice(0, 10)}; save a new key.`,
     updatedAt: now,
   });
-  deps.log.warn('partner key rejected by Gradient', { partnerId: partner.partnerId });
+  // The same metric and event the nightly sync emits, so the auth_failed alarm sees it whichever path found it.
+  deps.metrics.add('PartnersAuthFailed', 1);
+  deps.log.error('partner key rejected by Gradient', { partnerId: partner.partnerId, event: 'auth_failed' });
 }
 
 /** Sync mappings: services and accounts reconciled, `isMapped` pulled and stored. */

@@ -264,6 +264,8 @@ describe('POST /v1/partners/{partnerId}/mappings/sync and GET …/mappings', () 
     const partner = await h.call('GET', '/v1/partners/msp-1');
     expect(partner.body.status).toBe('auth_failed');
     expect(partner.body.statusReason).toMatch(/rejected/);
+    // The alarm on auth_failed sees it too, as it does when the nightly sync finds it.
+    expect(h.deps.state.metrics).toContainEqual({ name: 'PartnersAuthFailed', value: 1 });
   });
 
   it('answers 503 with Retry-After when Gradient rate limits', async () => {
