@@ -1,7 +1,7 @@
 // One paced, retried call to Gradient: the only retry layer of the sync. Out of time or attempts on a retryable
 // error, a call says it is resumable, so the line stays open for the message's redelivery.
 import { GradientRateLimitedError } from './errors';
-import type { AppDeps } from './ports';
+import type { AppDeps, GradientPort } from './ports';
 import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
 
 /** Paces calls to Gradient; one instance is shared by everything a worker process sends. */
@@ -86,4 +86,27 @@ export const unwrap = (e: unknown) => (e instanceof CallFailed ? e.cause : e);
 export function describe(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
+}
+
+/** The same Gradient with every call paced and retried, for code written against the plain port. */
+export function pacedGradient(gradient: GradientPort, call: Caller): GradientPort {
+  const through = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
+    call(label, fn).then(
+      (r) => r.value,
+      (e: unknown) => {
+        throw unwrap(e);
+      },
+    );
+  return {
+    getOrganization: () => through('getOrganization', () => gradient.getOrganization()),
+    updateIntegrationStatus: (status) =>
+      through('updateIntegrationStatus', () => gradient.updateIntegrationStatus(status)),
+    listAccounts: () => through('listAccounts', () => gradient.listAccounts()),
+    createAccounts: (accounts) => through('createAccounts', () => gradient.createAccounts(accounts)),
+    updateAccount: (id, patch) => through('updateAccount', () => gradient.updateAccount(id, patch)),
+    listVendorServices: () => through('listVendorServices', () => gradient.listVendorServices()),
+    createVendorService: (service) => through('createVendorService', () => gradient.createVendorService(service)),
+    setUnitCount: (serviceId, accountId, unitCount, options) =>
+      through('setUnitCount', () => gradient.setUnitCount(serviceId, accountId, unitCount, options)),
+  };
 }

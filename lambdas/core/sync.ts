@@ -1,8 +1,10 @@
-// The nightly sync of one partner for one period (architecture §3–§4): refresh mapping flags, compute every
+// The nightly sync of one partner for one period (architecture §3–§4): reconcile accounts and mapping flags, compute every
 // line, skip what Gradient already holds, push the rest at a paced rate, record each line's receipt as it
 // lands so a redelivered message resumes instead of starting over.
+
+import { reconcileAccounts } from './connection';
 import { GradientKeyRejectedError, RunIncompleteError } from './errors';
-import { type Caller, type CallOptions, callerFor, describe, unwrap } from './gradient-calls';
+import { type Caller, type CallOptions, callerFor, describe, pacedGradient } from './gradient-calls';
 import type { ComputedLine, LineOutcome, LineReceipt, Run, RunStatus, RunSummary, SyncRequest } from './model';
 import { emptySummary, lineKey } from './model';
 import type { AppDeps, GradientPort } from './ports';
@@ -68,7 +70,7 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
 
   let mapped: Map<string, boolean>;
   try {
-    mapped = await refreshMappingFlags(deps, partner.partnerId, gradient, call);
+    mapped = await refreshAccounts(deps, partner.partnerId, gradient, call);
   } catch (error) {
     if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run, emptySummary());
     if (options.finalDelivery) {
@@ -78,7 +80,7 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
       });
     }
     await releaseLease(deps, run);
-    throw new RunIncompleteError(`mapping refresh failed: ${describe(error)}`, run.runId);
+    throw new RunIncompleteError(`account refresh failed: ${describe(error)}`, run.runId);
   }
 
   const [catalog, serviceMappings, usage, accepted, receipts] = await Promise.all([
@@ -168,23 +170,18 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
   return finished;
 }
 
-async function refreshMappingFlags(
+/**
+ * The nightly also provisions what changed since the last save: companies the vendor added are created in
+ * Gradient, renamed ones renamed (one GET when nothing changed). Answers who is mapped now.
+ */
+async function refreshAccounts(
   deps: AppDeps,
   partnerId: string,
   gradient: GradientPort,
   call: Caller,
 ): Promise<Map<string, boolean>> {
-  let accounts: Awaited<ReturnType<GradientPort['listAccounts']>>;
-  try {
-    accounts = (await call('listAccounts', () => gradient.listAccounts())).value;
-  } catch (e) {
-    throw unwrap(e);
-  }
-  const syncedAt = deps.clock.now().toISOString();
-  await deps.mappings.putAccounts(
-    accounts.map((a) => ({ partnerId, accountId: a.id, gradientName: a.name, isMapped: a.isMapped, syncedAt })),
-  );
-  return new Map(accounts.map((a) => [a.id, a.isMapped]));
+  await reconcileAccounts(deps, partnerId, pacedGradient(gradient, call));
+  return new Map((await deps.mappings.listAccounts(partnerId)).map((m) => [m.accountId, m.isMapped]));
 }
 
 function summarize(lines: number, receipts: Iterable<LineReceipt>): RunSummary {

@@ -58,6 +58,13 @@ async function setup() {
     ['a3', false],
   ] as const) {
     g.accounts.set(id, { id, name: `Company ${id}`, isMapped });
+    await deps.accounts.put({
+      partnerId: 'msp-1',
+      accountId: id,
+      name: `Company ${id}`,
+      active: true,
+      updatedAt: '2026-11-01',
+    });
   }
   // a1: 10 seats all month; a2: 4 seats from Nov 11 (15 of 25 days) → 2.4; a3: 7 seats; a1 storage 5.
   await deps.usage.putSnapshots([
@@ -88,6 +95,33 @@ describe('the sync of one partner', () => {
     expect(byLine['a1/storage']).toMatchObject({ outcome: 'not_mapped', httpStatus: 404 });
     expect((await deps.partners.get('msp-1'))?.status).toBe('connected');
     expect(deps.state.accountMappings.get('msp-1|a3')?.isMapped).toBe(false);
+  });
+
+  it('creates a company the vendor added since the last save in Gradient, and sends its lines once mapped', async () => {
+    const { deps, g } = await setup();
+    await deps.accounts.put({
+      partnerId: 'msp-1',
+      accountId: 'a4',
+      name: 'Newco',
+      active: true,
+      updatedAt: '2026-11-20',
+    });
+    await deps.usage.putSnapshots([
+      { partnerId: 'msp-1', accountId: 'a4', serviceKey: 'seats', date: '2026-11-21', quantity: 5 },
+    ]);
+    const first = await runSync(deps, request, options(deps));
+    expect(g.accounts.get('a4')).toMatchObject({ name: 'Newco', isMapped: false });
+    expect((await deps.runs.listReceipts('msp-1', request.runId)).find((r) => r.accountId === 'a4')).toMatchObject({
+      outcome: 'not_mapped',
+    });
+    expect(first.run.summary.lines).toBe(5);
+
+    g.accounts.get('a4')!.isMapped = true; // the MSP maps it in Synthesize
+    const next = { ...request, runId: 'r-next' };
+    await enqueueRun(deps, { ...next, queuedAt: deps.clock.now() });
+    await runSync(deps, next, options(deps));
+    // 5 seats from the 21st: 5 of 25 days → 1.
+    expect(g.counts.filter((c) => c.accountId === 'a4')).toEqual([expect.objectContaining({ unitCount: 1 })]);
   });
 
   it('skips a line whose value did not change since the last accepted push', async () => {
