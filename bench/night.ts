@@ -10,6 +10,7 @@ import { createPlannerHandler } from '../lambdas/handlers/planner';
 import { createWorkerHandler, type WorkerSettings, workerSettingsFromEnv } from '../lambdas/handlers/worker';
 import type { WorkerHandler } from '../lambdas/local/in-process-queue';
 import { localContext } from '../lambdas/local/lambda-context';
+import { sqsRecord } from '../lambdas/local/sqs-record';
 import type { LocalStack } from '../lambdas/local/stack';
 import { PERIOD } from './workload';
 
@@ -66,7 +67,11 @@ async function drain(
       queue.deliveries += 1;
       let failed = true;
       try {
-        const event: SQSEvent = { Records: [record(m)] };
+        const event: SQSEvent = {
+          Records: [
+            sqsRecord({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, senderId: 'bench' }),
+          ],
+        };
         const res = await worker(event, localContext('worker', WORKER_TIMEOUT_MS) as Context);
         failed = (res?.batchItemFailures ?? []).some((f) => f.itemIdentifier === m.messageId);
       } catch {
@@ -81,26 +86,6 @@ async function drain(
     throw new Error(`night did not finish within ${maxWallMs} ms`);
   };
   await Promise.all(workers.map(loop));
-}
-
-function record(m: Queued): SQSEvent['Records'][number] {
-  const now = String(Date.now());
-  return {
-    messageId: m.messageId,
-    receiptHandle: `${m.messageId}#${m.receiveCount}`,
-    body: m.body,
-    attributes: {
-      ApproximateReceiveCount: String(m.receiveCount),
-      SentTimestamp: now,
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: now,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:gradient-billing-sync-work',
-    awsRegion: 'local',
-  };
 }
 
 export interface NightCheck {

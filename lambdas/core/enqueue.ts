@@ -41,7 +41,13 @@ export async function enqueueRun(deps: { runs: RunRepository; queue: SyncQueue }
     summary: emptySummary(),
   };
   await deps.runs.create(run);
-  const message: SyncRequest = {
+  await deps.queue.send(syncRequestOf(run));
+  return run;
+}
+
+/** The queue message that asks for a run (also what a redrive or a test redelivers). */
+export function syncRequestOf(run: Run): SyncRequest {
+  return {
     runId: run.runId,
     partnerId: run.partnerId,
     period: run.period,
@@ -49,6 +55,4 @@ export async function enqueueRun(deps: { runs: RunRepository; queue: SyncQueue }
     full: run.full,
     trigger: run.trigger,
   };
-  await deps.queue.send(message);
-  return run;
 }

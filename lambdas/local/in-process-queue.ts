@@ -6,6 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { SyncRequest } from '../core/model';
 import type { SyncQueue } from '../core/ports';
 import { localContext } from './lambda-context';
+import { sqsRecord } from './sqs-record';
 
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -98,7 +99,11 @@ export class InProcessQueue implements SyncQueue {
   }
 
   private async invoke(worker: WorkerHandler, batch: Message[]): Promise<Set<string>> {
-    const event: SQSEvent = { Records: batch.map((m) => this.record(m)) };
+    const event: SQSEvent = {
+      Records: batch.map((m) =>
+        sqsRecord({ messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, sentAt: m.sentAt }),
+      ),
+    };
     try {
       const response = await worker(event, localContext('worker', this.functionTimeoutMs));
       return new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
@@ -106,24 +111,5 @@ export class InProcessQueue implements SyncQueue {
       // A thrown handler fails the whole batch, as Lambda does.
       return new Set(batch.map((m) => m.messageId));
     }
-  }
-
-  private record(m: Message): SQSRecord {
-    return {
-      messageId: m.messageId,
-      receiptHandle: `${m.messageId}#${m.receiveCount}`,
-      body: m.body,
-      attributes: {
-        ApproximateReceiveCount: String(m.receiveCount),
-        SentTimestamp: String(m.sentAt),
-        SenderId: 'local',
-        ApproximateFirstReceiveTimestamp: String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:local:000000000000:gradient-billing-sync-work',
-      awsRegion: 'local',
-    };
   }
 }

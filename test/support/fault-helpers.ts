@@ -1,13 +1,15 @@
 // Shared setup and the one invariant check of the fault tests: a partner with lines whose values the test
 // knows in advance, a worker with fast retries, and the end-of-run check against what the emulator observed.
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { saveConnection } from '../../lambdas/core/connection';
+import { syncRequestOf } from '../../lambdas/core/enqueue';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { LineReceipt, Run, SyncRequest } from '../../lambdas/core/model';
 import type { AppDeps, GradientPort } from '../../lambdas/core/ports';
 import { createWorkerHandler, type WorkerSettings } from '../../lambdas/handlers/worker';
 import type { WorkerHandler } from '../../lambdas/local/in-process-queue';
 import { localContext } from '../../lambdas/local/lambda-context';
+import { sqsRecord } from '../../lambdas/local/sqs-record';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../lambdas/local/stack';
 
 export const PARTNER = 'msp-faults';
@@ -181,34 +183,12 @@ export async function nightly(stack: LocalStack, worker: WorkerHandler, at: Date
 export async function requestOf(stack: LocalStack, runId: string): Promise<SyncRequest> {
   const run = await stack.deps.runs.get(PARTNER, runId);
   if (!run) throw new Error(`no run ${runId}`);
-  return {
-    runId: run.runId,
-    partnerId: run.partnerId,
-    period: run.period,
-    asOf: run.asOf,
-    full: run.full,
-    trigger: run.trigger,
-  };
+  return syncRequestOf(run);
 }
 
 /** One delivery straight to a worker handler, outside the queue (concurrent or "dying" deliveries). */
 export function deliver(worker: WorkerHandler, request: SyncRequest, messageId: string, functionTimeoutMs = 300_000) {
-  const record = {
-    messageId,
-    receiptHandle: `${messageId}#1`,
-    body: JSON.stringify(request),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:local:000000000000:gradient-billing-sync-work',
-    awsRegion: 'local',
-  } satisfies SQSRecord;
+  const record = sqsRecord({ messageId, body: JSON.stringify(request), receiveCount: 1, senderId: 'test' });
   const event: SQSEvent = { Records: [record] };
   return worker(event, localContext('worker', functionTimeoutMs));
 }
