@@ -2,7 +2,7 @@
 // the SQS event shape; items it reports as failed come back after a visibility delay, and past
 // maxReceiveCount go to a dead-letter list — the same contract the deployed queue gives the worker.
 import { randomUUID } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncRequest } from '../core/model';
 import type { SyncQueue } from '../core/ports';
 import { localContext } from './lambda-context';
