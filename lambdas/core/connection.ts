@@ -166,6 +166,15 @@ export async function reconcileAccounts(
   partnerId: string,
   gradient: GradientPort,
 ): Promise<AccountReconciliation> {
+  return (await reconcileAccountMappings(deps, partnerId, gradient)).result;
+}
+
+/** The same, also answering the mappings it stored (the nightly needs them and need not read them back). */
+export async function reconcileAccountMappings(
+  deps: Pick<AppDeps, 'accounts' | 'mappings' | 'clock' | 'log'>,
+  partnerId: string,
+  gradient: GradientPort,
+): Promise<{ result: AccountReconciliation; mappings: AccountMapping[] }> {
   const ours = (await deps.accounts.list(partnerId)).sort((a, b) => a.accountId.localeCompare(b.accountId));
   const remote = new Map((await gradient.listAccounts()).map((a) => [a.id, a]));
   const now = isoNow(deps);
@@ -227,7 +236,7 @@ export async function reconcileAccounts(
     mapped: result.mapped,
     unmapped: unmapped.length,
   });
-  return result;
+  return { result, mappings: stored };
 }
 
 export interface SaveConnectionInput {

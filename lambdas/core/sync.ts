@@ -2,7 +2,7 @@
 // line, skip what Gradient already holds, push the rest at a paced rate, record each line's receipt as it
 // lands so a redelivered message resumes instead of starting over.
 
-import { reconcileAccounts } from './connection';
+import { reconcileAccountMappings } from './connection';
 import { GradientKeyRejectedError, RunIncompleteError } from './errors';
 import { type Caller, type CallOptions, callerFor, describe, pacedGradient } from './gradient-calls';
 import type { ComputedLine, LineOutcome, LineReceipt, Run, RunStatus, RunSummary, SyncRequest } from './model';
@@ -180,8 +180,8 @@ async function refreshAccounts(
   gradient: GradientPort,
   call: Caller,
 ): Promise<Map<string, boolean>> {
-  await reconcileAccounts(deps, partnerId, pacedGradient(gradient, call));
-  return new Map((await deps.mappings.listAccounts(partnerId)).map((m) => [m.accountId, m.isMapped]));
+  const { mappings } = await reconcileAccountMappings(deps, partnerId, pacedGradient(gradient, call));
+  return new Map(mappings.map((m) => [m.accountId, m.isMapped]));
 }
 
 function summarize(lines: number, receipts: Iterable<LineReceipt>): RunSummary {
