@@ -1,7 +1,7 @@
 // Per-stage deployment configuration, read from CDK context and validated with zod at synth time.
 // Precedence: `-c key=value` on the command line > context `stages.<stage>.<key>` (cdk.json) > defaults.
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Retention periods CloudWatch Logs accepts (RetentionDays in aws-cdk-lib). */
 export const LOG_RETENTION_DAYS = [

@@ -1,6 +1,7 @@
 // The deployable stack: composes one construct per concern and exports what an operator needs.
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { SERVICE_NAME } from '../lambdas/shared/names';
 import type { StackConfig } from './config';
 import { Api } from './constructs/api';
 import { DataTables } from './constructs/data';
@@ -22,7 +23,7 @@ export class GradientBillingSyncStack extends Stack {
   constructor(scope: Construct, id: string, props: GradientBillingSyncStackProps) {
     super(scope, id, props);
     const { config } = props;
-    Tags.of(this).add('service', 'gradient-billing-sync');
+    Tags.of(this).add('service', SERVICE_NAME);
     Tags.of(this).add('stage', config.stage);
 
     this.data = new DataTables(this, 'Data', { config });

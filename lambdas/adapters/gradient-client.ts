@@ -1,6 +1,6 @@
 // HTTP client of Gradient's vendor API, one instance per (vendor key, partner key). It maps every failure to the
 // typed errors of core/errors.ts and never retries: retrying lives in core.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   GradientBadRequestError,
   type GradientError,

@@ -1,6 +1,6 @@
 // Zod schemas of Gradient's response bodies. Lenient on purpose: unknown fields pass, optional fields may be
 // null (Gradient is a NestJS/MongoDB app and nulls are common there), but the fields we rely on must be there.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GradientAccount, GradientOrganization, GradientSku } from '../core/ports';
 
 /** Ids are sent as strings; a numeric id coming back is still usable, so accept and stringify it. */

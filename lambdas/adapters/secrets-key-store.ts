@@ -10,10 +10,11 @@ import {
   type SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
 import type { PartnerKeyStore } from '../core/ports';
+import { SERVICE_NAME } from '../shared/names';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 5_000;
-const APP_TAG = { Key: 'app', Value: 'gradient-billing-sync' };
+const APP_TAG = { Key: 'app', Value: SERVICE_NAME };
 
 /** `new SecretsManagerClient({...})` honours AWS_ENDPOINT_URL_SECRETS_MANAGER, so local runs reach the emulator. */
 export function createSecretsManagerClient(config: SecretsManagerClientConfig = {}): SecretsManagerClient {

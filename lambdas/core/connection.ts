@@ -16,13 +16,18 @@ import {
   GradientUnreachableError,
   NotFoundError,
 } from './errors';
-import type { AccountMapping, CatalogService, Partner, RoundingPolicy, ServiceMapping } from './model';
+import type {
+  AccountMapping,
+  CatalogService,
+  ConnectionFailure,
+  Partner,
+  RoundingPolicy,
+  ServiceMapping,
+} from './model';
 import type { AppDeps, GradientOrganization, GradientPort } from './ports';
 
 /** Accounts per create request: Gradient documents no bulk limit, small requests stay under any body cap. */
 export const ACCOUNT_CHUNK = 100;
-
-export type ConnectionFailure = 'no_key' | 'key_rejected' | 'gradient_unavailable' | 'gradient_rate_limited';
 
 export interface ConnectionTestResult {
   ok: boolean;

@@ -1,12 +1,23 @@
-// The domain vocabulary shared by core, adapters and handlers (architecture §2). Plain data only.
+// The domain vocabulary shared by core, adapters and handlers (architecture §2). Plain data only: every
+// vocabulary is a const array here, and the types, the zod schemas (stored items, queue messages, the API) and
+// the OpenAPI document are built from it.
+
+/** Ids of partners, accounts, services and runs: what the API, the store and secret names accept. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+export const ID_RULE =
+  'must be 1-128 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
+/** A billing period, `YYYY-MM`. */
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A calendar date, `YYYY-MM-DD` (whether it is a real date is `period.ts`'s `isValidIsoDate`). */
+export const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
 /** How a service's snapshots turn into one value for a billing period (architecture §3). */
-export type Aggregation = 'average' | 'peak' | 'last' | 'sum';
 export const AGGREGATIONS = ['average', 'peak', 'last', 'sum'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
 
 /** How a computed value becomes the pushed value; integer-only PSAs (Autotask) need whole numbers. */
-export type RoundingPolicy = 'none' | 'up' | 'nearest' | 'down';
 export const ROUNDING_POLICIES = ['none', 'up', 'nearest', 'down'] as const;
+export type RoundingPolicy = (typeof ROUNDING_POLICIES)[number];
 
 /** A calendar month in UTC, `YYYY-MM`. */
 export type Period = string;
@@ -27,8 +38,12 @@ export interface CatalogService {
   updatedAt: string;
 }
 
-export type PartnerStatus = 'pending' | 'connected' | 'auth_failed' | 'disconnected';
 export const PARTNER_STATUSES = ['pending', 'connected', 'auth_failed', 'disconnected'] as const;
+export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
+
+/** Why a connection test or save did not succeed, for the console to act on. */
+export const CONNECTION_FAILURES = ['no_key', 'key_rejected', 'gradient_unavailable', 'gradient_rate_limited'] as const;
+export type ConnectionFailure = (typeof CONNECTION_FAILURES)[number];
 
 /** One MSP. The Partner API key is never part of this record: it lives in Secrets Manager only. */
 export interface Partner {
@@ -111,7 +126,8 @@ export interface ComputedLine {
   roundingDelta: number;
 }
 
-export type LineOutcome = 'accepted' | 'not_mapped' | 'unchanged' | 'failed' | 'auth_failed';
+export const LINE_OUTCOMES = ['accepted', 'not_mapped', 'unchanged', 'failed', 'auth_failed'] as const;
+export type LineOutcome = (typeof LINE_OUTCOMES)[number];
 
 /** What Gradient answered for one line in one run. */
 export interface LineReceipt {
@@ -128,17 +144,14 @@ export interface LineReceipt {
   at: string;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
-export type RunTrigger = 'schedule' | 'resync';
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const RUN_TRIGGERS = ['schedule', 'resync'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
-export interface RunSummary {
-  lines: number;
-  sent: number;
-  accepted: number;
-  notMapped: number;
-  unchanged: number;
-  failed: number;
-}
+/** The counters of a run, in the order views and reports show them. */
+export const RUN_SUMMARY_FIELDS = ['lines', 'sent', 'accepted', 'notMapped', 'unchanged', 'failed'] as const;
+export type RunSummary = Record<(typeof RUN_SUMMARY_FIELDS)[number], number>;
 
 /** A run is the record of one sync request: what was asked, plus how it went. */
 export interface Run extends SyncRequest {
@@ -178,13 +191,7 @@ export interface SyncRequest {
   trigger: RunTrigger;
 }
 
-export const emptySummary = (): RunSummary => ({
-  lines: 0,
-  sent: 0,
-  accepted: 0,
-  notMapped: 0,
-  unchanged: 0,
-  failed: 0,
-});
+export const emptySummary = (): RunSummary =>
+  Object.fromEntries(RUN_SUMMARY_FIELDS.map((field) => [field, 0])) as RunSummary;
 
 export const lineKey = (accountId: string, serviceKey: string): string => `${accountId}#${serviceKey}`;

@@ -10,8 +10,9 @@ import { Pacer } from '../core/pacer';
 import type { AppDeps } from '../core/ports';
 import { runSync, type SyncOptions } from '../core/sync';
 import { productionDeps } from '../shared/deps';
-import { env } from '../shared/env';
+import { type Env, env } from '../shared/env';
 import { syncRequestSchema } from '../shared/messages';
+import { WORKER_TUNING } from '../shared/names';
 import { logger, powertoolsMetrics } from '../shared/observability';
 
 export interface WorkerSettings {
@@ -25,16 +26,16 @@ export interface WorkerSettings {
   maxReceiveCount: number;
 }
 
-export const workerSettingsFromEnv = (): WorkerSettings => {
-  const config = env();
-  return {
-    ratePerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
-    maxInFlight: 16,
-    safetyMarginMs: 15_000,
-    retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
-    maxReceiveCount: config.WORK_QUEUE_MAX_RECEIVE_COUNT,
-  };
-};
+/** The worker's settings for a configuration: its share of the budget plus the tuning in `names.ts`. */
+export const workerSettings = (config: Env): WorkerSettings => ({
+  ratePerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
+  maxInFlight: WORKER_TUNING.maxInFlight,
+  safetyMarginMs: WORKER_TUNING.safetyMarginMs,
+  retry: { ...WORKER_TUNING.retry },
+  maxReceiveCount: config.WORK_QUEUE_MAX_RECEIVE_COUNT,
+});
+
+export const workerSettingsFromEnv = (): WorkerSettings => workerSettings(env());
 
 export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings: () => WorkerSettings) {
   const processor = new BatchProcessor(EventType.SQS);

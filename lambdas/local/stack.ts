@@ -13,9 +13,10 @@ import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { PlanResult } from '../core/plan';
 import type { AppDeps } from '../core/ports';
 import { createPlannerHandler } from '../handlers/planner';
-import { createWorkerHandler } from '../handlers/worker';
+import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { ALL_TABLES } from '../shared/tables';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
@@ -86,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     GRADIENT_BASE_URL: gradientUrl,
     GRADIENT_RATE_BUDGET: String(options.rateBudget ?? 90),
     WORKER_MAX_CONCURRENCY: '1',
-    WORK_QUEUE_MAX_RECEIVE_COUNT: String(options.queue?.maxReceiveCount ?? 5),
+    WORK_QUEUE_MAX_RECEIVE_COUNT: String(options.queue?.maxReceiveCount ?? WORK_QUEUE_MAX_RECEIVE_COUNT),
     ...options.env,
   });
   resetEnvCache();
@@ -100,13 +101,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const queue = new InProcessQueue(options.queue);
   const deps = buildDeps(env, { queue });
   const getDeps = async () => deps;
-  const worker = createWorkerHandler(getDeps, () => ({
-    ratePerSecond: env.GRADIENT_RATE_BUDGET / env.WORKER_MAX_CONCURRENCY,
-    maxInFlight: 16,
-    safetyMarginMs: 15_000,
-    retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 5_000 },
-    maxReceiveCount: env.WORK_QUEUE_MAX_RECEIVE_COUNT,
-  })) as WorkerHandler;
+  const worker = createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler;
   const plannerHandler = createPlannerHandler(getDeps);
 
   return {

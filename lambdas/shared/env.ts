@@ -1,6 +1,7 @@
 // Runtime configuration of the Lambdas (and of the local stack, which sets the same variables).
 // Parsed once with zod so a missing or malformed variable fails at init with a clear message.
-import { z } from 'zod';
+import * as z from 'zod';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
 import { TABLES, type TableName } from './tables';
 
 const tableNames = Object.fromEntries(
@@ -23,7 +24,7 @@ export const envSchema = z.object({
   /** The worker's maximum concurrency; each worker takes budget ÷ concurrency. */
   WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** The work queue's maxReceiveCount: on the last delivery the worker closes the run instead of leaving lines open. */
-  WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(5),
+  WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(WORK_QUEUE_MAX_RECEIVE_COUNT),
   /** SQS work queue (planner and API send, worker receives). */
   QUEUE_URL: z.string().min(1).optional(),
 });

@@ -2,9 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { Log, MetricName, Metrics } from '../core/ports';
-
-export const SERVICE_NAME = 'gradient-billing-sync';
-export const METRICS_NAMESPACE = 'GradientBillingSync';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './names';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
 

@@ -11,10 +11,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 
-export const METRICS_NAMESPACE = 'GradientBillingSync';
-export const SERVICE_DIMENSION = { service: 'gradient-billing-sync' };
+export const SERVICE_DIMENSION = { service: SERVICE_NAME };
 /** No successful run for this many hours raises the heartbeat alarm (nightly schedule + 2 h slack). */
 export const HEARTBEAT_HOURS = 26;
 

@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 import type { DataTables } from './data';
 import { AppFunction } from './functions';
@@ -18,7 +19,6 @@ export const WORKER_TIMEOUT = Duration.minutes(5);
 export const PLANNER_TIMEOUT = Duration.minutes(15);
 /** Lambda's guidance for SQS sources: visibility at least six times the function timeout. */
 export const WORK_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
-export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
 const RETENTION = Duration.days(14);
 
 export interface SyncProps {

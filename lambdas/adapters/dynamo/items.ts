@@ -1,5 +1,5 @@
 // Shapes of stored items as the domain reads them back. Unknown attributes (keys, TTL, index flags) are stripped.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type AcceptedValue,
   type Account,
@@ -7,29 +7,28 @@ import {
   AGGREGATIONS,
   type CatalogService,
   type LineReceipt,
-  PARTNER_STATUSES,
   type Partner,
-  ROUNDING_POLICIES,
   type Run,
   type ServiceMapping,
 } from '../../core/model';
+import {
+  lineOutcomeSchema,
+  partnerStatusSchema,
+  roundingPolicySchema,
+  runStatusSchema,
+  runSummarySchema,
+  runTriggerSchema,
+} from '../../shared/vocabulary';
 
 const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 
-const runStatus = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']);
-const summary = z.object({
-  lines: z.number(),
-  sent: z.number(),
-  accepted: z.number(),
-  notMapped: z.number(),
-  unchanged: z.number(),
-  failed: z.number(),
-});
+const runStatus = runStatusSchema;
+const summary = runSummarySchema;
 
 export const partnerItem: z.ZodType<Partner> = z.object({
   partnerId: z.string(),
-  status: z.enum(PARTNER_STATUSES),
-  roundingPolicy: z.enum(ROUNDING_POLICIES),
+  status: partnerStatusSchema,
+  roundingPolicy: roundingPolicySchema,
   organizationId: optional(z.string()),
   organizationName: optional(z.string()),
   connectedAt: optional(z.string()),
@@ -98,7 +97,7 @@ export const runItem: z.ZodType<Run> = z.object({
   period: z.string(),
   asOf: z.string(),
   full: z.boolean(),
-  trigger: z.enum(['schedule', 'resync']),
+  trigger: runTriggerSchema,
   status: runStatus,
   queuedAt: z.string(),
   startedAt: optional(z.string()),
@@ -115,7 +114,7 @@ export const receiptItem: z.ZodType<LineReceipt> = z.object({
   serviceKey: z.string(),
   computed: z.number(),
   pushed: z.number(),
-  outcome: z.enum(['accepted', 'not_mapped', 'unchanged', 'failed', 'auth_failed']),
+  outcome: lineOutcomeSchema,
   httpStatus: optional(z.number()),
   detail: optional(z.string()),
   attempts: z.number().int(),

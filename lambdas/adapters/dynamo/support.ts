@@ -5,7 +5,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export const DEFAULT_PAGE_SIZE = 500;
 /** Writes in flight per call: fast intake without flooding one partition. */

@@ -1,6 +1,6 @@
 // Responses, errors and request bodies of the API handler (API Gateway REST proxy shapes).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   ConflictError,
   GradientError,

@@ -1,7 +1,7 @@
 // Every route of the HTTP API (architecture §5): how it is matched, validated, served and documented.
 // The router and the OpenAPI document are both built from this one table.
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   disconnect,
   getPartnerOverview,

@@ -1,11 +1,22 @@
 // The zod schemas of the HTTP API (architecture §5). The same schemas validate requests and, through
 // `apiSchemas`, become the components of the OpenAPI document: the contract is written once.
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
-import { ID_PATTERN, MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
-import { AGGREGATIONS, PARTNER_STATUSES, ROUNDING_POLICIES } from '../../core/model';
-import { isValidIsoDate } from '../../core/period';
+import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
+import { AGGREGATIONS } from '../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/runs';
+import {
+  connectionFailureSchema,
+  idSchema,
+  isoDateSchema,
+  lineOutcomeSchema,
+  partnerStatusSchema,
+  periodSchema,
+  roundingPolicySchema,
+  runStatusSchema,
+  runSummarySchema,
+  runTriggerSchema,
+} from '../../shared/vocabulary';
 
 /** Named schemas, emitted as `#/components/schemas/<id>`. */
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
@@ -14,20 +25,10 @@ const named = <S extends z.ZodType>(schema: S, id: string, description?: string)
   return schema;
 };
 
-export const Id = z
-  .string()
-  .regex(ID_PATTERN, 'must be 1-128 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit')
-  .meta({ examples: ['acme-42'] });
+export const Id = idSchema.meta({ examples: ['acme-42'] });
 
-const IsoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(isValidIsoDate, 'not a real calendar date')
-  .meta({ format: 'date', examples: ['2026-11-25'] });
-const Period = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a period YYYY-MM')
-  .meta({ examples: ['2026-11'] });
+const IsoDate = isoDateSchema.meta({ format: 'date', examples: ['2026-11-25'] });
+const Period = periodSchema.meta({ examples: ['2026-11'] });
 const Timestamp = z.string().meta({ format: 'date-time' });
 const Count = z.number().int().nonnegative();
 
@@ -43,7 +44,7 @@ const PartnerApiKey = z
     writeOnly: true,
   });
 
-const RoundingPolicy = z.enum(ROUNDING_POLICIES).meta({
+const RoundingPolicy = roundingPolicySchema.meta({
   description:
     'How computed usage becomes the pushed value: `none` keeps decimals; `up`, `nearest`, `down` give whole numbers.',
 });
@@ -189,23 +190,20 @@ export const ConnectionTestResult = named(
     organization: z
       .object({ organizationId: z.string(), name: z.string(), integrationStatus: z.string().optional() })
       .optional(),
-    code: z.enum(['no_key', 'key_rejected', 'gradient_unavailable', 'gradient_rate_limited']).optional(),
+    code: connectionFailureSchema.optional(),
     reason: z.string().optional().meta({ description: 'What to do next, for a person.' }),
   }),
   'ConnectionTestResult',
 );
 
-export const RunSummary = named(
-  z.object({ lines: Count, sent: Count, accepted: Count, notMapped: Count, unchanged: Count, failed: Count }),
-  'RunSummary',
-);
-const RunStatus = z.enum(['queued', 'running', 'succeeded', 'partial', 'failed']);
+export const RunSummary = named(runSummarySchema, 'RunSummary');
+const RunStatus = runStatusSchema;
 
 export const Partner = named(
   z.object({
     partnerId: Id,
-    status: z.enum(PARTNER_STATUSES),
-    roundingPolicy: z.enum(ROUNDING_POLICIES),
+    status: partnerStatusSchema,
+    roundingPolicy: roundingPolicySchema,
     organizationId: z.string().optional(),
     organizationName: z.string().optional(),
     connectedAt: Timestamp.optional(),
@@ -268,7 +266,7 @@ export const Run = named(
     period: Period,
     asOf: IsoDate,
     full: z.boolean(),
-    trigger: z.enum(['schedule', 'resync']),
+    trigger: runTriggerSchema,
     status: RunStatus,
     queuedAt: Timestamp,
     startedAt: Timestamp.optional(),
@@ -289,7 +287,7 @@ export const RunDetail = named(
         serviceKey: Id,
         computed: z.number(),
         pushed: z.number(),
-        outcome: z.enum(['accepted', 'not_mapped', 'unchanged', 'failed', 'auth_failed']),
+        outcome: lineOutcomeSchema,
         httpStatus: z.number().int().optional().meta({ description: "Gradient's HTTP status for the line." }),
         detail: z.string().optional(),
         attempts: Count,

@@ -1,0 +1,21 @@
+// Names and tuning constants shared by the Lambdas, the local stack and the CDK stack (lib/ imports this
+// file too): each is declared here once.
+
+/** The Powertools service name, the `service` metric dimension and the `app` tag on partner secrets. */
+export const SERVICE_NAME = 'gradient-billing-sync';
+
+/** The CloudWatch namespace of the EMF metrics every Lambda emits. */
+export const METRICS_NAMESPACE = 'GradientBillingSync';
+
+/** The work queue's maxReceiveCount: the delivery with this receive count is the last before the DLQ. */
+export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
+
+/** How the worker paces and retries its Gradient calls inside one invocation. */
+export const WORKER_TUNING = {
+  /** Calls one worker has in flight at most. */
+  maxInFlight: 16,
+  /** Stop starting calls this long before the Lambda times out, to save progress. */
+  safetyMarginMs: 15_000,
+  /** Capped, jittered backoff for 429/5xx/timeouts. */
+  retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
+} as const;

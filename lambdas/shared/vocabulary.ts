@@ -1,0 +1,40 @@
+// The zod forms of the domain's vocabularies, built from `core/model.ts`'s const arrays: stored items, queue
+// messages and the API's schemas all validate with these, so a new status or counter is added in one place.
+import * as z from 'zod';
+import {
+  CONNECTION_FAILURES,
+  ID_PATTERN,
+  ID_RULE,
+  ISO_DATE_PATTERN,
+  LINE_OUTCOMES,
+  PARTNER_STATUSES,
+  PERIOD_PATTERN,
+  ROUNDING_POLICIES,
+  RUN_STATUSES,
+  RUN_SUMMARY_FIELDS,
+  RUN_TRIGGERS,
+  type RunSummary,
+} from '../core/model';
+import { isValidIsoDate } from '../core/period';
+
+export const idSchema = z.string().regex(ID_PATTERN, ID_RULE);
+export const periodSchema = z.string().regex(PERIOD_PATTERN, 'must be a period YYYY-MM');
+export const isoDateSchema = z
+  .string()
+  .regex(ISO_DATE_PATTERN, 'must be a date YYYY-MM-DD')
+  .refine(isValidIsoDate, 'not a real calendar date');
+
+export const partnerStatusSchema = z.enum(PARTNER_STATUSES);
+export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);
+export const runStatusSchema = z.enum(RUN_STATUSES);
+export const runTriggerSchema = z.enum(RUN_TRIGGERS);
+export const lineOutcomeSchema = z.enum(LINE_OUTCOMES);
+export const connectionFailureSchema = z.enum(CONNECTION_FAILURES);
+
+/** A run's counters, each a whole number ≥ 0. */
+export const runSummarySchema = z.object(
+  Object.fromEntries(RUN_SUMMARY_FIELDS.map((field) => [field, z.number().int().nonnegative()])) as Record<
+    keyof RunSummary,
+    z.ZodNumber
+  >,
+);
