@@ -5,7 +5,7 @@ import { upsertAccount, upsertService } from '../lambdas/core/intake';
 import type { ComputedLine, RoundingPolicy, UsageSnapshot } from '../lambdas/core/model';
 import { computeLines, type ServiceRule } from '../lambdas/core/usage';
 import { DEMO_SERVICES } from '../lambdas/local/demo';
-import { seededRandom } from '../lambdas/local/gradient-emulator-switches';
+import { seededRandom } from '../lambdas/local/seeded-random';
 import type { LocalStack } from '../lambdas/local/stack';
 
 /** The period the nights sync; the first night computes as of the 15th, the next night as of the 16th. */

@@ -9,7 +9,7 @@ import type { RoundingPolicy } from '../core/model';
 import { addDays, todayUtc } from '../core/period';
 import type { AppDeps } from '../core/ports';
 import type { GradientEmulator } from './gradient-emulator';
-import { seededRandom } from './gradient-emulator-switches';
+import { seededRandom } from './seeded-random';
 
 export const DEMO_SERVICES = [
   {

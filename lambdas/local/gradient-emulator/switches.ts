@@ -1,5 +1,6 @@
 // The Gradient emulator's switches: the server-wide rate limit, injected faults and injected latency.
 // All deterministic: the limiter's window opens at the first request, faults fire in order, latency is seeded.
+import { seededRandom } from '../seeded-random';
 
 export type FaultKind = '429' | '500' | '503' | 'hang' | 'reset' | 'malformed' | '401';
 export type FaultRoute = 'count' | 'accounts' | 'organization' | 'any';
@@ -100,14 +101,38 @@ export class FaultQueue {
   }
 }
 
-/** mulberry32: a tiny seeded PRNG so injected latency is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+export interface SwitchSettings {
+  rateLimit?: RateLimit | false;
+  latencyMs?: LatencyRange;
+  seed?: number;
+}
+
+/** Gradient documents 100 requests per second. */
+const DEFAULT_RATE_LIMIT: RateLimit = { perSecond: 100 };
+
+/** The switches together, as configured at start; reset() goes back to that. */
+export class Switches {
+  readonly limiter: WindowLimiter;
+  readonly faults = new FaultQueue();
+  latency: LatencyRange | undefined;
+  private random: () => number;
+
+  constructor(private readonly initial: SwitchSettings) {
+    this.limiter = new WindowLimiter(initial.rateLimit ?? DEFAULT_RATE_LIMIT);
+    this.latency = initial.latencyMs;
+    this.random = seededRandom(initial.seed ?? 1);
+  }
+
+  reset(): void {
+    this.faults.clear();
+    this.limiter.set(this.initial.rateLimit ?? DEFAULT_RATE_LIMIT);
+    this.latency = this.initial.latencyMs;
+    this.random = seededRandom(this.initial.seed ?? 1);
+  }
+
+  /** The injected delay for one answer, drawn from the seeded PRNG; undefined without latency. */
+  delayMs(): number | undefined {
+    const { latency } = this;
+    return latency && latency.min + this.random() * (latency.max - latency.min);
+  }
 }

@@ -1,7 +1,8 @@
 // The Gradient emulator's domain state: vendors and their services, partners (one integration each) with their
-// accounts, mappings and unit counts. Pure in-memory logic; the HTTP layer lives in gradient-emulator.ts.
+// accounts, mappings and unit counts. In memory and free of HTTP: it takes checked inputs and answers domain
+// results ({kind: 'not_found'}, …); server.ts validates requests and turns the results into Gradient's replies.
 import { createHash } from 'node:crypto';
-import { GRADIENT_CATEGORIES, GRADIENT_INTEGRATION_STATUSES, GRADIENT_SUBCATEGORIES } from '../adapters/gradient-enums';
+import type { GRADIENT_INTEGRATION_STATUSES } from '../../adapters/gradient-enums';
 
 export interface EmulatorVendorConfig {
   vendorApiKey: string;
@@ -54,13 +55,7 @@ export interface CurrentCount {
   unitCount: number;
 }
 
-/** A reply of the emulated API: status and JSON body. */
-export interface Reply {
-  status: number;
-  body: unknown;
-}
-
-interface Vendor {
+export interface Vendor {
   key: string;
   id: string;
   name: string;
@@ -68,7 +63,7 @@ interface Vendor {
   updatedAt: string;
 }
 
-interface Partner {
+export interface Partner {
   /** SHA-256 of the partner key: like a real service, the emulator never keeps (or persists) the key itself. */
   keyHash: string;
   organizationId: string;
@@ -93,30 +88,41 @@ const hashKey = (key: string): string => createHash('sha256').update(key).digest
 
 export const NEVER_SYNCED = '1900-01-01T00:00:00.000Z';
 
-const unauthorized: Reply = { status: 401, body: { statusCode: 401, message: 'Unauthorized' } };
+export type IntegrationStatus = (typeof GRADIENT_INTEGRATION_STATUSES)[number];
 
-export function badRequest(message: string[]): Reply {
-  return { status: 400, body: { statusCode: 400, message, error: 'Bad Request' } };
+/** A service as a vendor creates it (already checked against Gradient's enums). */
+export type ServiceInput = Omit<EmulatorService, 'id' | 'vendorId'>;
+
+/** An account as the vendor pushes it; without a description an existing one is kept. */
+export interface AccountInput {
+  id: string;
+  name: string;
+  description?: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+export type AccountPatch = Partial<AccountInput>;
+
+/** An account as Gradient answers a create or update (no mapping flag). */
+export type AccountView = Omit<EmulatorAccount, 'isMapped'>;
+
+export type AccountUpdate = { kind: 'updated'; account: AccountView } | { kind: 'not_found' } | { kind: 'id_taken' };
+
+export interface CountInput {
+  accountId: string;
+  unitCount: number;
+  noBuild: boolean;
 }
 
-export interface EmulatorSnapshot {
-  version: 1;
+/** A count lands only on a mapped account of a mapped service of the caller's vendor. */
+export type CountOutcome = { kind: 'accepted' } | { kind: 'not_mapped' };
+
+/** What outlives the process (see persist.ts); the count log and the vendors do not. */
+export interface DurableState {
   nextId: number;
   builds: number;
   services: EmulatorService[];
-  current: Array<[string, CurrentCount]>;
-  partners: Array<
-    Omit<Partner, 'psaCompanies' | 'psaProducts' | 'accounts' | 'mappedServices'> & {
-      psaCompanies: string[];
-      psaProducts: string[];
-      accounts: EmulatorAccount[];
-      mappedServices: string[];
-    }
-  >;
+  current: Map<string, CurrentCount>;
+  partners: Partner[];
 }
 
 export class EmulatorState {
@@ -136,40 +142,22 @@ export class EmulatorState {
   }
 
   /** Everything a later process needs to carry on as the same Gradient (keys only as hashes). */
-  snapshot(): EmulatorSnapshot {
+  durable(): DurableState {
     return {
-      version: 1,
       nextId: this.nextId,
       builds: this.builds,
       services: this.services,
-      current: [...this.current.entries()],
-      partners: [...this.partners.values()].map((p) => ({
-        ...p,
-        psaCompanies: [...p.psaCompanies],
-        psaProducts: [...p.psaProducts],
-        accounts: [...p.accounts.values()],
-        mappedServices: [...p.mappedServices],
-      })),
+      current: this.current,
+      partners: [...this.partners.values()],
     };
   }
 
-  restore(snapshot: EmulatorSnapshot): void {
-    this.nextId = snapshot.nextId;
-    this.builds = snapshot.builds;
-    this.services = snapshot.services;
-    this.current = new Map(snapshot.current);
-    this.partners = new Map(
-      snapshot.partners.map((p) => [
-        p.keyHash,
-        {
-          ...p,
-          psaCompanies: new Set(p.psaCompanies),
-          psaProducts: new Set(p.psaProducts),
-          accounts: new Map(p.accounts.map((a) => [a.id, a])),
-          mappedServices: new Set(p.mappedServices),
-        },
-      ]),
-    );
+  restore(state: DurableState): void {
+    this.nextId = state.nextId;
+    this.builds = state.builds;
+    this.services = state.services;
+    this.current = new Map(state.current);
+    this.partners = new Map(state.partners.map((p) => [p.keyHash, p]));
   }
 
   reset(): void {
@@ -293,19 +281,16 @@ export class EmulatorState {
 
   // ---------- the emulated API ----------
 
-  /** GRADIENT-TOKEN = base64("vendorKey:partnerKey"); split at the first ':' since keys may not contain one. */
-  authenticate(token: string | undefined): Caller | Reply {
-    if (!token) return unauthorized;
-    const decoded = Buffer.from(token.trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return unauthorized;
-    const vendor = this.vendors.get(decoded.slice(0, colon));
-    const partner = this.partners.get(hashKey(decoded.slice(colon + 1)));
-    if (!vendor || !partner || partner.vendorId !== vendor.id) return unauthorized;
+  /** The vendor and partner a pair of keys names; undefined unless both exist and belong together. */
+  authenticate(vendorKey: string, partnerKey: string): Caller | undefined {
+    const vendor = this.vendors.get(vendorKey);
+    const partner = this.partners.get(hashKey(partnerKey));
+    if (!vendor || !partner || partner.vendorId !== vendor.id) return undefined;
     return { vendor, partner };
   }
 
-  private vendorData(vendor: Vendor, organizationId: string): Record<string, unknown> {
+  /** The vendor as Gradient describes it (VendorData), with its services as skus. */
+  vendorData({ vendor, partner }: Caller): Record<string, unknown> {
     return {
       _id: vendor.id,
       id: vendor.id,
@@ -319,7 +304,7 @@ export class EmulatorState {
       externalIntegrationStatus: 'notIntegrated',
       mappingResponsibilities: ['accounts', 'services'],
       modules: [{ variation: 'billing' }],
-      organizationId,
+      organizationId: partner.organizationId,
       attributes: [],
       createdAt: vendor.createdAt,
       updatedAt: vendor.updatedAt,
@@ -327,51 +312,15 @@ export class EmulatorState {
     };
   }
 
-  getVendor({ vendor, partner }: Caller): Reply {
-    return {
-      status: 200,
-      body: {
-        status: 200,
-        message: 'Success - Retrieved Vendor',
-        data: this.vendorData(vendor, partner.organizationId),
-      },
-    };
+  /** Answers the vendor data with the new service among its skus. */
+  createService(caller: Caller, input: ServiceInput): Record<string, unknown> {
+    this.services.push({ id: this.newId(), vendorId: caller.vendor.id, ...input });
+    caller.vendor.updatedAt = this.now().toISOString();
+    return this.vendorData(caller);
   }
 
-  createService({ vendor, partner }: Caller, body: unknown): Reply {
-    if (!isRecord(body)) return badRequest(['name must be a string', 'description must be a string']);
-    const problems: string[] = [];
-    for (const field of ['name', 'description'] as const) {
-      const v = body[field];
-      if (typeof v !== 'string') problems.push(`${field} must be a string`);
-      else if (v.trim() === '') problems.push(`${field} should not be empty`);
-    }
-    if (!(GRADIENT_CATEGORIES as readonly unknown[]).includes(body.category)) {
-      problems.push(`category must be one of the following values: ${GRADIENT_CATEGORIES.join(', ')}`);
-    }
-    if (!(GRADIENT_SUBCATEGORIES as readonly unknown[]).includes(body.subcategory)) {
-      problems.push(`subcategory must be one of the following values: ${GRADIENT_SUBCATEGORIES.join(', ')}`);
-    }
-    for (const field of ['supportArticle', 'supportContact'] as const) {
-      if (body[field] !== undefined && typeof body[field] !== 'string') problems.push(`${field} must be a string`);
-    }
-    if (problems.length > 0) return badRequest(problems);
-    const service: EmulatorService = {
-      id: this.newId(),
-      vendorId: vendor.id,
-      name: body.name as string,
-      description: body.description as string,
-      category: body.category as string,
-      subcategory: body.subcategory as string,
-      ...(typeof body.supportArticle === 'string' && { supportArticle: body.supportArticle }),
-      ...(typeof body.supportContact === 'string' && { supportContact: body.supportContact }),
-    };
-    this.services.push(service);
-    vendor.updatedAt = this.now().toISOString();
-    return { status: 201, body: this.vendorData(vendor, partner.organizationId) };
-  }
-
-  private integrationData({ vendor, partner }: Caller): Record<string, unknown> {
+  /** The caller's integration as Gradient describes it. */
+  integrationData({ vendor, partner }: Caller): Record<string, unknown> {
     return {
       organizationId: partner.organizationId,
       name: partner.organizationName,
@@ -383,29 +332,16 @@ export class EmulatorState {
     };
   }
 
-  getOrganization(caller: Caller): Reply {
-    return { status: 200, body: this.integrationData(caller) };
-  }
-
-  updateStatus(caller: Caller, status: string): Reply {
-    if (!(GRADIENT_INTEGRATION_STATUSES as readonly string[]).includes(status)) {
-      return badRequest([`status must be one of the following values: ${GRADIENT_INTEGRATION_STATUSES.join(', ')}`]);
-    }
+  updateStatus(caller: Caller, status: IntegrationStatus): Record<string, unknown> {
     caller.partner.status = status;
-    return {
-      status: 200,
-      body: { data: this.integrationData(caller), status: 200, message: 'Success - Updated Integration Status' },
-    };
+    return this.integrationData(caller);
   }
 
-  listAccounts({ partner }: Caller, query: URLSearchParams): Reply {
-    const ids = [...query.getAll('accountIds'), ...query.getAll('accountIds[]')].flatMap((v) => v.split(','));
-    // returnUnmapped defaults to true; false means mapped accounts only.
-    const mappedOnly = query.get('returnUnmapped') === 'false';
-    const accounts = [...partner.accounts.values()]
-      .filter((a) => (ids.length === 0 || ids.includes(a.id)) && (!mappedOnly || a.isMapped))
+  /** The partner's accounts, only those in `ids` when given, only mapped ones when `mappedOnly`. */
+  listAccounts({ partner }: Caller, filter: { ids: string[]; mappedOnly: boolean }): EmulatorAccount[] {
+    return [...partner.accounts.values()]
+      .filter((a) => (filter.ids.length === 0 || filter.ids.includes(a.id)) && (!filter.mappedOnly || a.isMapped))
       .map((a) => ({ ...a }));
-    return { status: 200, body: accounts };
   }
 
   private autoMapAccount(partner: Partner, account: EmulatorAccount): void {
@@ -413,87 +349,47 @@ export class EmulatorState {
     if (partner.psaCompanies.has(account.name)) account.isMapped = true;
   }
 
-  createAccounts({ partner }: Caller, body: unknown): Reply {
-    const items = Array.isArray(body) ? body : [body];
-    const problems: string[] = [];
-    items.forEach((item, i) => {
-      const prefix = Array.isArray(body) ? `${i}.` : '';
-      if (!isRecord(item)) {
-        problems.push(`${prefix}id must be a string`, `${prefix}name must be a string`);
-        return;
-      }
-      for (const field of ['id', 'name'] as const) {
-        if (typeof item[field] !== 'string') problems.push(`${prefix}${field} must be a string`);
-        else if (item[field] === '') problems.push(`${prefix}${field} should not be empty`);
-      }
-      if (item.description !== undefined && item.description !== null && typeof item.description !== 'string') {
-        problems.push(`${prefix}description must be a string`);
-      }
-    });
-    if (problems.length > 0) return badRequest(problems);
-    const created = (items as Array<Record<string, unknown>>).map((item) => {
-      const id = item.id as string;
-      const existing = partner.accounts.get(id);
-      const description = typeof item.description === 'string' ? item.description : (existing?.description ?? '');
+  /** Creates or overwrites each account (an existing one keeps its mapping). */
+  createAccounts({ partner }: Caller, items: AccountInput[]): AccountView[] {
+    return items.map((item) => {
+      const existing = partner.accounts.get(item.id);
       const account: EmulatorAccount = {
-        id,
-        name: item.name as string,
-        description,
+        id: item.id,
+        name: item.name,
+        description: item.description ?? existing?.description ?? '',
         isMapped: existing?.isMapped ?? false,
       };
       this.autoMapAccount(partner, account);
-      partner.accounts.set(id, account);
+      partner.accounts.set(item.id, account);
       return { id: account.id, name: account.name, description: account.description };
     });
-    return { status: 201, body: created };
   }
 
-  updateAccount({ partner }: Caller, accountId: string, body: unknown): Reply {
-    if (!isRecord(body)) return badRequest(['body must be an object']);
-    const problems = (['id', 'name', 'description'] as const)
-      .filter((f) => body[f] !== undefined && typeof body[f] !== 'string')
-      .map((f) => `${f} must be a string`);
-    if (problems.length > 0) return badRequest(problems);
+  updateAccount({ partner }: Caller, accountId: string, patch: AccountPatch): AccountUpdate {
     const account = partner.accounts.get(accountId);
-    if (!account) return { status: 404, body: { statusCode: 404, message: `No account found with id: ${accountId}` } };
-    const newId = body.id as string | undefined;
-    if (newId !== undefined && newId !== accountId) {
-      if (partner.accounts.has(newId)) {
-        return { status: 409, body: { statusCode: 409, message: 'A resource with this Id already exists.' } };
-      }
+    if (!account) return { kind: 'not_found' };
+    if (patch.id !== undefined && patch.id !== accountId) {
+      if (partner.accounts.has(patch.id)) return { kind: 'id_taken' };
       partner.accounts.delete(accountId);
-      account.id = newId;
-      partner.accounts.set(newId, account);
+      account.id = patch.id;
+      partner.accounts.set(patch.id, account);
     }
-    if (typeof body.name === 'string') account.name = body.name;
-    if (typeof body.description === 'string') account.description = body.description;
+    if (patch.name !== undefined) account.name = patch.name;
+    if (patch.description !== undefined) account.description = patch.description;
     this.autoMapAccount(partner, account);
-    return { status: 200, body: { id: account.id, name: account.name, description: account.description } };
+    return { kind: 'updated', account: { id: account.id, name: account.name, description: account.description } };
   }
 
   private isServiceMapped(partner: Partner, service: EmulatorService): boolean {
     return partner.mappedServices.has(service.id) || partner.psaProducts.has(service.name);
   }
 
-  setCount({ partner }: Caller, serviceId: string, body: unknown, noBuild: boolean): Reply {
-    const b = isRecord(body) ? body : {};
-    const problems: string[] = [];
-    if (typeof b.unitCount !== 'number' || !Number.isFinite(b.unitCount)) {
-      problems.push('unitCount must be a number conforming to the specified constraints');
-    }
-    const hasClient = typeof b.clientOId === 'string' && b.clientOId !== '';
-    if (b.accountId !== undefined && typeof b.accountId !== 'string') problems.push('accountId must be a string');
-    else if ((b.accountId === undefined || b.accountId === '') && !hasClient)
-      problems.push('accountId must be a string');
-    if (problems.length > 0) return badRequest(problems);
-
-    const accountId = (typeof b.accountId === 'string' && b.accountId !== '' ? b.accountId : b.clientOId) as string;
+  /** Records the count (overwriting the current one), counts a billing rebuild unless noBuild, activates. */
+  setCount({ partner }: Caller, serviceId: string, input: CountInput): CountOutcome {
+    const { accountId, unitCount, noBuild } = input;
     const account = partner.accounts.get(accountId);
     const service = this.services.find((s) => s.id === serviceId && s.vendorId === partner.vendorId);
-    if (!account?.isMapped || !service || !this.isServiceMapped(partner, service)) {
-      return { status: 404, body: { statusCode: 404, message: `No account map found with id: ${accountId}` } };
-    }
-    const unitCount = b.unitCount as number;
+    if (!account?.isMapped || !service || !this.isServiceMapped(partner, service)) return { kind: 'not_mapped' };
     const at = this.now().toISOString();
     const { organizationId } = partner;
     this.countLog.push({ organizationId, serviceId, accountId, unitCount, noBuild, at });
@@ -506,6 +402,6 @@ export class EmulatorState {
     if (!noBuild) this.builds++;
     partner.status = 'active';
     partner.lastSyncedAt = at;
-    return { status: 201, body: { status: 201, message: 'Created service unit count' } };
+    return { kind: 'accepted' };
   }
 }
