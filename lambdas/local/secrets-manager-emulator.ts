@@ -1,11 +1,12 @@
-// A local stand-in for AWS Secrets Manager: the AWS JSON 1.1 protocol and the handful of operations this
-// project uses, so the production key store runs unchanged. Not for production; never logs a value.
+// A local stand-in for AWS Secrets Manager over the AWS JSON 1.1 protocol, so the production key store runs
+// unchanged. It answers the operations the project sends: CreateSecret, GetSecretValue, PutSecretValue and
+// DeleteSecret from the key store and the local stack, DescribeSecret, UpdateSecret, TagResource and
+// ListSecrets from the tests; string values only. Not for production; never logs a value.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { listen, readBody, sendJson } from './http';
+import { jsonFile } from './json-file';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -14,7 +15,7 @@ const NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 export interface SecretsManagerEmulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** JSON file the secrets persist to (write-then-rename), so a later run sees them. */
+  /** JSON file the secrets persist to (see json-file.ts), so a later run sees them. */
   dataFile?: string;
   region?: string;
   accountId?: string;
@@ -38,7 +39,6 @@ type Tag = z.infer<typeof tagSchema>;
 const versionSchema = z.object({
   versionId: z.string(),
   secretString: z.string().optional(),
-  secretBinary: z.string().optional(),
   createdDate: z.number(),
   stages: z.array(z.string()),
 });
@@ -66,7 +66,6 @@ const dataFileSchema = z.object({ version: z.literal(1), secrets: z.array(secret
 const secretId = z.string().min(1).max(2048);
 const value = {
   SecretString: z.string().max(65_536).optional(),
-  SecretBinary: z.string().optional(),
   ClientRequestToken: z.string().min(32).max(64).optional(),
 };
 const requests = {
@@ -94,14 +93,10 @@ const requests = {
     Description: z.string().max(2048).optional(),
     KmsKeyId: z.string().optional(),
     SecretString: z.unknown().optional(),
-    SecretBinary: z.unknown().optional(),
     ClientRequestToken: z.string().optional(),
   }),
   TagResource: z.object({ SecretId: secretId, Tags: z.array(tagSchema) }),
   ListSecrets: z.object({
-    MaxResults: z.number().int().min(1).max(100).optional(),
-    NextToken: z.string().optional(),
-    IncludePlannedDeletion: z.boolean().optional(),
     Filters: z.array(z.object({ Key: z.string(), Values: z.array(z.string()) })).optional(),
   }),
 };
@@ -136,19 +131,15 @@ export async function startSecretsManagerEmulator(
   const nowSeconds = () => clock() / 1000;
   const secrets = new Map<string, Secret>();
 
-  if (opts.dataFile) {
-    for (const secret of await load(opts.dataFile)) secrets.set(secret.name, secret);
+  const file = opts.dataFile === undefined ? undefined : jsonFile(opts.dataFile);
+  if (file) {
+    const parsed = dataFileSchema.safeParse(file.read() ?? { version: 1, secrets: [] });
+    if (!parsed.success)
+      throw new Error(`secrets emulator data file ${file.path} is malformed; delete it to start empty`);
+    for (const secret of parsed.data.secrets) secrets.set(secret.name, secret);
   }
-
-  // Writes are chained so two requests never race on the temp file or rename out of order.
-  let persisting: Promise<void> = Promise.resolve();
-  const persist = (): Promise<void> => {
-    const file = opts.dataFile;
-    if (!file) return Promise.resolve();
-    const snapshot = JSON.stringify({ version: 1, secrets: [...secrets.values()] });
-    persisting = persisting.catch(() => undefined).then(() => writeAtomically(file, snapshot));
-    return persisting;
-  };
+  // Written before the answer, so a secret the caller was told about survives a stop.
+  const persist = () => file?.write({ version: 1, secrets: [...secrets.values()] });
 
   /** A secret past its scheduled deletion date is gone, as in AWS. */
   const find = (id: string): Secret | undefined => {
@@ -167,18 +158,19 @@ export async function startSecretsManagerEmulator(
     return secret;
   };
 
-  const addVersion = (secret: Secret, input: { SecretString?: string; SecretBinary?: string }, token?: string) => {
-    if (input.SecretString !== undefined && input.SecretBinary !== undefined) {
-      throw new ApiError(
-        'InvalidParameterException',
-        'You must provide either SecretString or SecretBinary, not both.',
-      );
-    }
+  /** The secrets not scheduled for deletion, by name. */
+  const liveSecrets = (): Secret[] =>
+    [...secrets.keys()]
+      .sort()
+      .map(find)
+      .filter((s): s is Secret => s !== undefined && s.deletedDate === undefined);
+
+  const addVersion = (secret: Secret, secretString: string, token?: string) => {
     const versionId = token ?? randomUUID();
     const existing = secret.versions.find((v) => v.versionId === versionId);
     if (existing) {
       // A retried request with the same token is idempotent; a different value under it is a conflict.
-      if (existing.secretString === input.SecretString && existing.secretBinary === input.SecretBinary) return existing;
+      if (existing.secretString === secretString) return existing;
       throw new ApiError('ResourceExistsException', 'A version with this ClientRequestToken already exists.');
     }
     for (const v of secret.versions) {
@@ -186,8 +178,7 @@ export async function startSecretsManagerEmulator(
     }
     const version: Version = {
       versionId,
-      secretString: input.SecretString,
-      secretBinary: input.SecretBinary,
+      secretString,
       createdDate: nowSeconds(),
       stages: ['AWSCURRENT'],
     };
@@ -196,7 +187,7 @@ export async function startSecretsManagerEmulator(
     return version;
   };
 
-  const describe = (s: Secret) => ({
+  const description = (s: Secret) => ({
     ARN: s.arn,
     Name: s.name,
     Description: s.description,
@@ -233,10 +224,10 @@ export async function startSecretsManagerEmulator(
         lastChangedDate: now,
         versions: [],
       };
-      const hasValue = req.SecretString !== undefined || req.SecretBinary !== undefined;
-      const version = hasValue ? addVersion(secret, req, req.ClientRequestToken) : undefined;
+      const version =
+        req.SecretString === undefined ? undefined : addVersion(secret, req.SecretString, req.ClientRequestToken);
       secrets.set(secret.name, secret);
-      await persist();
+      persist();
       return { ARN: secret.arn, Name: secret.name, VersionId: version?.versionId };
     },
 
@@ -257,7 +248,6 @@ export async function startSecretsManagerEmulator(
         Name: secret.name,
         VersionId: version.versionId,
         SecretString: version.secretString,
-        SecretBinary: version.secretBinary,
         VersionStages: version.stages,
         CreatedDate: version.createdDate,
       };
@@ -265,11 +255,11 @@ export async function startSecretsManagerEmulator(
 
     async PutSecretValue(req) {
       const secret = findLive(req.SecretId);
-      if (req.SecretString === undefined && req.SecretBinary === undefined) {
+      if (req.SecretString === undefined) {
         throw new ApiError('InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
       }
-      const version = addVersion(secret, req, req.ClientRequestToken);
-      await persist();
+      const version = addVersion(secret, req.SecretString, req.ClientRequestToken);
+      persist();
       return { ARN: secret.arn, Name: secret.name, VersionId: version.versionId, VersionStages: version.stages };
     },
 
@@ -285,24 +275,24 @@ export async function startSecretsManagerEmulator(
       const now = nowSeconds();
       if (req.ForceDeleteWithoutRecovery) {
         secrets.delete(secret.name);
-        await persist();
+        persist();
         return { ARN: secret.arn, Name: secret.name, DeletionDate: now };
       }
       if (secret.deletedDate !== undefined) throw markedForDeletion();
       secret.deletedDate = now;
       secret.deletionDate = now + (req.RecoveryWindowInDays ?? 30) * 86_400;
-      await persist();
+      persist();
       return { ARN: secret.arn, Name: secret.name, DeletionDate: secret.deletionDate };
     },
 
     async DescribeSecret(req) {
       const secret = find(req.SecretId);
       if (!secret) throw notFound();
-      return describe(secret);
+      return description(secret);
     },
 
     async UpdateSecret(req) {
-      if (req.SecretString !== undefined || req.SecretBinary !== undefined) {
+      if (req.SecretString !== undefined) {
         throw new ApiError(
           'InvalidParameterException',
           'This emulator updates only Description and KmsKeyId; use PutSecretValue for a new value.',
@@ -312,7 +302,7 @@ export async function startSecretsManagerEmulator(
       if (req.Description !== undefined) secret.description = req.Description;
       if (req.KmsKeyId !== undefined) secret.kmsKeyId = req.KmsKeyId;
       secret.lastChangedDate = nowSeconds();
-      await persist();
+      persist();
       return { ARN: secret.arn, Name: secret.name };
     },
 
@@ -321,7 +311,7 @@ export async function startSecretsManagerEmulator(
       const byKey = new Map<string, Tag>(secret.tags.map((t) => [t.Key, t]));
       for (const tag of req.Tags) byKey.set(tag.Key, tag);
       secret.tags = [...byKey.values()];
-      await persist();
+      persist();
       return {};
     },
 
@@ -332,18 +322,10 @@ export async function startSecretsManagerEmulator(
           throw new ApiError('InvalidParameterException', `Unsupported filter key: ${filter.Key}`);
         nameFilters.push(...filter.Values);
       }
-      const start = req.NextToken === undefined ? 0 : Number.parseInt(req.NextToken, 10);
-      if (!Number.isInteger(start) || start < 0) throw new ApiError('InvalidNextTokenException', 'Invalid NextToken.');
-      const all = [...secrets.keys()]
-        .sort()
-        .map(find)
-        .filter((s): s is Secret => s !== undefined)
-        .filter((s) => req.IncludePlannedDeletion || s.deletedDate === undefined)
-        .filter((s) => nameFilters.length === 0 || nameFilters.some((prefix) => s.name.startsWith(prefix)));
-      const size = req.MaxResults ?? 100;
-      const page = all.slice(start, start + size);
-      const next = start + size < all.length ? String(start + size) : undefined;
-      return { SecretList: page.map(describe), NextToken: next };
+      const listed = liveSecrets().filter(
+        (s) => nameFilters.length === 0 || nameFilters.some((prefix) => s.name.startsWith(prefix)),
+      );
+      return { SecretList: listed.map(description) };
     },
   };
 
@@ -357,10 +339,16 @@ export async function startSecretsManagerEmulator(
       const target = /^secretsmanager\.(\w+)$/.exec(String(req.headers['x-amz-target'] ?? ''))?.[1];
       if (!target || !(target in handlers)) throw new ApiError('UnknownOperationException', 'Unknown operation');
       const op = target as Operation;
-      const raw = await readBody(req);
+      const read = await readBody(req, MAX_BODY_BYTES);
+      if (!read.ok) {
+        if (read.reason === 'too_large') {
+          throw new ApiError('InvalidRequestException', 'The request body is too large.', 413);
+        }
+        throw new ApiError('InvalidRequestException', 'The request was aborted.');
+      }
       let body: unknown;
       try {
-        body = raw.length === 0 ? {} : JSON.parse(raw);
+        body = read.body.length === 0 ? {} : JSON.parse(read.body.toString('utf8'));
       } catch {
         throw new ApiError('SerializationException', 'The request body is not valid JSON.');
       }
@@ -370,86 +358,24 @@ export async function startSecretsManagerEmulator(
         throw new ApiError('InvalidParameterException', problems);
       }
       const result = await (handlers[op] as (r: unknown) => Promise<object>)(parsed.data);
-      send(res, 200, result);
+      reply(res, 200, result);
     } catch (err) {
-      if (err instanceof ApiError) send(res, err.status, { __type: err.type, message: err.message });
-      else send(res, 500, { __type: 'InternalServiceError', message: 'internal error' });
+      if (err instanceof ApiError) reply(res, err.status, { __type: err.type, message: err.message });
+      else reply(res, 500, { __type: 'InternalServiceError', message: 'internal error' });
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-
+  const server = await listen((req, res) => void handle(req, res), { port: opts.port });
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    secretNames: () =>
-      [...secrets.keys()]
-        .map(find)
-        .filter((s): s is Secret => s !== undefined && s.deletedDate === undefined)
-        .map((s) => s.name)
-        .sort(),
-    close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeIdleConnections();
-      });
-      await persisting;
-    },
+    url: server.url,
+    port: server.port,
+    secretNames: () => liveSecrets().map((s) => s.name),
+    close: server.close,
   };
 }
 
-function send(res: ServerResponse, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': CONTENT_TYPE,
-    'content-length': Buffer.byteLength(text),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApiError('InvalidRequestException', 'The request body is too large.', 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-async function load(file: string): Promise<Secret[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const parsed = dataFileSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`secrets emulator data file ${file} is malformed; delete it to start empty`);
-  return parsed.data.secrets;
-}
-
-/** Write-then-rename: a crash mid-write leaves the previous file intact. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await rename(tmp, file);
+function reply(res: ServerResponse, status: number, body: object): void {
+  sendJson(res, status, body, CONTENT_TYPE, { 'x-amzn-requestid': randomUUID() });
 }
 
 /** AWS appends six random characters to a secret's ARN. */
