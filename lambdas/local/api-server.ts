@@ -1,10 +1,11 @@
 // Serves an API Gateway proxy handler over node:http on loopback, turning each request into the REST API
 // (v1) proxy event Lambda would receive, so `npm run dev` runs the very handler that is deployed.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../handlers/api/http';
+import { type Headers, type LocalServer, listen, readBody, send } from './http';
+import { localContext } from './lambda-context';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -15,40 +16,7 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
 }
 
-export interface ApiServer {
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new BodyTooLarge());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limit) {
-        failed = true;
-        reject(new BodyTooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-  });
-}
+export type ApiServer = LocalServer;
 
 const single = (headers: IncomingMessage['headers']): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -122,30 +90,13 @@ export function toProxyEvent(req: IncomingMessage, body: Buffer, requestId: stri
   };
 }
 
-function lambdaContext(requestId: string): Context {
-  const started = Date.now();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'api-local',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:api-local',
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/api-local',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, 29_000 - (Date.now() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-function send(res: ServerResponse, result: APIGatewayProxyResult): void {
-  const headers: Record<string, string | number | boolean | string[]> = { ...(result.headers ?? {}) };
+/** The handler's result as the HTTP reply API Gateway would make of it. */
+function sendResult(res: ServerResponse, result: APIGatewayProxyResult): void {
+  const headers: Headers = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
   for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '', 'utf8');
-  res.writeHead(result.statusCode, { ...headers, 'content-length': body.length });
-  res.end(body);
+  send(res, result.statusCode, body, headers);
 }
 
 const plainError = (status: number, code: string, message: string): APIGatewayProxyResult => ({
@@ -154,43 +105,33 @@ const plainError = (status: number, code: string, message: string): APIGatewayPr
   body: JSON.stringify({ error: { code, message } }),
 });
 
+/** The API Gateway and Lambda timeout the deployed API runs under. */
+const API_TIMEOUT_MS = 29_000;
+
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  const host = options.host ?? '127.0.0.1';
-  const server: Server = createServer(async (req, res) => {
-    const requestId = randomUUID();
-    let body: Buffer;
-    try {
-      body = await readBody(req, limit);
-    } catch (error) {
-      const result =
-        error instanceof BodyTooLarge
-          ? plainError(400, 'body_too_large', `request body exceeds ${limit} bytes`)
-          : plainError(400, 'bad_request', 'could not read the request body');
-      res.setHeader('connection', 'close');
-      send(res, result);
-      req.resume();
-      return;
-    }
-    try {
-      send(res, await options.handler(toProxyEvent(req, body, requestId), lambdaContext(requestId)));
-    } catch {
-      // The handler maps every error itself; reaching here means it crashed (as a Lambda error would: 502).
-      send(res, plainError(502, 'internal_error', 'the API handler failed'));
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return listen(
+    async (req, res) => {
+      const requestId = randomUUID();
+      const read = await readBody(req, limit);
+      if (!read.ok) {
+        res.setHeader('connection', 'close');
+        sendResult(
+          res,
+          read.reason === 'too_large'
+            ? plainError(400, 'body_too_large', `request body exceeds ${limit} bytes`)
+            : plainError(400, 'bad_request', 'could not read the request body'),
+        );
+        return;
+      }
+      try {
+        const event = toProxyEvent(req, read.body, requestId);
+        sendResult(res, await options.handler(event, localContext('api', API_TIMEOUT_MS, requestId)));
+      } catch {
+        // The handler maps every error itself; reaching here means it crashed (as a Lambda error would: 502).
+        sendResult(res, plainError(502, 'internal_error', 'the API handler failed'));
+      }
+    },
+    { port: options.port, host: options.host },
+  );
 }

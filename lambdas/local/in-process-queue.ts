@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncRequest } from '../core/model';
 import type { SyncQueue } from '../core/ports';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { localContext } from './lambda-context';
 import { sqsRecord } from './sqs-record';
 
@@ -39,7 +40,7 @@ export class InProcessQueue implements SyncQueue {
   private auto: WorkerHandler | undefined;
 
   constructor(options: InProcessQueueOptions = {}) {
-    this.maxReceiveCount = options.maxReceiveCount ?? 5;
+    this.maxReceiveCount = options.maxReceiveCount ?? WORK_QUEUE_MAX_RECEIVE_COUNT;
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 2_000;
     this.functionTimeoutMs = options.functionTimeoutMs ?? 300_000;
     this.batchSize = options.batchSize ?? 1;

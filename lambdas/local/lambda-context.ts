@@ -1,16 +1,20 @@
+// The one fake Lambda context of the local stack (API server, in-process queue, planner) and of tests and the
+// bench: a real deadline, so the worker saves progress in time.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { SERVICE_NAME } from '../shared/names';
 
-/** The Lambda context a local invocation gets: a real deadline, so the worker saves progress in time. */
-export function localContext(name: string, timeoutMs = 300_000): Context {
+/** The context of one local invocation of function `name` (e.g. 'worker'), with `timeoutMs` to run. */
+export function localContext(name: string, timeoutMs = 300_000, requestId: string = randomUUID()): Context {
   const deadline = Date.now() + timeoutMs;
+  const functionName = `${SERVICE_NAME}-${name}`;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `gradient-billing-sync-${name}`,
+    functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:gradient-billing-sync-${name}`,
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
     memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
+    awsRequestId: requestId,
     logGroupName: `/local/${name}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),

@@ -16,7 +16,7 @@ import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
+import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { ALL_TABLES } from '../shared/tables';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
@@ -82,8 +82,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     ...localTableNames(),
-    VENDOR_KEY_SECRET_ID: 'gradient-billing-sync/vendor-key',
-    PARTNER_SECRET_PREFIX: 'gradient-billing-sync/partner/',
+    VENDOR_KEY_SECRET_ID: `${SERVICE_NAME}/vendor-key`,
+    PARTNER_SECRET_PREFIX: `${SERVICE_NAME}/partner/`,
     GRADIENT_BASE_URL: gradientUrl,
     GRADIENT_RATE_BUDGET: String(options.rateBudget ?? 90),
     WORKER_MAX_CONCURRENCY: '1',
