@@ -2,18 +2,18 @@
 // mappings, switches, inspection, reset) and the same controls over HTTP under /__emulator/, without a token.
 // Answers never echo a key: a zod message could quote the input, so only the failing paths are named.
 import * as z from 'zod';
-import { failure, notFound, ok, type Reply } from './replies';
-import type { EmulatorStats, RequestLogEntry, Traffic } from './server';
 import type {
   AcceptedCount,
   CurrentCount,
   EmulatorAccount,
   EmulatorPartnerConfig,
   EmulatorService,
-  EmulatorState,
   EmulatorVendorConfig,
   Partner,
-} from './state';
+} from './model';
+import { failure, notFound, ok, type Reply } from './replies';
+import type { EmulatorStats, RequestLogEntry, Traffic } from './server';
+import type { EmulatorState } from './state';
 import type { FaultSpec, LatencyRange, RateLimit, Switches } from './switches';
 
 export interface GradientEmulator {

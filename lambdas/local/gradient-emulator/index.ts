@@ -4,13 +4,13 @@
 // Here the parts are put together: state.ts (the data), server.ts (HTTP), control.ts, switches.ts, persist.ts.
 import { listen } from '../http';
 import { EmulatorControlPlane, type GradientEmulator } from './control';
+import type { EmulatorVendorConfig } from './model';
 import { persistence } from './persist';
 import { requestHandler, Traffic } from './server';
-import { EmulatorState, type EmulatorVendorConfig } from './state';
+import { EmulatorState } from './state';
 import { type LatencyRange, type RateLimit, Switches } from './switches';
 
 export type { EmulatorControls, GradientEmulator } from './control';
-export type { EmulatorStats, RequestLogEntry } from './server';
 export type {
   AcceptedCount,
   CurrentCount,
@@ -18,7 +18,8 @@ export type {
   EmulatorPartnerConfig,
   EmulatorService,
   EmulatorVendorConfig,
-} from './state';
+} from './model';
+export type { EmulatorStats, RequestLogEntry } from './server';
 export type { FaultKind, FaultSpec, LatencyRange, RateLimit } from './switches';
 
 export interface GradientEmulatorOptions {

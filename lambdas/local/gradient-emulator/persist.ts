@@ -2,7 +2,7 @@
 // current counts, id counter, builds) as version-1 JSON, written through the emulators' shared json-file.
 // Partner keys appear only as SHA-256 hashes.
 import { type JsonFile, jsonFile } from '../json-file';
-import type { CurrentCount, DurableState, EmulatorAccount, EmulatorService, Partner } from './state';
+import type { CurrentCount, DurableState, EmulatorAccount, EmulatorService, Partner } from './model';
 
 type StoredPartner = Omit<Partner, 'psaCompanies' | 'psaProducts' | 'accounts' | 'mappedServices'> & {
   psaCompanies: string[];

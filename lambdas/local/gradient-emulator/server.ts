@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../http';
 import type { EmulatorControlPlane } from './control';
+import type { Caller } from './model';
 import { badRequest, failure, notFound, ok, type Reply } from './replies';
 import {
   accountFilter,
@@ -14,7 +15,7 @@ import {
   checkService,
   checkStatus,
 } from './requests';
-import type { Caller, EmulatorState } from './state';
+import type { EmulatorState } from './state';
 import type { RouteClass, Switches } from './switches';
 
 const API = '/api/vendor-api';
