@@ -11,14 +11,8 @@ import { EmulatorState } from './state';
 import { type LatencyRange, type RateLimit, Switches } from './switches';
 
 export type { EmulatorControls, GradientEmulator } from './control';
-export type {
-  AcceptedCount,
-  CurrentCount,
-  EmulatorAccount,
-  EmulatorPartnerConfig,
-  EmulatorService,
-  EmulatorVendorConfig,
-} from './model';
+// What callers configure the emulator with; what it answers is typed in model.ts.
+export type { EmulatorPartnerConfig, EmulatorVendorConfig } from './model';
 export type { EmulatorStats, RequestLogEntry } from './server';
 export type { FaultKind, FaultSpec, LatencyRange, RateLimit } from './switches';
 
