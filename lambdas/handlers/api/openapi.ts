@@ -1,14 +1,13 @@
-// The OpenAPI 3.1 document, generated from the route table and the zod schemas that validate requests.
+// The OpenAPI 3.1 document of a route table, generated from its routes and the zod schemas that validate
+// requests. The table is given: this module describes routes, it does not choose them.
 import * as z from 'zod';
-import { openApiRoute, type Route, routes } from './routes';
+import type { Route } from './routes/route';
 import { apiSchemas } from './schemas';
 
 export const API_VERSION = '1.0.0';
 
-/** Every route the handler serves, the OpenAPI document's own route included. */
-export const allRoutes: Route[] = [...routes, openApiRoute(() => openApiDocument())];
-
 type Json = Record<string, unknown>;
+export type OpenApiDocument = Json;
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 
@@ -68,11 +67,8 @@ function operation(r: Route): Json {
   };
 }
 
-let cached: Json | undefined;
-
-/** The document (built once per process; it only depends on code). */
-export function openApiDocument(): Json {
-  if (cached) return cached;
+/** The document describing `table`. */
+export function openApiDocument(table: readonly Route[]): OpenApiDocument {
   const converted = z.toJSONSchema(apiSchemas, {
     target: 'draft-2020-12',
     io: 'input',
@@ -83,11 +79,11 @@ export function openApiDocument(): Json {
   for (const id of Object.keys(converted.schemas).sort()) schemas[id] = strip(converted.schemas[id] as Json);
 
   const paths: Record<string, Json> = {};
-  for (const r of [...allRoutes].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const r of [...table].sort((a, b) => a.path.localeCompare(b.path))) {
     paths[r.path] = { ...paths[r.path], [r.method.toLowerCase()]: operation(r) };
   }
 
-  cached = {
+  return {
     openapi: '3.1.1',
     info: {
       title: 'gradient-billing-sync API',
@@ -118,8 +114,7 @@ export function openApiDocument(): Json {
       },
     },
   };
-  return cached;
 }
 
 /** The committed file's content: stable key order from construction, two-space indent, final newline. */
-export const renderOpenApi = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+export const renderOpenApi = (document: OpenApiDocument): string => `${JSON.stringify(document, null, 2)}\n`;
