@@ -92,6 +92,22 @@ export function openApiDocument(table: readonly Route[]): OpenApiDocument {
         'The vendor console\'s API for the Gradient MSP billing integration: catalog, accounts and usage intake; test, save and disconnect a partner\'s Gradient connection; sync mappings; resync and run history. Errors are `{"error":{"code","message","details?"}}`. The Partner API key is accepted in request bodies only and never returned.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // Server URLs are stage roots and every path carries its `/v1`, so a client calls `<stage root>/v1/…`.
+    servers: [
+      {
+        url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: "A deployed stage: the stack's `ApiUrl` output (requests signed with SigV4)",
+        variables: {
+          restApiId: { default: 'abcde12345', description: 'The REST API id (the first label of `ApiUrl`)' },
+          region: { default: 'eu-west-1' },
+          stage: { default: 'prod', description: 'The stage name (CDK context `stage`)' },
+        },
+      },
+      {
+        url: 'http://127.0.0.1:3000',
+        description: 'The local stack (`npm run dev`, no auth; `PORT` changes the port)',
+      },
+    ],
     tags: [
       { name: 'intake', description: "The vendor platform's catalog, accounts and usage" },
       { name: 'connection', description: 'The buttons of the Gradient setup flow' },

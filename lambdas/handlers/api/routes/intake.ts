@@ -12,7 +12,7 @@ import {
 import { json, zodDetails } from '../http';
 import * as S from '../schemas';
 import { serviceView } from '../views';
-import { errorDocs, type Route, route } from './route';
+import { errorDocs, type Route, route, upsertDocs, upserted } from './route';
 
 /**
  * The shape of a usage batch (zod), item by item so that one answer lists every problem: an envelope that is not
@@ -56,14 +56,10 @@ export const intakeRoutes: Route[] = [
     summary: 'Create or replace one catalog service',
     params: S.ServicePathParams,
     body: { schema: S.ServiceUpsert, required: true },
-    responses: {
-      200: { description: 'Updated', schema: S.ServiceView },
-      201: { description: 'Created', schema: S.ServiceView },
-      400: errorDocs.badRequest,
-    },
+    responses: upsertDocs(S.ServiceView),
     async handle({ deps, params, body }) {
       const { service, created } = await upsertService(await deps(), params.serviceKey, body);
-      return json(created ? 201 : 200, serviceView(service));
+      return upserted(created, serviceView(service));
     },
   }),
   route({
@@ -88,14 +84,10 @@ export const intakeRoutes: Route[] = [
       'The partner need not be connected yet. Gradient learns of it on the next save, mapping sync or nightly sync.',
     params: S.AccountPathParams,
     body: { schema: S.AccountUpsert, required: true },
-    responses: {
-      200: { description: 'Updated', schema: S.AccountView },
-      201: { description: 'Created', schema: S.AccountView },
-      400: errorDocs.badRequest,
-    },
+    responses: upsertDocs(S.AccountView),
     async handle({ deps, params, body }) {
       const { account, created } = await upsertAccount(await deps(), params.partnerId, params.accountId, body);
-      return json(created ? 201 : 200, account);
+      return upserted(created, account);
     },
   }),
   route({

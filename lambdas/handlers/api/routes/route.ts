@@ -3,6 +3,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import type { AppDeps } from '../../../core/ports';
+import { json } from '../http';
 import { ErrorView } from '../schemas';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -75,3 +76,12 @@ export const gradientErrorDocs = {
   503: errorDocs.rateLimited,
   504: errorDocs.timeout,
 };
+
+/** The answers of a create-or-replace route: 201 with what was created, 200 with what was replaced. */
+export const upsertDocs = (schema: z.ZodType) => ({
+  200: { description: 'Updated', schema },
+  201: { description: 'Created', schema },
+  400: errorDocs.badRequest,
+});
+
+export const upserted = (created: boolean, body: unknown): APIGatewayProxyResult => json(created ? 201 : 200, body);

@@ -1,6 +1,7 @@
 // The OpenAPI document built from the route table: well formed, complete, and equal to the committed openapi.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { compileErrors, validate } from '@readme/openapi-parser';
 import { renderOpenApi } from '../../../../lambdas/handlers/api/openapi';
 import { apiDocument, apiRoutes } from '../../../../lambdas/handlers/api/routes';
 
@@ -65,6 +66,18 @@ describe('OpenAPI document', () => {
     expect(save.properties.partnerApiKey.writeOnly).toBe(true);
     expect(doc.components.schemas.ServiceUpsert.properties.subcategory.enum).toContain('password management');
     expect(doc.components.schemas.UsageBatch.properties.snapshots.maxItems).toBe(1000);
+  });
+
+  it('passes a real OpenAPI validator', async () => {
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+  });
+
+  it('names stage roots as servers, so a generated client calls <stage root>/v1/… (never /v1/v1/…)', () => {
+    expect(doc.servers.length).toBeGreaterThan(0);
+    for (const server of doc.servers as Json[]) expect(server.url).not.toMatch(/\/v1\/?$|\/$/);
+    expect(doc.servers[0].url).toBe('https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}');
+    for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/(v1\/|openapi\.json$)/);
   });
 
   it('equals the committed openapi.json (regenerate with `npx tsx scripts/openapi.ts`)', () => {
