@@ -1,7 +1,7 @@
 // Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
 // A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
 import { ValidationError } from './errors';
-import { type Account, type CatalogService, ID_PATTERN, type IsoDate, type UsageSnapshot } from './model';
+import { type Account, type CatalogService, ID_PATTERN, type UsageSnapshot } from './model';
 import { addDays, isValidIsoDate, todayUtc } from './period';
 import type { AppDeps } from './ports';
 
@@ -75,12 +75,8 @@ export async function upsertAccount(
   return { account, created: before === undefined };
 }
 
-export interface SnapshotInput {
-  accountId: string;
-  serviceKey: string;
-  date: IsoDate;
-  quantity: number;
-}
+/** One daily snapshot of a partner's usage, as the vendor's platform sends it (the partner is the batch's). */
+export type SnapshotInput = Omit<UsageSnapshot, 'partnerId'>;
 
 /** A snapshot with its place in the batch: every problem is reported by index (`snapshots.<index>.<field>`). */
 export interface IndexedSnapshot {

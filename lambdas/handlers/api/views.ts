@@ -2,7 +2,7 @@
 // a record is never returned by accident (and a Partner API key never is).
 import type * as z from 'zod';
 import type { MappingSyncResult, PartnerOverview } from '../../core/connection';
-import type { AccountMapping, CatalogService, LineReceipt, Run, ServiceMapping } from '../../core/model';
+import type { Account, AccountMapping, CatalogService, LineReceipt, Run, ServiceMapping } from '../../core/model';
 import type * as S from './schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -17,6 +17,15 @@ export const serviceView = (s: CatalogService): Out<typeof S.ServiceView> => ({
   ...(s.unitScale !== undefined && { unitScale: s.unitScale }),
   ...(s.gradientServiceId !== undefined && { gradientServiceId: s.gradientServiceId }),
   updatedAt: s.updatedAt,
+});
+
+export const accountView = (a: Account): Out<typeof S.AccountView> => ({
+  partnerId: a.partnerId,
+  accountId: a.accountId,
+  name: a.name,
+  ...(a.description !== undefined && { description: a.description }),
+  active: a.active,
+  updatedAt: a.updatedAt,
 });
 
 export const partnerView = ({ partner: p, mappings }: PartnerOverview): Out<typeof S.PartnerView> => ({

@@ -11,7 +11,7 @@ import {
 } from '../../../core/intake';
 import { json, zodDetails } from '../http';
 import * as S from '../schemas';
-import { serviceView } from '../views';
+import { accountView, serviceView } from '../views';
 import { errorDocs, type Route, route, upsertDocs, upserted } from './route';
 
 /**
@@ -87,7 +87,7 @@ export const intakeRoutes: Route[] = [
     responses: upsertDocs(S.AccountView),
     async handle({ deps, params, body }) {
       const { account, created } = await upsertAccount(await deps(), params.partnerId, params.accountId, body);
-      return upserted(created, account);
+      return upserted(created, accountView(account));
     },
   }),
   route({
