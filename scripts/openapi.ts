@@ -1,11 +1,12 @@
-// Writes the OpenAPI document generated from the API's zod schemas to openapi.json at the repository root.
+// Writes the OpenAPI document generated from the API's route table and zod schemas to openapi.json at the repository root.
 // `--check` writes nothing and exits 1 when the committed file differs from what the code generates (CI).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderOpenApi } from '../lambdas/handlers/api/openapi';
+import { apiDocument } from '../lambdas/handlers/api/routes';
 
 const target = resolve(__dirname, '..', 'openapi.json');
-const expected = renderOpenApi();
+const expected = renderOpenApi(apiDocument());
 
 if (process.argv.includes('--check')) {
   let current = '';

@@ -1,7 +1,7 @@
 // Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
 // A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
 import { ValidationError } from './errors';
-import { type Account, type CatalogService, ID_PATTERN, type IsoDate, type UsageSnapshot } from './model';
+import { type Account, type CatalogService, ID_PATTERN, type UsageSnapshot } from './model';
 import { addDays, isValidIsoDate, todayUtc } from './period';
 import type { AppDeps } from './ports';
 
@@ -75,21 +75,35 @@ export async function upsertAccount(
   return { account, created: before === undefined };
 }
 
-export interface SnapshotInput {
-  accountId: string;
-  serviceKey: string;
-  date: IsoDate;
-  quantity: number;
+/** One daily snapshot of a partner's usage, as the vendor's platform sends it (the partner is the batch's). */
+export type SnapshotInput = Omit<UsageSnapshot, 'partnerId'>;
+
+/** A snapshot with its place in the batch: every problem is reported by index (`snapshots.<index>.<field>`). */
+export interface IndexedSnapshot {
+  index: number;
+  snapshot: SnapshotInput;
+}
+
+/**
+ * A batch as the API read it: how many snapshots it held, those whose shape is valid (by index) and the problems
+ * already found with the others, so one answer lists every problem of the batch. Other callers pass the
+ * snapshots alone.
+ */
+export interface UsageBatchInput {
+  size: number;
+  snapshots: IndexedSnapshot[];
+  issues: Issue[];
 }
 
 /**
  * The checks that need state or time, for snapshots whose shape is valid: the service exists, the date is a real
  * date no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is a finite
  * number ≥ 0, and no (account, service, date) appears twice in one batch (which one should win is ambiguous).
+ * The catalog is read once.
  */
-export async function checkSnapshots(
+async function checkSnapshots(
   deps: Pick<AppDeps, 'catalog' | 'clock'>,
-  entries: ReadonlyArray<{ index: number; snapshot: SnapshotInput }>,
+  entries: readonly IndexedSnapshot[],
 ): Promise<Issue[]> {
   const issues: Issue[] = [];
   if (entries.length === 0) return issues;
@@ -121,26 +135,36 @@ export async function checkSnapshots(
   return issues;
 }
 
-/** Writes a batch of snapshots after checking every one of them; the same key overwrites an earlier value. */
+/** The snapshot an issue is about (`snapshots.<index>…`), or -1 for the batch as a whole. */
+const snapshotIndex = (path: string): number => Number(path.split('.')[1] ?? -1);
+
+/**
+ * Writes a batch of snapshots after checking every one of them; the same key overwrites an earlier value. Any
+ * problem rejects the whole batch, with every problem listed in snapshot order.
+ */
 export async function ingestUsage(
   deps: Pick<AppDeps, 'catalog' | 'clock' | 'usage' | 'log'>,
   partnerId: string,
-  snapshots: readonly SnapshotInput[],
+  input: readonly SnapshotInput[] | UsageBatchInput,
 ): Promise<{ written: number }> {
   if (!isValidId(partnerId))
     throw new ValidationError('invalid partnerId', [{ path: 'partnerId', message: 'invalid id' }]);
-  if (snapshots.length === 0 || snapshots.length > MAX_SNAPSHOTS_PER_BATCH) {
+  const batch: UsageBatchInput =
+    'size' in input
+      ? input
+      : { size: input.length, snapshots: input.map((snapshot, index) => ({ index, snapshot })), issues: [] };
+  if (batch.size === 0 || batch.size > MAX_SNAPSHOTS_PER_BATCH) {
     throw new ValidationError(`a batch holds 1 to ${MAX_SNAPSHOTS_PER_BATCH} snapshots`, [
       { path: 'snapshots', message: `1 to ${MAX_SNAPSHOTS_PER_BATCH} snapshots per call` },
     ]);
   }
-  const issues = await checkSnapshots(
-    deps,
-    snapshots.map((snapshot, index) => ({ index, snapshot })),
-  );
-  if (issues.length > 0)
-    throw new ValidationError(`${issues.length} invalid snapshot field(s); nothing was written`, issues);
-  const rows: UsageSnapshot[] = snapshots.map((s) => ({ partnerId, ...s }));
+  const issues = [...batch.issues, ...(await checkSnapshots(deps, batch.snapshots))];
+  if (issues.length > 0) {
+    issues.sort((a, b) => snapshotIndex(a.path) - snapshotIndex(b.path));
+    const bad = new Set(issues.map((i) => snapshotIndex(i.path)).filter((i) => i >= 0)).size;
+    throw new ValidationError(`${bad} of ${batch.size} snapshots are invalid; nothing was written`, issues);
+  }
+  const rows: UsageSnapshot[] = batch.snapshots.map(({ snapshot }) => ({ partnerId, ...snapshot }));
   await deps.usage.putSnapshots(rows);
   deps.log.info('usage snapshots written', { partnerId, count: rows.length });
   return { written: rows.length };

@@ -4,7 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
 import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/api/support';
+import { testMetrics } from '../unit/handlers/api/support';
 
 const KEY = 'pk_flow_5e1d0c9b8a7f6e5d4c3b2a19';
 

@@ -113,27 +113,26 @@ const isJsonType = (contentType: string): boolean => {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 };
 
-/** Oversize bodies are refused before anything else, whatever the route. */
+const bodyEncoding = (event: APIGatewayProxyEvent): BufferEncoding => (event.isBase64Encoded ? 'base64' : 'utf8');
+
+/** Oversize bodies are refused before anything else, whatever the route (the handler checks this first). */
 export function assertBodySize(event: APIGatewayProxyEvent, maxBytes = MAX_BODY_BYTES): void {
-  const raw = event.body ?? '';
-  const size = event.isBase64Encoded ? Buffer.byteLength(raw, 'base64') : Buffer.byteLength(raw, 'utf8');
+  const size = Buffer.byteLength(event.body ?? '', bodyEncoding(event));
   if (size > maxBytes) throw new HttpError(400, 'body_too_large', `request body exceeds ${maxBytes} bytes`);
 }
 
 /**
- * The request's JSON body, or undefined when there is none. Oversize bodies, other content types and
- * malformed JSON are the caller's mistakes: 400 with a code that says which.
+ * The request's JSON body, or undefined when there is none; its size was checked first (`assertBodySize`).
+ * Other content types and malformed JSON are the caller's mistakes: 400 with a code that says which.
  */
-export function readJsonBody(event: APIGatewayProxyEvent, maxBytes = MAX_BODY_BYTES): unknown {
+export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   const raw = event.body ?? '';
   if (raw === '') return undefined;
-  assertBodySize(event, maxBytes);
-  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   const contentType = headerOf(event, 'content-type');
   if (!contentType || !isJsonType(contentType)) {
     throw new HttpError(400, 'unsupported_content_type', 'request body must be JSON (content-type: application/json)');
   }
-  const text = bytes.toString('utf8');
+  const text = Buffer.from(raw, bodyEncoding(event)).toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);

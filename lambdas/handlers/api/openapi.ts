@@ -1,14 +1,13 @@
-// The OpenAPI 3.1 document, generated from the route table and the zod schemas that validate requests.
+// The OpenAPI 3.1 document of a route table, generated from its routes and the zod schemas that validate
+// requests. The table is given: this module describes routes, it does not choose them.
 import * as z from 'zod';
-import { openApiRoute, type Route, routes } from './routes';
+import type { Route } from './routes/route';
 import { apiSchemas } from './schemas';
 
 export const API_VERSION = '1.0.0';
 
-/** Every route the handler serves, the OpenAPI document's own route included. */
-export const allRoutes: Route[] = [...routes, openApiRoute(() => openApiDocument())];
-
 type Json = Record<string, unknown>;
+export type OpenApiDocument = Json;
 
 const COMPONENT_PREFIX = '#/components/schemas/';
 
@@ -68,11 +67,8 @@ function operation(r: Route): Json {
   };
 }
 
-let cached: Json | undefined;
-
-/** The document (built once per process; it only depends on code). */
-export function openApiDocument(): Json {
-  if (cached) return cached;
+/** The document describing `table`. */
+export function openApiDocument(table: readonly Route[]): OpenApiDocument {
   const converted = z.toJSONSchema(apiSchemas, {
     target: 'draft-2020-12',
     io: 'input',
@@ -83,11 +79,11 @@ export function openApiDocument(): Json {
   for (const id of Object.keys(converted.schemas).sort()) schemas[id] = strip(converted.schemas[id] as Json);
 
   const paths: Record<string, Json> = {};
-  for (const r of [...allRoutes].sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const r of [...table].sort((a, b) => a.path.localeCompare(b.path))) {
     paths[r.path] = { ...paths[r.path], [r.method.toLowerCase()]: operation(r) };
   }
 
-  cached = {
+  return {
     openapi: '3.1.1',
     info: {
       title: 'gradient-billing-sync API',
@@ -96,6 +92,22 @@ export function openApiDocument(): Json {
         'The vendor console\'s API for the Gradient MSP billing integration: catalog, accounts and usage intake; test, save and disconnect a partner\'s Gradient connection; sync mappings; resync and run history. Errors are `{"error":{"code","message","details?"}}`. The Partner API key is accepted in request bodies only and never returned.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    // Server URLs are stage roots and every path carries its `/v1`, so a client calls `<stage root>/v1/…`.
+    servers: [
+      {
+        url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: "A deployed stage: the stack's `ApiUrl` output (requests signed with SigV4)",
+        variables: {
+          restApiId: { default: 'abcde12345', description: 'The REST API id (the first label of `ApiUrl`)' },
+          region: { default: 'eu-west-1' },
+          stage: { default: 'prod', description: 'The stage name (CDK context `stage`)' },
+        },
+      },
+      {
+        url: 'http://127.0.0.1:3000',
+        description: 'The local stack (`npm run dev`, no auth; `PORT` changes the port)',
+      },
+    ],
     tags: [
       { name: 'intake', description: "The vendor platform's catalog, accounts and usage" },
       { name: 'connection', description: 'The buttons of the Gradient setup flow' },
@@ -118,8 +130,7 @@ export function openApiDocument(): Json {
       },
     },
   };
-  return cached;
 }
 
 /** The committed file's content: stable key order from construction, two-space indent, final newline. */
-export const renderOpenApi = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+export const renderOpenApi = (document: OpenApiDocument): string => `${JSON.stringify(document, null, 2)}\n`;

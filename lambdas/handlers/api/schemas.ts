@@ -1,5 +1,7 @@
 // The zod schemas of the HTTP API (architecture §5). The same schemas validate requests and, through
 // `apiSchemas`, become the components of the OpenAPI document: the contract is written once.
+// Response bodies are named `…View` (`RunView`, `PartnerView`, …) so they never shadow the domain's types
+// (`Run`, `Partner`, … in core/model.ts); their component ids stay the short names (`Run`, `Partner`, …).
 import * as z from 'zod';
 import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
@@ -140,7 +142,7 @@ export const ResyncRequest = named(
 
 // ---------- responses ----------
 
-export const ErrorResponse = named(
+export const ErrorView = named(
   z.object({
     error: z.object({
       code: z.string().meta({ examples: ['validation_failed'] }),
@@ -151,7 +153,7 @@ export const ErrorResponse = named(
   'Error',
 );
 
-export const Service = named(
+export const ServiceView = named(
   z.object({
     serviceKey: Id,
     name: z.string(),
@@ -168,9 +170,9 @@ export const Service = named(
   }),
   'Service',
 );
-export const ServiceList = named(z.object({ services: z.array(Service) }), 'ServiceList');
+export const ServiceListView = named(z.object({ services: z.array(ServiceView) }), 'ServiceList');
 
-export const Account = named(
+export const AccountView = named(
   z.object({
     partnerId: Id,
     accountId: Id,
@@ -182,9 +184,9 @@ export const Account = named(
   'Account',
 );
 
-export const UsageWritten = named(z.object({ written: Count }), 'UsageWritten');
+export const UsageWrittenView = named(z.object({ written: Count }), 'UsageWritten');
 
-export const ConnectionTestResult = named(
+export const ConnectionTestResultView = named(
   z.object({
     ok: z.boolean(),
     organization: z
@@ -196,10 +198,9 @@ export const ConnectionTestResult = named(
   'ConnectionTestResult',
 );
 
-export const RunSummary = named(runSummarySchema, 'RunSummary');
-const RunStatus = runStatusSchema;
+export const RunSummaryView = named(runSummarySchema, 'RunSummary');
 
-export const Partner = named(
+export const PartnerView = named(
   z.object({
     partnerId: Id,
     status: partnerStatusSchema,
@@ -210,23 +211,26 @@ export const Partner = named(
     updatedAt: Timestamp,
     statusReason: z.string().optional(),
     lastRun: z
-      .object({ runId: Id, period: Period, status: RunStatus, finishedAt: Timestamp.optional(), summary: RunSummary })
+      .object({
+        runId: Id,
+        period: Period,
+        status: runStatusSchema,
+        finishedAt: Timestamp.optional(),
+        summary: RunSummaryView,
+      })
       .optional(),
     mappings: z.object({ accounts: Count, mappedAccounts: Count, unmappedAccounts: Count, services: Count }),
   }),
   'Partner',
 );
 
-export const DisconnectWarning = named(
-  z.object({
-    disconnected: z.literal(true),
-    warning: z.object({ code: z.string(), message: z.string() }),
-  }),
+export const DisconnectWarningView = named(
+  z.object({ disconnected: z.literal(true), warning: z.object({ code: z.string(), message: z.string() }) }),
   'DisconnectWarning',
   'Answered (200) instead of 204 when the disconnect happened but Gradient could not be told.',
 );
 
-export const MappingSyncResult = named(
+export const MappingSyncResultView = named(
   z.object({
     existing: Count.meta({ description: 'Accounts Gradient already held.' }),
     created: Count,
@@ -239,27 +243,22 @@ export const MappingSyncResult = named(
   'MappingSyncResult',
 );
 
-export const Mappings = named(
+export const MappingsView = named(
   z.object({
     accounts: z.array(
-      z.object({
-        accountId: Id,
-        gradientName: z.string(),
-        isMapped: z.boolean(),
-        syncedAt: Timestamp,
-      }),
+      z.object({ accountId: Id, gradientName: z.string(), isMapped: z.boolean(), syncedAt: Timestamp }),
     ),
     services: z.array(z.object({ serviceKey: Id, gradientServiceId: z.string(), syncedAt: Timestamp })),
   }),
   'Mappings',
 );
 
-export const ResyncAccepted = named(
+export const ResyncAcceptedView = named(
   z.object({ runId: Id, period: Period, asOf: IsoDate, full: z.boolean() }),
   'ResyncAccepted',
 );
 
-export const Run = named(
+export const RunView = named(
   z.object({
     runId: Id,
     partnerId: Id,
@@ -267,20 +266,20 @@ export const Run = named(
     asOf: IsoDate,
     full: z.boolean(),
     trigger: runTriggerSchema,
-    status: RunStatus,
+    status: runStatusSchema,
     queuedAt: Timestamp,
     startedAt: Timestamp.optional(),
     finishedAt: Timestamp.optional(),
-    summary: RunSummary,
+    summary: RunSummaryView,
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   }),
   'Run',
 );
-export const RunList = named(z.object({ runs: z.array(Run) }), 'RunList');
+export const RunListView = named(z.object({ runs: z.array(RunView) }), 'RunList');
 
-export const RunDetail = named(
+export const RunDetailView = named(
   z.object({
-    ...Run.shape,
+    ...RunView.shape,
     lines: z.array(
       z.object({
         accountId: Id,
@@ -298,4 +297,4 @@ export const RunDetail = named(
   'RunDetail',
 );
 
-export const OpenApiDocument = named(z.object({ openapi: z.string() }).loose(), 'OpenApiDocument');
+export const OpenApiDocumentView = named(z.object({ openapi: z.string() }).loose(), 'OpenApiDocument');

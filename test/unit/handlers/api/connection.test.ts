@@ -1,4 +1,4 @@
-import { GradientServerError, GradientTimeoutError, GradientUnreachableError } from '../../../lambdas/core/errors';
+import { GradientServerError, GradientTimeoutError, GradientUnreachableError } from '../../../../lambdas/core/errors';
 import { harness, OTHER_KEY, PARTNER_KEY } from './support';
 
 /** A catalog of one service and two accounts of msp-1 (one inactive). */
@@ -271,7 +271,7 @@ describe('POST /v1/partners/{partnerId}/mappings/sync and GET …/mappings', () 
   it('answers 503 with Retry-After when Gradient rate limits', async () => {
     const h = await seeded();
     await h.save();
-    const { GradientRateLimitedError } = await import('../../../lambdas/core/errors');
+    const { GradientRateLimitedError } = await import('../../../../lambdas/core/errors');
     h.gradient.beforeCall = () => {
       throw new GradientRateLimitedError('Request limit reached', 2500);
     };

@@ -1,4 +1,4 @@
-import { createApiHandler } from '../../../lambdas/handlers/api/app';
+import { createApiHandler } from '../../../../lambdas/handlers/api/app';
 import { harness, lambdaContext, testLogger, testMetrics } from './support';
 
 describe('API Gateway edge cases', () => {

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { type ApiServer, startApiServer } from '../../../lambdas/local/api-server';
-import { harness, PARTNER_KEY } from './support';
+import { harness, PARTNER_KEY } from '../handlers/api/support';
 
 let server: ApiServer;
 let h: ReturnType<typeof harness>;

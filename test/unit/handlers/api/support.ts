@@ -2,9 +2,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createApiHandler } from '../../../lambdas/handlers/api/app';
-import baseEvent from '../../fixtures/api-gateway-proxy-event.json';
-import { FakeGradient, type MemoryDeps, memoryDeps } from '../../support/memory-deps';
+import { createApiHandler } from '../../../../lambdas/handlers/api/app';
+import baseEvent from '../../../fixtures/api-gateway-proxy-event.json';
+import { FakeGradient, type MemoryDeps, memoryDeps } from '../../../support/memory-deps';
 
 export const PARTNER_KEY = 'pk_live_9f3c1a7e5b2d4c6a8e0f1b3d5c7a9e2f';
 export const OTHER_KEY = 'pk_live_0aa1bb2cc3dd4ee5ff6aa7bb8cc9dd0e';

@@ -1,6 +1,6 @@
 // Gradient error messages as the real client would build them (scrubbed), so core and handlers pass text on.
-import { GradientServerError } from '../../../lambdas/core/errors';
-import type { LineReceipt } from '../../../lambdas/core/model';
+import { GradientServerError } from '../../../../lambdas/core/errors';
+import type { LineReceipt } from '../../../../lambdas/core/model';
 import { captureOutput, harness, OTHER_KEY, PARTNER_KEY } from './support';
 
 it('the Partner API key appears in no response, log line, metric, stored record or run of a whole flow', async () => {

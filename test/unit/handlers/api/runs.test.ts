@@ -1,4 +1,4 @@
-import type { LineReceipt, Run } from '../../../lambdas/core/model';
+import type { LineReceipt, Run } from '../../../../lambdas/core/model';
 import { harness } from './support';
 
 async function connected() {

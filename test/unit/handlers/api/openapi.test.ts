@@ -1,10 +1,13 @@
+// The OpenAPI document built from the route table: well formed, complete, and equal to the committed openapi.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allRoutes, openApiDocument, renderOpenApi } from '../../lambdas/handlers/api/openapi';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import { renderOpenApi } from '../../../../lambdas/handlers/api/openapi';
+import { apiDocument, apiRoutes } from '../../../../lambdas/handlers/api/routes';
 
 // biome-ignore lint/suspicious/noExplicitAny: the document is walked as plain JSON
 type Json = Record<string, any>;
-const doc = openApiDocument() as Json;
+const doc = apiDocument() as Json;
 
 const ARCHITECTURE_ROUTES = [
   'PUT /v1/services/{serviceKey}',
@@ -40,7 +43,7 @@ describe('OpenAPI document', () => {
       Object.keys(item as Json).map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(listed.sort()).toEqual([...ARCHITECTURE_ROUTES].sort());
-    expect(allRoutes).toHaveLength(ARCHITECTURE_ROUTES.length);
+    expect(apiRoutes).toHaveLength(ARCHITECTURE_ROUTES.length);
   });
 
   it('declares every path parameter of every template, and every $ref resolves', () => {
@@ -65,8 +68,20 @@ describe('OpenAPI document', () => {
     expect(doc.components.schemas.UsageBatch.properties.snapshots.maxItems).toBe(1000);
   });
 
+  it('passes a real OpenAPI validator', async () => {
+    const result = await validate(structuredClone(doc) as never);
+    expect(result.valid ? '' : compileErrors(result)).toBe('');
+  });
+
+  it('names stage roots as servers, so a generated client calls <stage root>/v1/… (never /v1/v1/…)', () => {
+    expect(doc.servers.length).toBeGreaterThan(0);
+    for (const server of doc.servers as Json[]) expect(server.url).not.toMatch(/\/v1\/?$|\/$/);
+    expect(doc.servers[0].url).toBe('https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}');
+    for (const path of Object.keys(doc.paths)) expect(path).toMatch(/^\/(v1\/|openapi\.json$)/);
+  });
+
   it('equals the committed openapi.json (regenerate with `npx tsx scripts/openapi.ts`)', () => {
-    const committed = readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8');
-    expect(committed).toBe(renderOpenApi());
+    const committed = readFileSync(join(__dirname, '..', '..', '..', '..', 'openapi.json'), 'utf8');
+    expect(committed).toBe(renderOpenApi(apiDocument()));
   });
 });

@@ -1,0 +1,116 @@
+// What leaves the API: the domain's records mapped to the response schemas field by field, so a field added to
+// a record is never returned by accident (and a Partner API key never is).
+import type * as z from 'zod';
+import type { MappingSyncResult, PartnerOverview } from '../../core/connection';
+import type { Account, AccountMapping, CatalogService, LineReceipt, Run, ServiceMapping } from '../../core/model';
+import type * as S from './schemas';
+
+type Out<T extends z.ZodType> = z.output<T>;
+
+export const serviceView = (s: CatalogService): Out<typeof S.ServiceView> => ({
+  serviceKey: s.serviceKey,
+  name: s.name,
+  description: s.description,
+  category: s.category,
+  subcategory: s.subcategory,
+  aggregation: s.aggregation,
+  ...(s.unitScale !== undefined && { unitScale: s.unitScale }),
+  ...(s.gradientServiceId !== undefined && { gradientServiceId: s.gradientServiceId }),
+  updatedAt: s.updatedAt,
+});
+
+export const accountView = (a: Account): Out<typeof S.AccountView> => ({
+  partnerId: a.partnerId,
+  accountId: a.accountId,
+  name: a.name,
+  ...(a.description !== undefined && { description: a.description }),
+  active: a.active,
+  updatedAt: a.updatedAt,
+});
+
+export const partnerView = ({ partner: p, mappings }: PartnerOverview): Out<typeof S.PartnerView> => ({
+  partnerId: p.partnerId,
+  status: p.status,
+  roundingPolicy: p.roundingPolicy,
+  ...(p.organizationId !== undefined && { organizationId: p.organizationId }),
+  ...(p.organizationName !== undefined && { organizationName: p.organizationName }),
+  ...(p.connectedAt !== undefined && { connectedAt: p.connectedAt }),
+  updatedAt: p.updatedAt,
+  ...(p.statusReason !== undefined && { statusReason: p.statusReason }),
+  ...(p.lastRun && {
+    lastRun: {
+      runId: p.lastRun.runId,
+      period: p.lastRun.period,
+      status: p.lastRun.status,
+      ...(p.lastRun.finishedAt !== undefined && { finishedAt: p.lastRun.finishedAt }),
+      summary: p.lastRun.summary,
+    },
+  }),
+  mappings,
+});
+
+export const mappingSyncView = ({
+  unmapped,
+  services,
+  ...counts
+}: MappingSyncResult): Out<typeof S.MappingSyncResultView> => ({
+  ...counts,
+  unmappedCount: unmapped.length,
+  unmapped,
+  services,
+});
+
+export const mappingsView = (mappings: {
+  accounts: AccountMapping[];
+  services: ServiceMapping[];
+}): Out<typeof S.MappingsView> => ({
+  accounts: mappings.accounts.map((a) => ({
+    accountId: a.accountId,
+    gradientName: a.gradientName,
+    isMapped: a.isMapped,
+    syncedAt: a.syncedAt,
+  })),
+  services: mappings.services.map((s) => ({
+    serviceKey: s.serviceKey,
+    gradientServiceId: s.gradientServiceId,
+    syncedAt: s.syncedAt,
+  })),
+});
+
+export const runView = (r: Run): Out<typeof S.RunView> => ({
+  runId: r.runId,
+  partnerId: r.partnerId,
+  period: r.period,
+  asOf: r.asOf,
+  full: r.full,
+  trigger: r.trigger,
+  status: r.status,
+  queuedAt: r.queuedAt,
+  ...(r.startedAt !== undefined && { startedAt: r.startedAt }),
+  ...(r.finishedAt !== undefined && { finishedAt: r.finishedAt }),
+  summary: r.summary,
+  ...(r.error && { error: { code: r.error.code, message: r.error.message } }),
+});
+
+const lineView = (l: LineReceipt): Out<typeof S.RunDetailView>['lines'][number] => ({
+  accountId: l.accountId,
+  serviceKey: l.serviceKey,
+  computed: l.computed,
+  pushed: l.pushed,
+  outcome: l.outcome,
+  ...(l.httpStatus !== undefined && { httpStatus: l.httpStatus }),
+  ...(l.detail !== undefined && { detail: l.detail }),
+  attempts: l.attempts,
+  at: l.at,
+});
+
+export const runDetailView = ({
+  run,
+  receipts,
+}: {
+  run: Run;
+  receipts: LineReceipt[];
+}): Out<typeof S.RunDetailView> => ({
+  ...runView(run),
+  lines: receipts.map(lineView),
+});
