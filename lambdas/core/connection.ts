@@ -7,7 +7,6 @@
 // partner record, is written only after Gradient setup succeeded. Mapping rows written by a failed first save
 // are removed again, so a partner that was not connected before a failed save looks exactly as it did.
 import {
-  ConflictError,
   GradientError,
   GradientKeyRejectedError,
   GradientProtocolError,
@@ -24,6 +23,7 @@ import type {
   RoundingPolicy,
   ServiceMapping,
 } from './model';
+import { isSyncEnabled, markAuthFailed, notConnected, requireConnected } from './partners';
 import type { AppDeps, GradientOrganization, GradientPort } from './ports';
 
 /** Accounts per create request: Gradient documents no bulk limit, small requests stay under any body cap. */
@@ -50,8 +50,6 @@ export interface AccountReconciliation {
 export interface MappingSyncResult extends AccountReconciliation {
   services: number;
 }
-
-const SYNC_ENABLED = new Set(['pending', 'connected']);
 
 const isoNow = (deps: Pick<AppDeps, 'clock'>) => deps.clock.now().toISOString();
 
@@ -257,7 +255,7 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
   const before = await deps.partners.get(partnerId);
   const gradient = await deps.gradient(input.partnerApiKey);
   const org = await gradient.getOrganization();
-  const wasConnected = before !== undefined && SYNC_ENABLED.has(before.status);
+  const wasConnected = before !== undefined && isSyncEnabled(before.status);
   // Mappings exist from an earlier connection unless the partner is new or disconnected (which forgot them).
   const hadMappings = before !== undefined && before.status !== 'disconnected';
 
@@ -316,34 +314,10 @@ async function connectedGradient(
   partnerId: string,
 ): Promise<{ partner: Partner; gradient: GradientPort }> {
   const partner = await requirePartner(deps, partnerId);
-  if (!SYNC_ENABLED.has(partner.status)) {
-    throw new ConflictError(
-      `partner ${partnerId} is ${partner.status}; save a Partner API key first`,
-      'partner_not_connected',
-    );
-  }
+  requireConnected(partner);
   const key = await deps.keys.get(partnerId);
-  if (key === undefined) {
-    throw new ConflictError(
-      `partner ${partnerId} has no stored Partner API key; save one first`,
-      'partner_not_connected',
-    );
-  }
+  if (key === undefined) throw notConnected(partnerId, 'no stored key');
   return { partner, gradient: await deps.gradient(key) };
-}
-
-/** Gradient refused the stored key: the partner stops syncing until a new key is saved. */
-async function markAuthFailed(deps: AppDeps, partner: Partner): Promise<void> {
-  const now = isoNow(deps);
-  await deps.partners.put({
-    ...partner,
-    status: 'auth_failed',
-    statusReason: `Gradient rejected the stored Partner API key on ${now.slice(0, 10)}; save a new key.`,
-    updatedAt: now,
-  });
-  // The same metric and event the nightly sync emits, so the auth_failed alarm sees it whichever path found it.
-  deps.metrics.add('PartnersAuthFailed', 1);
-  deps.log.error('partner key rejected by Gradient', { partnerId: partner.partnerId, event: 'auth_failed' });
 }
 
 /** Sync mappings: services and accounts reconciled, `isMapped` pulled and stored. */

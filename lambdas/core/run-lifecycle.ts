@@ -3,6 +3,7 @@
 import { RunBusyError } from './errors';
 import type { Partner, Run, RunStatus, RunSummary, SyncRequest } from './model';
 import { emptySummary } from './model';
+import { authFailedChange, isSyncEnabled, promoteOnAccepted, reportAuthFailed } from './partners';
 import type { AppDeps } from './ports';
 
 export type SyncResult =
@@ -53,11 +54,10 @@ export async function finishRun(
   deps.metrics.add(status === 'succeeded' ? 'RunsSucceeded' : status === 'partial' ? 'RunsPartial' : 'RunsFailed', 1);
   // Re-read: the partner may have been disconnected while this run was going on; never resurrect it.
   const partner = await deps.partners.get(run.partnerId);
-  if (partner && (partner.status === 'pending' || partner.status === 'connected')) {
-    const promoted = partner.status === 'pending' && summary.accepted > 0 ? 'connected' : partner.status;
+  if (partner && isSyncEnabled(partner.status)) {
     await deps.partners.put({
       ...partner,
-      status: promoted,
+      status: promoteOnAccepted(partner.status, summary),
       ...partnerChange,
       lastRun: { runId: run.runId, period: run.period, status, finishedAt, summary },
       updatedAt: finishedAt,
@@ -67,23 +67,13 @@ export async function finishRun(
 }
 
 export async function authFailed(deps: AppDeps, partner: Partner, run: Run, summary: RunSummary): Promise<SyncResult> {
-  const day = deps.clock.now().toISOString().slice(0, 10);
-  deps.metrics.add('PartnersAuthFailed', 1);
-  // A structured line the alarm and a person can use; it names the partner, never the key.
-  deps.log.error('partner key rejected by Gradient', {
-    partnerId: partner.partnerId,
-    runId: run.runId,
-    event: 'auth_failed',
-  });
+  reportAuthFailed(deps, partner.partnerId, { runId: run.runId });
   return finishRun(
     deps,
     run,
     summary,
     'failed',
     { code: 'auth_failed', message: 'Gradient rejected the Partner API key' },
-    {
-      status: 'auth_failed',
-      statusReason: `Gradient rejected the Partner API key on ${day}; the MSP must save a new key`,
-    },
+    authFailedChange(deps.clock.now()),
   );
 }

@@ -7,6 +7,7 @@ import { GradientKeyRejectedError, RunIncompleteError } from './errors';
 import { type Caller, type CallOptions, callerFor, describe, pacedGradient } from './gradient-calls';
 import type { ComputedLine, LineOutcome, LineReceipt, Run, RunStatus, RunSummary, SyncRequest } from './model';
 import { emptySummary, lineKey } from './model';
+import { isSyncEnabled, notConnected } from './partners';
 import type { AppDeps, GradientPort } from './ports';
 import { type LineToSend, type PushOptions, pushLines } from './push';
 import { acquireRun, authFailed, finishRun, releaseLease, type SyncResult } from './run-lifecycle';
@@ -51,12 +52,9 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     deps.log.info(message, { partnerId: request.partnerId, runId: request.runId, period: request.period, ...fields });
 
   const partner = await deps.partners.get(request.partnerId);
-  if (!partner || (partner.status !== 'pending' && partner.status !== 'connected')) {
-    const status = partner?.status ?? 'unknown';
-    return finishRun(deps, run, emptySummary(), 'failed', {
-      code: 'partner_not_connected',
-      message: `partner is ${status}; save the connection to sync again`,
-    });
+  if (!partner || !isSyncEnabled(partner.status)) {
+    const refusal = notConnected(request.partnerId, partner?.status ?? 'unknown');
+    return finishRun(deps, run, emptySummary(), 'failed', { code: refusal.code, message: refusal.message });
   }
   const key = await deps.keys.get(partner.partnerId);
   if (!key) {
