@@ -1,6 +1,6 @@
 // The partner status rules, each written once: whose sync is on, who may be synced on request, what a
 // rejected key does to the record, and when a first accepted value promotes a new connection.
-import { ConflictError } from './errors';
+import { ConflictError, NotFoundError } from './errors';
 import type { Partner, PartnerStatus, RunSummary } from './model';
 import type { AppDeps } from './ports';
 
@@ -56,3 +56,10 @@ export async function markAuthFailed(
 /** A `pending` partner becomes `connected` with the first run in which Gradient accepted a value. */
 export const promoteOnAccepted = (status: PartnerStatus, summary: RunSummary): PartnerStatus =>
   status === 'pending' && summary.accepted > 0 ? 'connected' : status;
+
+/** The partner, or NotFoundError (HTTP 404). */
+export async function requirePartner(deps: Pick<AppDeps, 'partners'>, partnerId: string): Promise<Partner> {
+  const partner = await deps.partners.get(partnerId);
+  if (!partner) throw new NotFoundError(`partner ${partnerId} not found`);
+  return partner;
+}

@@ -3,8 +3,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type PlanResult, planNightly } from '../core/plan';
 import type { AppDeps } from '../core/ports';
+import { type PlanResult, planNightly } from '../core/sync/plan';
 import { productionDeps } from '../shared/deps';
 import { plannerInputSchema } from '../shared/messages';
 import { logger, powertoolsMetrics } from '../shared/observability';

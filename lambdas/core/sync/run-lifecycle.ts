@@ -1,10 +1,10 @@
 // A run's lifecycle: one delivery at a time holds it (a lease, so a crashed delivery is taken over), it ends
 // once with a status and summary, and the partner's record follows (connected, auth_failed, last run).
-import { RunBusyError } from './errors';
-import type { Partner, Run, RunStatus, RunSummary, SyncRequest } from './model';
-import { emptySummary } from './model';
-import { authFailedChange, isSyncEnabled, promoteOnAccepted, reportAuthFailed } from './partners';
-import type { AppDeps } from './ports';
+import { RunBusyError } from '../errors';
+import type { Partner, Run, RunStatus, RunSummary, SyncRequest } from '../model';
+import { authFailedChange, isSyncEnabled, promoteOnAccepted, reportAuthFailed } from '../partners';
+import type { AppDeps } from '../ports';
+import { newRun } from './enqueue';
 
 export type SyncResult =
   | { kind: 'finished'; run: Run }
@@ -21,13 +21,7 @@ export async function acquireRun(
   let taken = await deps.runs.acquire(request.partnerId, request.runId, now.toISOString(), leaseUntil);
   if (taken.kind === 'missing') {
     // A message whose run record was never written (sent by hand, or the enqueue crashed in between).
-    await deps.runs.create({
-      ...request,
-      status: 'queued',
-      queuedAt: now.toISOString(),
-      attempts: 0,
-      summary: emptySummary(),
-    });
+    await deps.runs.create(newRun(request, now));
     taken = await deps.runs.acquire(request.partnerId, request.runId, now.toISOString(), leaseUntil);
   }
   if (taken.kind === 'finished') return { kind: 'already_finished', run: taken.run };
