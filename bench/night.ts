@@ -3,9 +3,9 @@
 // would. Figures come from the emulator (requests, 429s, accepted counts) and from the runs the worker recorded.
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSEvent } from 'aws-lambda';
-import { enqueueRun, newRunId } from '../lambdas/core/enqueue';
 import type { SyncRequest } from '../lambdas/core/model';
 import type { AppDeps, SyncQueue } from '../lambdas/core/ports';
+import { enqueueRun, newRunId } from '../lambdas/core/sync/enqueue';
 import { createPlannerHandler } from '../lambdas/handlers/planner';
 import { createWorkerHandler, type WorkerSettings, workerSettingsFromEnv } from '../lambdas/handlers/worker';
 import type { WorkerHandler } from '../lambdas/local/in-process-queue';

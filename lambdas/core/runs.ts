@@ -1,11 +1,11 @@
 // Manual resync and the run history of a partner.
 import { randomUUID } from 'node:crypto';
 import { requirePartner } from './connection';
-import { enqueueRun, newRunId } from './enqueue';
 import { ConflictError, NotFoundError, ValidationError } from './errors';
 import type { IsoDate, LineReceipt, Period, Run } from './model';
 import { asOfFor, isValidPeriod, periodOf, todayUtc } from './period';
 import type { AppDeps } from './ports';
+import { enqueueRun, newRunId } from './sync/enqueue';
 
 export const DEFAULT_RUN_LIST_LIMIT = 20;
 export const MAX_RUN_LIST_LIMIT = 100;

@@ -3,13 +3,16 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type PlanResult, planNightly } from '../core/plan';
-import type { AppDeps } from '../core/ports';
-import { productionDeps } from '../shared/deps';
+import type { PlannerDeps } from '../core/ports';
+import { type PlanResult, planNightly } from '../core/sync/plan';
+import { productionPlannerDeps } from '../shared/deps';
 import { plannerInputSchema } from '../shared/messages';
 import { logger, powertoolsMetrics } from '../shared/observability';
 
-export function createPlannerHandler(getDeps: () => Promise<AppDeps>) {
+export type { PlanResult };
+
+/** The planner handler over the dependencies it uses; a full AppDeps fits too (the local stack passes one). */
+export function createPlannerHandler(getDeps: () => Promise<PlannerDeps>) {
   return middy(async (event: unknown): Promise<PlanResult> => {
     const deps = await getDeps();
     const input = plannerInputSchema.parse(event);
@@ -27,4 +30,4 @@ export function createPlannerHandler(getDeps: () => Promise<AppDeps>) {
     .use(logMetrics(powertoolsMetrics));
 }
 
-export const handler = createPlannerHandler(productionDeps);
+export const handler = createPlannerHandler(productionPlannerDeps);

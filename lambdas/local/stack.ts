@@ -10,8 +10,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { createDynamoClient } from '../adapters/dynamo';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
-import type { PlanResult } from '../core/plan';
 import type { AppDeps } from '../core/ports';
+import type { PlanResult } from '../core/sync/plan';
 import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';

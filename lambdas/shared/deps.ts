@@ -1,12 +1,13 @@
-// The composition root: real adapters wired from the environment, once per process. The local stack
-// builds the very same graph, pointed at local endpoints through AWS_ENDPOINT_URL_* and GRADIENT_BASE_URL.
+// The composition root: real adapters wired from the environment, once per process and per handler (the planner
+// gets only what it uses: no Secrets Manager client, no Gradient factory). The local stack builds the very same
+// graph, pointed at local endpoints through AWS_ENDPOINT_URL_* and GRADIENT_BASE_URL.
 
 import { createDocumentClient, createDynamoClient, createRepositories } from '../adapters/dynamo';
 import { createGradientFactory } from '../adapters/gradient-client';
 import { createSecretsManagerClient, readVendorKey, SecretsManagerKeyStore } from '../adapters/secrets-key-store';
 import { createSqsClient, SqsSyncQueue } from '../adapters/sqs-queue';
 import { systemClock } from '../adapters/system-clock';
-import type { AppDeps, SyncQueue } from '../core/ports';
+import type { AppDeps, PlannerDeps, SyncQueue } from '../core/ports';
 import { type Env, env } from './env';
 import { logPort, metricsPort } from './observability';
 
@@ -17,6 +18,10 @@ const noQueue: SyncQueue = {
   },
 };
 
+const queueFor = (config: Env): SyncQueue =>
+  config.QUEUE_URL ? new SqsSyncQueue(createSqsClient(), config.QUEUE_URL) : noQueue;
+
+/** Everything: the API and the worker. */
 export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
   const secrets = createSecretsManagerClient();
   const repos = createRepositories(createDocumentClient(createDynamoClient()), config);
@@ -31,7 +36,7 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
       vendorApiKey: () => readVendorKey(secrets, config.VENDOR_KEY_SECRET_ID),
       timeoutMs: config.GRADIENT_TIMEOUT_MS,
     }),
-    queue: config.QUEUE_URL ? new SqsSyncQueue(createSqsClient(), config.QUEUE_URL) : noQueue,
+    queue: queueFor(config),
     clock: systemClock,
     log: logPort(),
     metrics: metricsPort(),
@@ -39,10 +44,23 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
   };
 }
 
-let production: Promise<AppDeps> | undefined;
-
-/** The process-wide dependencies of a Lambda, built on first use (SDK clients live across invocations). */
-export function productionDeps(): Promise<AppDeps> {
-  production ??= Promise.resolve().then(() => buildDeps(env()));
-  return production;
+/** The planner's slice: partners to plan and runs to enqueue. */
+export function buildPlannerDeps(config: Env): PlannerDeps {
+  const { partners, runs } = createRepositories(createDocumentClient(createDynamoClient()), config);
+  return { partners, runs, queue: queueFor(config), clock: systemClock, log: logPort(), metrics: metricsPort() };
 }
+
+/** A process-wide value built on first use (SDK clients live across invocations). */
+const once = <T>(build: () => T): (() => Promise<T>) => {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= Promise.resolve().then(build);
+    return built;
+  };
+};
+
+/** The API's and the worker's dependencies. */
+export const productionDeps = once(() => buildDeps(env()));
+
+/** The planner's dependencies. */
+export const productionPlannerDeps = once(() => buildPlannerDeps(env()));

@@ -2,10 +2,10 @@
 // knows in advance, a worker with fast retries, and the end-of-run check against what the emulator observed.
 import type { SQSEvent } from 'aws-lambda';
 import { saveConnection } from '../../lambdas/core/connection';
-import { syncRequestOf } from '../../lambdas/core/enqueue';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { LineReceipt, Run, SyncRequest } from '../../lambdas/core/model';
 import type { AppDeps, GradientPort } from '../../lambdas/core/ports';
+import { syncRequestOf } from '../../lambdas/core/sync/enqueue';
 import { createWorkerHandler, type WorkerSettings } from '../../lambdas/handlers/worker';
 import type { WorkerHandler } from '../../lambdas/local/in-process-queue';
 import { localContext } from '../../lambdas/local/lambda-context';

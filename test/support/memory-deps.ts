@@ -1,5 +1,6 @@
 // In-memory implementations of every core port, for unit tests of one use case. The main path and the
 // integration tests use the real adapters against dynalite and the emulators instead.
+import { ACCOUNTS_PER_REQUEST } from '../../lambdas/adapters/gradient-client';
 import { GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
 import type {
   AcceptedValue,
@@ -19,6 +20,7 @@ import type {
   AppDeps,
   Clock,
   GradientAccount,
+  GradientAccountInput,
   GradientIntegrationStatus,
   GradientOrganization,
   GradientPort,
@@ -120,9 +122,12 @@ export class FakeGradient implements GradientPort {
     this.call('listAccounts');
     return [...this.accounts.values()].map(clone);
   }
-  async createAccounts(accounts: Array<{ id: string; name: string; description?: string }>) {
-    this.call('createAccounts');
-    for (const a of accounts) this.accounts.set(a.id, { ...a, isMapped: false });
+  /** Like the real client: one request per ACCOUNTS_PER_REQUEST accounts, none for an empty list. */
+  async createAccounts(accounts: GradientAccountInput[]) {
+    for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_REQUEST) {
+      this.call('createAccounts');
+      for (const a of accounts.slice(i, i + ACCOUNTS_PER_REQUEST)) this.accounts.set(a.id, { ...a, isMapped: false });
+    }
   }
   async updateAccount(accountId: string, patch: { name?: string; description?: string }) {
     this.call('updateAccount');

@@ -1,12 +1,12 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Partner, PartnerStatus } from '../../core/model';
+import type { Partner } from '../../core/model';
+import { isSyncEnabled } from '../../core/partners';
 import type { PartnerRepository } from '../../core/ports';
 import { TABLES } from '../../shared/tables';
 import { partnerItem } from './items';
 import { DEFAULT_PAGE_SIZE, parseItem, queryItems } from './support';
 
 const SYNC_INDEX = TABLES.partners.globalIndexes[0].indexName;
-const SYNC_ENABLED: ReadonlySet<PartnerStatus> = new Set(['pending', 'connected']);
 
 export class DynamoPartnerRepository implements PartnerRepository {
   private readonly pageSize: number;
@@ -26,7 +26,7 @@ export class DynamoPartnerRepository implements PartnerRepository {
 
   /** The whole record is written, so `syncEnabled` disappears with a status that is not syncing. */
   async put(partner: Partner): Promise<void> {
-    const item = SYNC_ENABLED.has(partner.status) ? { ...partner, syncEnabled: 'Y' } : { ...partner };
+    const item = isSyncEnabled(partner.status) ? { ...partner, syncEnabled: 'Y' } : { ...partner };
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 

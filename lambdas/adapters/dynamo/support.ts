@@ -1,28 +1,28 @@
-// Paging, batching and bounded parallelism shared by the repositories. Query only: no Scan anywhere.
+// Paging, batching and conditional-write checks shared by the repositories. Query only: no Scan anywhere.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
-  QueryCommand,
+  paginateQuery,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
+import { runLimited } from '../../core/calls/pool';
 
 export const DEFAULT_PAGE_SIZE = 500;
 /** Writes in flight per call: fast intake without flooding one partition. */
 export const WRITE_PARALLELISM = 16;
 const BATCH_SIZE = 25;
 const BATCH_ATTEMPTS = 8;
+const BATCHES_IN_FLIGHT = 4;
 
 export type Item = Record<string, unknown>;
 
-/** Every item of a Query, page after page. */
+/** Every item of a Query, page after page (the SDK's paginator follows LastEvaluatedKey). */
 export async function* queryItems(doc: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item> {
-  let ExclusiveStartKey: Item | undefined;
-  do {
-    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+  for await (const page of paginateQuery({ client: doc }, input)) {
     for (const item of page.Items ?? []) yield item;
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  }
 }
 
 export async function queryAll<T>(
@@ -51,7 +51,7 @@ type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Ite
 export async function batchWrite(doc: DynamoDBDocumentClient, table: string, requests: WriteRequest[]): Promise<void> {
   const chunks: WriteRequest[][] = [];
   for (let i = 0; i < requests.length; i += BATCH_SIZE) chunks.push(requests.slice(i, i + BATCH_SIZE));
-  await mapLimit(chunks, 4, async (chunk) => {
+  await runLimited(chunks, BATCHES_IN_FLIGHT, async (chunk) => {
     let pending: WriteRequest[] = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= BATCH_ATTEMPTS) throw new Error(`BatchWrite on ${table}: ${pending.length} items unprocessed`);
@@ -87,30 +87,8 @@ export async function deletePartition(
   );
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; the first failure rejects (after in-flight ones settle). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index] as T);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (rejected) throw rejected.reason;
-  return results;
-}
-
-export const isConditionalCheckFailed = (err: unknown): boolean =>
-  err instanceof Error && err.name === 'ConditionalCheckFailedException';
+/** A conditional write whose condition did not hold (the SDK's modelled error class). */
+export const isConditionalCheckFailed = (err: unknown): boolean => err instanceof ConditionalCheckFailedException;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

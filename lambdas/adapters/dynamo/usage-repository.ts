@@ -1,6 +1,7 @@
 // Usage is stored one item per line and month (days as d01…d31) plus one item per line holding each
 // month's closing state (`cd_YYYY-MM` latest day, `cq_YYYY-MM` its quantity): carry-in without history reads.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { runLimited } from '../../core/calls/pool';
 import type { IsoDate, LineUsage, Period, UsageSnapshot } from '../../core/model';
 import type { UsageRepository } from '../../core/ports';
 import { usageLineItem, usageMonthItem } from './items';
@@ -8,7 +9,6 @@ import {
   DEFAULT_PAGE_SIZE,
   type Item,
   isConditionalCheckFailed,
-  mapLimit,
   parseItem,
   queryItems,
   WRITE_PARALLELISM,
@@ -53,7 +53,7 @@ export class DynamoUsageRepository implements UsageRepository {
       }
       group.days.set(day, s.quantity);
     }
-    await mapLimit([...groups.values()], WRITE_PARALLELISM, async (group) => {
+    await runLimited([...groups.values()], WRITE_PARALLELISM, async (group) => {
       await this.writeMonth(group);
       await this.advanceClosing(group);
     });

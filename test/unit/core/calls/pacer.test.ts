@@ -1,5 +1,5 @@
-import { Pacer } from '../../lambdas/core/pacer';
-import type { Clock } from '../../lambdas/core/ports';
+import { Pacer, type PacerOptions } from '../../../../lambdas/core/calls/pacer';
+import type { Clock } from '../../../../lambdas/core/ports';
 
 /** Virtual time: sleeps are timers that fire only when the test advances the clock. No real waiting. */
 class VirtualClock implements Clock {
@@ -37,10 +37,48 @@ class VirtualClock implements Clock {
   }
 }
 
+/**
+ * The pacer with the counters these tests read, kept out of production code: grants and time spent queued are
+ * counted around `acquire`, penalties around `penalize`, the effective rate is the pacer's own.
+ */
+class ObservedPacer extends Pacer {
+  private acquired = 0;
+  private waitedMs = 0;
+  private penalties = 0;
+  private readonly observedClock: Clock;
+
+  constructor(opts: PacerOptions) {
+    super(opts);
+    this.observedClock = opts.clock;
+  }
+
+  override acquire(): Promise<void> {
+    const queuedAt = this.observedClock.now().getTime();
+    return super.acquire().then(() => {
+      this.acquired++;
+      this.waitedMs += this.observedClock.now().getTime() - queuedAt;
+    });
+  }
+
+  override penalize(retryAfterMs?: number): void {
+    this.penalties++;
+    super.penalize(retryAfterMs);
+  }
+
+  stats() {
+    return {
+      acquired: this.acquired,
+      waitedMs: this.waitedMs,
+      penalties: this.penalties,
+      currentRate: this.effectiveRate(),
+    };
+  }
+}
+
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Starts `n` acquires now and records, in order, when each one was granted. */
-const acquireMany = (pacer: Pacer, clock: VirtualClock, n: number) => {
+const acquireMany = (pacer: ObservedPacer, clock: VirtualClock, n: number) => {
   const grants: Array<{ i: number; at: number }> = [];
   for (let i = 0; i < n; i++) void pacer.acquire().then(() => grants.push({ i, at: clock.t }));
   return grants;
@@ -49,7 +87,7 @@ const acquireMany = (pacer: Pacer, clock: VirtualClock, n: number) => {
 describe('Pacer', () => {
   it('hands out at most rate + burst tokens in one virtual second, first come first served', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock }); // burst max(1, ceil(10/10)) = 1
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock }); // burst max(1, ceil(10/10)) = 1
     const grants = acquireMany(pacer, clock, 50);
     await clock.advance(1000);
     // 1 token in the bucket at t=0, then one every 100 ms: t = 0, 100, …, 1000 → 11 = 10 + burst
@@ -61,7 +99,7 @@ describe('Pacer', () => {
 
   it('bursts by default only a tenth of the rate', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 100, clock }); // burst ceil(100/10) = 10
+    const pacer = new ObservedPacer({ ratePerSecond: 100, clock }); // burst ceil(100/10) = 10
     const grants = acquireMany(pacer, clock, 20);
     await clock.advance(0);
     expect(grants).toHaveLength(10);
@@ -71,7 +109,7 @@ describe('Pacer', () => {
 
   it('never exceeds the configured rate over a long run and keeps a single timer', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 20, burst: 5, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 20, burst: 5, clock });
     const grants = acquireMany(pacer, clock, 1000);
     await clock.advance(10_000);
     // 5 at t=0, then 20 per second for 10 s: at most 5 + 200
@@ -84,7 +122,7 @@ describe('Pacer', () => {
 
   it('counts acquisitions and the time callers waited', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     acquireMany(pacer, clock, 3);
     await clock.advance(1000);
     // waits of 0 + 100 + 200 ms
@@ -93,7 +131,7 @@ describe('Pacer', () => {
 
   it('hands out nothing until Retry-After has passed and lowers the rate', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     await pacer.acquire(); // the burst token, at t=0
     pacer.penalize(2000);
     expect(pacer.stats().currentRate).toBeCloseTo(7, 10); // 10 × 0.7
@@ -109,7 +147,7 @@ describe('Pacer', () => {
 
   it('backs off one second when the 429 carried no Retry-After', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     pacer.penalize();
     const grants = acquireMany(pacer, clock, 1);
     await clock.advance(999);
@@ -120,7 +158,7 @@ describe('Pacer', () => {
 
   it('holds back waiters that are already queued when a penalty arrives', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     const grants = acquireMany(pacer, clock, 5);
     await clock.advance(150); // granted at 0 and 100
     expect(grants).toHaveLength(2);
@@ -134,7 +172,7 @@ describe('Pacer', () => {
 
   it('recovers additively by 5 % of the configured rate per second, up to the configured rate', async () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     pacer.penalize(1000); // rate 7, recovery starts when the back-off ends at t=1000
     clock.t = 1000;
     expect(pacer.stats().currentRate).toBeCloseTo(7, 10);
@@ -146,7 +184,7 @@ describe('Pacer', () => {
 
   it('treats a volley of 429s during one back-off as a single signal', () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     for (let i = 0; i < 10; i++) pacer.penalize(500);
     // 10 × 0.7 once, not 10 × 0.7^10
     expect(pacer.stats()).toMatchObject({ penalties: 10, currentRate: 7 });
@@ -154,7 +192,7 @@ describe('Pacer', () => {
 
   it('converges under repeated penalties instead of collapsing to zero', () => {
     const clock = new VirtualClock();
-    const pacer = new Pacer({ ratePerSecond: 10, clock });
+    const pacer = new ObservedPacer({ ratePerSecond: 10, clock });
     for (let i = 0; i < 50; i++) {
       pacer.penalize(100);
       clock.t += 200;
@@ -166,7 +204,7 @@ describe('Pacer', () => {
 
   it('rejects a rate or burst that cannot work', () => {
     const clock = new VirtualClock();
-    expect(() => new Pacer({ ratePerSecond: 0, clock })).toThrow(RangeError);
-    expect(() => new Pacer({ ratePerSecond: 10, burst: 0, clock })).toThrow(RangeError);
+    expect(() => new ObservedPacer({ ratePerSecond: 0, clock })).toThrow(RangeError);
+    expect(() => new ObservedPacer({ ratePerSecond: 10, burst: 0, clock })).toThrow(RangeError);
   });
 });

@@ -1,12 +1,17 @@
 import {
+  gradientRetryAfter,
+  isRetryableGradientError,
+  type RetryOptions,
+  withRetries,
+} from '../../../../lambdas/core/calls/retry';
+import {
   GradientKeyRejectedError,
   GradientNotMappedError,
   GradientRateLimitedError,
   GradientServerError,
   GradientTimeoutError,
-} from '../../lambdas/core/errors';
-import type { Clock } from '../../lambdas/core/ports';
-import { gradientRetryAfter, isRetryableGradientError, type RetryOptions, withRetries } from '../../lambdas/core/retry';
+} from '../../../../lambdas/core/errors';
+import type { Clock } from '../../../../lambdas/core/ports';
 
 /** Virtual time that jumps forward on every sleep (retries sleep one at a time). */
 class SteppingClock implements Clock {

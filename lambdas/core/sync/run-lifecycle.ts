@@ -1,9 +1,10 @@
 // A run's lifecycle: one delivery at a time holds it (a lease, so a crashed delivery is taken over), it ends
 // once with a status and summary, and the partner's record follows (connected, auth_failed, last run).
-import { RunBusyError } from './errors';
-import type { Partner, Run, RunStatus, RunSummary, SyncRequest } from './model';
-import { emptySummary } from './model';
-import type { AppDeps } from './ports';
+import { RunBusyError } from '../errors';
+import type { Partner, Run, RunStatus, RunSummary, SyncRequest } from '../model';
+import { authFailedChange, isSyncEnabled, promoteOnAccepted, reportAuthFailed } from '../partners';
+import type { AppDeps } from '../ports';
+import { newRun } from './enqueue';
 
 export type SyncResult =
   | { kind: 'finished'; run: Run }
@@ -20,13 +21,7 @@ export async function acquireRun(
   let taken = await deps.runs.acquire(request.partnerId, request.runId, now.toISOString(), leaseUntil);
   if (taken.kind === 'missing') {
     // A message whose run record was never written (sent by hand, or the enqueue crashed in between).
-    await deps.runs.create({
-      ...request,
-      status: 'queued',
-      queuedAt: now.toISOString(),
-      attempts: 0,
-      summary: emptySummary(),
-    });
+    await deps.runs.create(newRun(request, now));
     taken = await deps.runs.acquire(request.partnerId, request.runId, now.toISOString(), leaseUntil);
   }
   if (taken.kind === 'finished') return { kind: 'already_finished', run: taken.run };
@@ -53,11 +48,10 @@ export async function finishRun(
   deps.metrics.add(status === 'succeeded' ? 'RunsSucceeded' : status === 'partial' ? 'RunsPartial' : 'RunsFailed', 1);
   // Re-read: the partner may have been disconnected while this run was going on; never resurrect it.
   const partner = await deps.partners.get(run.partnerId);
-  if (partner && (partner.status === 'pending' || partner.status === 'connected')) {
-    const promoted = partner.status === 'pending' && summary.accepted > 0 ? 'connected' : partner.status;
+  if (partner && isSyncEnabled(partner.status)) {
     await deps.partners.put({
       ...partner,
-      status: promoted,
+      status: promoteOnAccepted(partner.status, summary),
       ...partnerChange,
       lastRun: { runId: run.runId, period: run.period, status, finishedAt, summary },
       updatedAt: finishedAt,
@@ -67,23 +61,13 @@ export async function finishRun(
 }
 
 export async function authFailed(deps: AppDeps, partner: Partner, run: Run, summary: RunSummary): Promise<SyncResult> {
-  const day = deps.clock.now().toISOString().slice(0, 10);
-  deps.metrics.add('PartnersAuthFailed', 1);
-  // A structured line the alarm and a person can use; it names the partner, never the key.
-  deps.log.error('partner key rejected by Gradient', {
-    partnerId: partner.partnerId,
-    runId: run.runId,
-    event: 'auth_failed',
-  });
+  reportAuthFailed(deps, partner.partnerId, { runId: run.runId });
   return finishRun(
     deps,
     run,
     summary,
     'failed',
     { code: 'auth_failed', message: 'Gradient rejected the Partner API key' },
-    {
-      status: 'auth_failed',
-      statusReason: `Gradient rejected the Partner API key on ${day}; the MSP must save a new key`,
-    },
+    authFailedChange(deps.clock.now()),
   );
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../lambdas/core/errors';
+import { ValidationError } from '../../../lambdas/core/errors';
 import {
   addDays,
   asOfFor,
@@ -11,7 +11,7 @@ import {
   periodStart,
   previousPeriod,
   todayUtc,
-} from '../../lambdas/core/period';
+} from '../../../lambdas/core/period';
 
 describe('period arithmetic', () => {
   it.each([

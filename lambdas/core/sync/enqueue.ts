@@ -1,8 +1,8 @@
 // Creating a run and its queue message: the one path shared by the nightly planner and a manual resync,
 // so retries, the DLQ and idempotency are the same for both.
-import type { Period, Run, RunTrigger, SyncRequest } from './model';
-import { emptySummary } from './model';
-import type { RunRepository, SyncQueue } from './ports';
+import type { Period, Run, RunTrigger, SyncRequest } from '../model';
+import { emptySummary } from '../model';
+import type { EnqueueDeps } from '../ports';
 
 /** Time-sortable run id: newest-first listing is a Query in reverse key order. */
 export function newRunId(at: Date, trigger: RunTrigger, suffix: string): string {
@@ -27,26 +27,24 @@ export interface EnqueueInput {
  * Records the run as `queued`, then sends its message. Both steps are idempotent on the run id, so a planner
  * invoked twice for the same schedule tick, or a retried resync, creates no second run.
  */
-export async function enqueueRun(deps: { runs: RunRepository; queue: SyncQueue }, input: EnqueueInput): Promise<Run> {
-  const run: Run = {
-    runId: input.runId,
-    partnerId: input.partnerId,
-    period: input.period,
-    asOf: input.asOf,
-    full: input.full,
-    trigger: input.trigger,
-    status: 'queued',
-    queuedAt: input.queuedAt.toISOString(),
-    attempts: 0,
-    summary: emptySummary(),
-  };
+export async function enqueueRun(deps: EnqueueDeps, input: EnqueueInput): Promise<Run> {
+  const run = newRun(syncRequestOf(input), input.queuedAt);
   await deps.runs.create(run);
   await deps.queue.send(syncRequestOf(run));
   return run;
 }
 
-/** The queue message that asks for a run (also what a redrive or a test redelivers). */
-export function syncRequestOf(run: Run): SyncRequest {
+/** A run as it is first recorded: `queued`, no delivery yet, nothing counted. */
+export const newRun = (request: SyncRequest, queuedAt: Date): Run => ({
+  ...syncRequestOf(request),
+  status: 'queued',
+  queuedAt: queuedAt.toISOString(),
+  attempts: 0,
+  summary: emptySummary(),
+});
+
+/** The queue message that asks for a run (also what a redrive or a test redelivers): only its request fields. */
+export function syncRequestOf(run: SyncRequest): SyncRequest {
   return {
     runId: run.runId,
     partnerId: run.partnerId,

@@ -1,6 +1,6 @@
 // A token-bucket pacer shared by all in-flight Gradient calls of one worker, so the worker stays under its
 // share of the rate budget and backs off as one when Gradient answers 429.
-import type { Clock } from './ports';
+import type { Clock } from '../ports';
 
 export interface PacerOptions {
   /** The configured budget; the pacer never hands out tokens faster than this (after the initial burst). */
@@ -8,15 +8,6 @@ export interface PacerOptions {
   /** Bucket size. Defaults to max(1, ceil(rate / 10)) so a burst stays close to the budget. */
   burst?: number;
   clock: Clock;
-}
-
-export interface PacerStats {
-  acquired: number;
-  /** Total time callers spent queued, summed over callers. */
-  waitedMs: number;
-  penalties: number;
-  /** The effective rate right now (≤ the configured rate). */
-  currentRate: number;
 }
 
 const DEFAULT_BACKOFF_MS = 1000;
@@ -29,7 +20,6 @@ const MIN_RATE_SHARE = 0.05;
 const TOKEN_EPSILON = 1e-9;
 
 interface Waiter {
-  enqueuedAt: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -50,10 +40,6 @@ export class Pacer {
   private readonly queue: Array<Waiter | undefined> = [];
   private queueHead = 0;
   private pumping = false;
-
-  private acquired = 0;
-  private waitedMs = 0;
-  private penalties = 0;
 
   constructor(opts: PacerOptions) {
     if (!(opts.ratePerSecond > 0) || !Number.isFinite(opts.ratePerSecond)) {
@@ -76,11 +62,10 @@ export class Pacer {
     this.advance(now);
     if (this.pending() === 0 && this.tokens >= 1 - TOKEN_EPSILON) {
       this.tokens -= 1;
-      this.acquired++;
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ enqueuedAt: now, resolve, reject });
+      this.queue.push({ resolve, reject });
       if (!this.pumping) void this.pump();
     });
   }
@@ -94,7 +79,6 @@ export class Pacer {
   penalize(retryAfterMs?: number): void {
     const now = this.nowMs();
     this.advance(now);
-    this.penalties++;
     const backoff =
       retryAfterMs !== undefined && Number.isFinite(retryAfterMs) && retryAfterMs >= 0
         ? retryAfterMs
@@ -107,14 +91,10 @@ export class Pacer {
     this.tokens = 0;
   }
 
-  stats(): PacerStats {
+  /** The effective rate right now (≤ the configured rate): what a 429 cut it to, as it recovers. */
+  effectiveRate(): number {
     this.advance(this.nowMs());
-    return {
-      acquired: this.acquired,
-      waitedMs: this.waitedMs,
-      penalties: this.penalties,
-      currentRate: this.currentRate,
-    };
+    return this.currentRate;
   }
 
   private nowMs(): number {
@@ -159,8 +139,6 @@ export class Pacer {
           const waiter = this.queue[this.queueHead]!;
           this.queue[this.queueHead++] = undefined;
           this.tokens -= 1;
-          this.acquired++;
-          this.waitedMs += now - waiter.enqueuedAt;
           waiter.resolve();
         }
         this.compactQueue();

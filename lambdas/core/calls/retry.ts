@@ -1,7 +1,9 @@
-// The one retry layer (adapters never retry): capped exponential backoff with full jitter, bounded by a
-// deadline so an invocation stops in time to save its progress.
-import { GradientError, GradientRateLimitedError } from './errors';
-import type { Clock } from './ports';
+// Retrying a Gradient call: capped exponential backoff with full jitter, bounded by a deadline so an invocation
+// stops in time to save its progress. The Gradient client never retries, so this is the only layer that retries
+// Gradient; the AWS SDK clients keep their own standard retries, and the DynamoDB adapter resends unprocessed
+// batch items.
+import { GradientError, GradientRateLimitedError } from '../errors';
+import type { Clock } from '../ports';
 
 export interface RetryOptions {
   clock: Clock;

@@ -1,13 +1,13 @@
-import { enqueueRun } from '../../lambdas/core/enqueue';
 import {
   GradientKeyRejectedError,
   GradientServerError,
   RunBusyError,
   RunIncompleteError,
-} from '../../lambdas/core/errors';
-import type { SyncRequest } from '../../lambdas/core/model';
-import { runSync, type SyncOptions } from '../../lambdas/core/sync';
-import { FakeGradient, type MemoryDeps, memoryDeps } from '../support/memory-deps';
+} from '../../../../lambdas/core/errors';
+import type { SyncRequest } from '../../../../lambdas/core/model';
+import { enqueueRun } from '../../../../lambdas/core/sync/enqueue';
+import { runSync, type SyncOptions } from '../../../../lambdas/core/sync/run-sync';
+import { FakeGradient, type MemoryDeps, memoryDeps } from '../../../support/memory-deps';
 
 const KEY = 'partner-key-123';
 const request: SyncRequest = {

@@ -1,8 +1,9 @@
 // The nightly plan: one queued run per partner whose sync is on, for the last complete UTC day.
+
+import type { IsoDate, Period } from '../model';
+import { addDays, periodEnd, periodOf, todayUtc } from '../period';
+import type { PlannerDeps } from '../ports';
 import { enqueueRun, newRunId } from './enqueue';
-import type { IsoDate, Period } from './model';
-import { addDays, periodEnd, periodOf, todayUtc } from './period';
-import type { AppDeps } from './ports';
 
 export interface NightlyTarget {
   period: Period;
@@ -28,10 +29,7 @@ export interface PlanResult extends NightlyTarget {
 }
 
 /** Enqueues every sync-enabled partner; idempotent per schedule tick (the run id derives from its time). */
-export async function planNightly(
-  deps: Pick<AppDeps, 'partners' | 'runs' | 'queue' | 'clock' | 'log' | 'metrics'>,
-  scheduledAt: Date,
-): Promise<PlanResult> {
+export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise<PlanResult> {
   const target = nightlyTarget(scheduledAt);
   const runId = newRunId(scheduledAt, 'schedule', 'nightly');
   let enqueued = 0;

@@ -1,4 +1,4 @@
-import { applyRounding, roundTo4 } from '../../lambdas/core/rounding';
+import { applyRounding, roundTo4 } from '../../../lambdas/core/rounding';
 
 describe('roundTo4', () => {
   it('removes float noise', () => {

@@ -1,6 +1,6 @@
-import { ValidationError } from '../../lambdas/core/errors';
-import type { LineUsage, RoundingPolicy } from '../../lambdas/core/model';
-import { aggregate, computeLines, type ServiceRule } from '../../lambdas/core/usage';
+import { ValidationError } from '../../../lambdas/core/errors';
+import type { LineUsage, RoundingPolicy } from '../../../lambdas/core/model';
+import { aggregate, computeLines, type ServiceRule } from '../../../lambdas/core/usage';
 
 const snaps = (...pairs: Array<[string, number]>) => pairs.map(([date, quantity]) => ({ date, quantity }));
 

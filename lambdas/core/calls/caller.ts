@@ -1,13 +1,15 @@
 // One paced, retried call to Gradient: the only retry layer of the sync. Out of time or attempts on a retryable
 // error, a call says it is resumable, so the line stays open for the message's redelivery.
-import { GradientRateLimitedError } from './errors';
-import type { AppDeps, GradientPort } from './ports';
+import { GradientRateLimitedError } from '../errors';
+import type { CallDeps, GradientPort } from '../ports';
 import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
 
 /** Paces calls to Gradient; one instance is shared by everything a worker process sends. */
 export interface RateGate {
   acquire(): Promise<void>;
   penalize(retryAfterMs?: number): void;
+  /** The effective rate now, when the gate adapts it (the Pacer does); logged when Gradient answers 429. */
+  effectiveRate?(): number;
 }
 
 export interface RetryPolicy {
@@ -28,7 +30,7 @@ export interface CallOptions {
 
 export type Caller = <T>(label: string, fn: () => Promise<T>) => Promise<{ value: T; attempts: number }>;
 
-export function callerFor(deps: Pick<AppDeps, 'clock' | 'metrics' | 'log'>, options: CallOptions): Caller {
+export function callerFor(deps: CallDeps, options: CallOptions): Caller {
   const { clock } = deps;
   return async (label, fn) => {
     let attempts = 0;
@@ -53,12 +55,19 @@ export function callerFor(deps: Pick<AppDeps, 'clock' | 'metrics' | 'log'>, opti
           isRetryable: isRetryableGradientError,
           retryAfterMs: gradientRetryAfter,
           onRetry: (error, attempt, delayMs) => {
-            if (error instanceof GradientRateLimitedError) {
+            const rateLimited = error instanceof GradientRateLimitedError;
+            if (rateLimited) {
               deps.metrics.add('GradientRateLimited', 1);
               options.gate.penalize(error.retryAfterMs);
             }
             deps.metrics.add('GradientRetries', 1);
-            deps.log.debug('retrying Gradient call', { call: label, attempt, delayMs, error: describe(error) });
+            deps.log.debug('retrying Gradient call', {
+              call: label,
+              attempt,
+              delayMs,
+              error: errorText(error),
+              ...(rateLimited && options.gate.effectiveRate && { ratePerSecond: options.gate.effectiveRate() }),
+            });
           },
         },
       );
@@ -77,13 +86,14 @@ export class CallFailed extends Error {
     readonly attempts: number,
     readonly resumable: boolean,
   ) {
-    super(describe(cause));
+    super(errorText(cause));
   }
 }
 
 export const unwrap = (e: unknown) => (e instanceof CallFailed ? e.cause : e);
 
-export function describe(error: unknown): string {
+/** An error as one line for a log or a receipt: its class and message (errors here never carry a key). */
+export function errorText(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }

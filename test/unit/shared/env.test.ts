@@ -1,5 +1,5 @@
-import { parseEnv } from '../../lambdas/shared/env';
-import { ALL_TABLES } from '../../lambdas/shared/tables';
+import { parseEnv } from '../../../lambdas/shared/env';
+import { ALL_TABLES } from '../../../lambdas/shared/tables';
 
 const complete = (): NodeJS.ProcessEnv => ({
   ...Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `test-${t.id}`])),

@@ -1,0 +1,124 @@
+// What a partner needs on Gradient's side before counts can land, made so idempotently: every catalog service
+// exists as a vendor service, every active account of ours exists (and is named as ours). A connection save, a
+// mapping sync and every nightly run go through here.
+import { GradientProtocolError } from './errors';
+import type { AccountMapping, CatalogService, ServiceMapping } from './model';
+import type { AppDeps, GradientPort } from './ports';
+
+export interface AccountReconciliation {
+  /** Our accounts Gradient already held before this call. */
+  existing: number;
+  created: number;
+  renamed: number;
+  /** Our accounts present in Gradient and mapped to a PSA company. */
+  mapped: number;
+  unmapped: Array<{ accountId: string; name: string }>;
+}
+
+/**
+ * Every catalog service exists as a Gradient vendor service: matched by the stored id, else by exact name,
+ * else created. The id is stored on the catalog service and as a ServiceMapping of the partner.
+ */
+export async function ensureServices(
+  deps: Pick<AppDeps, 'catalog' | 'mappings' | 'clock' | 'log'>,
+  partnerId: string,
+  gradient: GradientPort,
+): Promise<ServiceMapping[]> {
+  const catalog = (await deps.catalog.list()).sort((a, b) => a.serviceKey.localeCompare(b.serviceKey));
+  if (catalog.length === 0) return [];
+  let skus = await gradient.listVendorServices();
+  const now = deps.clock.now().toISOString();
+  const mappings: ServiceMapping[] = [];
+  for (const service of catalog) {
+    let sku =
+      (service.gradientServiceId && skus.find((s) => s.id === service.gradientServiceId)) ||
+      skus.find((s) => s.name === service.name);
+    if (!sku) {
+      skus = await gradient.createVendorService({
+        name: service.name,
+        description: service.description,
+        category: service.category,
+        subcategory: service.subcategory,
+      });
+      sku = skus.find((s) => s.name === service.name);
+      if (!sku) throw new GradientProtocolError(`Gradient did not list service "${service.name}" after creating it`);
+      deps.log.info('created Gradient vendor service', { serviceKey: service.serviceKey, gradientServiceId: sku.id });
+    }
+    if (service.gradientServiceId !== sku.id) {
+      const updated: CatalogService = { ...service, gradientServiceId: sku.id };
+      await deps.catalog.put(updated);
+    }
+    mappings.push({ partnerId, serviceKey: service.serviceKey, gradientServiceId: sku.id, syncedAt: now });
+  }
+  await deps.mappings.putServices(mappings);
+  return mappings;
+}
+
+/**
+ * One GET of the partner's Gradient accounts; creates our missing active accounts in bulk (the client splits
+ * them into requests), renames changed ones, and stores {gradientName, isMapped} for each of our accounts that
+ * exists in Gradient. Accounts Gradient holds that we do not know are left alone; inactive accounts are not
+ * created. Answers the counts and the mappings it stored (the nightly needs them and need not read them back).
+ */
+export async function reconcileAccounts(
+  deps: Pick<AppDeps, 'accounts' | 'mappings' | 'clock' | 'log'>,
+  partnerId: string,
+  gradient: GradientPort,
+): Promise<{ result: AccountReconciliation; mappings: AccountMapping[] }> {
+  const ours = (await deps.accounts.list(partnerId)).sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const remote = new Map((await gradient.listAccounts()).map((a) => [a.id, a]));
+  const now = deps.clock.now().toISOString();
+
+  const missing = ours.filter((a) => a.active && !remote.has(a.accountId));
+  if (missing.length > 0) {
+    await gradient.createAccounts(
+      missing.map((a) => ({
+        id: a.accountId,
+        name: a.name,
+        ...(a.description !== undefined && { description: a.description }),
+      })),
+    );
+  }
+
+  let existing = 0;
+  let renamed = 0;
+  const stored: AccountMapping[] = [];
+  for (const account of ours) {
+    const there = remote.get(account.accountId);
+    if (there) {
+      existing += 1;
+      if (there.name !== account.name) {
+        await gradient.updateAccount(account.accountId, {
+          name: account.name,
+          ...(account.description !== undefined && { description: account.description }),
+        });
+        renamed += 1;
+      }
+    }
+    if (there || account.active) {
+      stored.push({
+        partnerId,
+        accountId: account.accountId,
+        gradientName: account.name,
+        isMapped: there?.isMapped ?? false,
+        syncedAt: now,
+      });
+    }
+  }
+  await deps.mappings.putAccounts(stored);
+
+  const names = new Map(ours.map((a) => [a.accountId, a.name]));
+  const unmapped = stored
+    .filter((m) => !m.isMapped)
+    .map((m) => ({ accountId: m.accountId, name: names.get(m.accountId) ?? m.gradientName }));
+  const result = { existing, created: missing.length, renamed, mapped: stored.length - unmapped.length, unmapped };
+  deps.log.info('reconciled Gradient accounts', {
+    partnerId,
+    existing,
+    created: result.created,
+    renamed,
+    mapped: result.mapped,
+    unmapped: unmapped.length,
+  });
+  return { result, mappings: stored };
+}

@@ -1,0 +1,47 @@
+// The partner read model of GET /partners/{id} and PATCH of its settings: the record and counts of its
+// mappings; the connection itself changes through save and disconnect only.
+import type { Partner, RoundingPolicy } from './model';
+import { requirePartner } from './partners';
+import type { AppDeps } from './ports';
+
+/** PATCH /partners/{id}: settings only; the connection itself changes through save and disconnect. */
+export async function updatePartnerSettings(
+  deps: Pick<AppDeps, 'partners' | 'clock'>,
+  partnerId: string,
+  patch: { roundingPolicy?: RoundingPolicy },
+): Promise<Partner> {
+  const partner = await requirePartner(deps, partnerId);
+  const updated: Partner = {
+    ...partner,
+    ...(patch.roundingPolicy !== undefined && { roundingPolicy: patch.roundingPolicy }),
+    updatedAt: deps.clock.now().toISOString(),
+  };
+  await deps.partners.put(updated);
+  return updated;
+}
+
+export interface PartnerOverview {
+  partner: Partner;
+  mappings: { accounts: number; mappedAccounts: number; unmappedAccounts: number; services: number };
+}
+
+export async function getPartnerOverview(
+  deps: Pick<AppDeps, 'partners' | 'mappings'>,
+  partnerId: string,
+): Promise<PartnerOverview> {
+  const partner = await requirePartner(deps, partnerId);
+  const [accounts, services] = await Promise.all([
+    deps.mappings.listAccounts(partnerId),
+    deps.mappings.listServices(partnerId),
+  ]);
+  const mapped = accounts.filter((a) => a.isMapped).length;
+  return {
+    partner,
+    mappings: {
+      accounts: accounts.length,
+      mappedAccounts: mapped,
+      unmappedAccounts: accounts.length - mapped,
+      services: services.length,
+    },
+  };
+}

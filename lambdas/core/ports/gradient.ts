@@ -1,0 +1,66 @@
+// What core needs of Gradient: the data it reads and sends, and the port one partner's client implements
+// (`adapters/gradient-client.ts`). No HTTP here: routes, status codes and bodies are the adapter's business.
+
+/** GET /organization: the partner integration the key belongs to. */
+export interface GradientOrganization {
+  organizationId: string;
+  name: string;
+  vendorId?: string;
+  vendorName?: string;
+  integrationId?: string;
+  status?: string;
+  lastSyncedAt?: string;
+}
+
+export interface GradientAccount {
+  id: string;
+  name: string;
+  description?: string;
+  isMapped: boolean;
+}
+
+/** An account as created in Gradient (our id, so the next reconciliation finds it). */
+export interface GradientAccountInput {
+  id: string;
+  name: string;
+  description?: string;
+}
+
+export interface GradientSku {
+  id: string;
+  name: string;
+  description?: string;
+  category?: string;
+  subcategory?: string;
+}
+
+export interface GradientServiceInput {
+  name: string;
+  description: string;
+  category: string;
+  subcategory: string;
+}
+
+export type GradientIntegrationStatus = 'inactive' | 'pending' | 'active';
+
+/**
+ * One partner's view of Gradient (vendor key + that partner's key). Every method throws the typed errors of
+ * `errors.ts`; none retries (core's `calls/` paces and retries what the sync sends).
+ */
+export interface GradientPort {
+  getOrganization(): Promise<GradientOrganization>;
+  updateIntegrationStatus(status: GradientIntegrationStatus): Promise<void>;
+  listAccounts(): Promise<GradientAccount[]>;
+  /** Creates any number of accounts; the client splits them into requests of a size Gradient takes. */
+  createAccounts(accounts: GradientAccountInput[]): Promise<void>;
+  updateAccount(accountId: string, patch: { name?: string; description?: string }): Promise<void>;
+  /** GET /api/vendor-api → data.skus. */
+  listVendorServices(): Promise<GradientSku[]>;
+  /** POST /service; answers the vendor's services after the creation. */
+  createVendorService(service: GradientServiceInput): Promise<GradientSku[]>;
+  /** POST /service/{serviceId}/count. Resolves on 201; 404 throws GradientNotMappedError. */
+  setUnitCount(serviceId: string, accountId: string, unitCount: number, options: { noBuild: boolean }): Promise<void>;
+}
+
+/** Builds a Gradient client for one partner key (the vendor key is the factory's business). */
+export type GradientFactory = (partnerApiKey: string) => Promise<GradientPort> | GradientPort;

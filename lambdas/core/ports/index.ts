@@ -1,0 +1,45 @@
+// The ports core talks through. Adapters (DynamoDB, Secrets Manager, Gradient HTTP, queue) implement them;
+// unit tests use in-memory fakes. Core never imports an adapter. `AppDeps` is everything; a use case or a
+// handler that needs less names its own slice, so it can be built (and tested) with only that.
+import type { GradientFactory } from './gradient';
+import type { Clock, Log, Metrics, SyncQueue } from './runtime';
+import type {
+  AcceptedValueRepository,
+  AccountRepository,
+  CatalogRepository,
+  MappingRepository,
+  PartnerKeyStore,
+  PartnerRepository,
+  RunRepository,
+  UsageRepository,
+} from './store';
+
+export type * from './gradient';
+export * from './runtime';
+export type * from './store';
+
+/** Everything the use cases need, wired once per process (production: `lambdas/shared/deps.ts`). */
+export interface AppDeps {
+  partners: PartnerRepository;
+  catalog: CatalogRepository;
+  accounts: AccountRepository;
+  mappings: MappingRepository;
+  usage: UsageRepository;
+  accepted: AcceptedValueRepository;
+  runs: RunRepository;
+  keys: PartnerKeyStore;
+  gradient: GradientFactory;
+  queue: SyncQueue;
+  clock: Clock;
+  log: Log;
+  metrics: Metrics;
+}
+
+/** Creating a run and sending its message. */
+export type EnqueueDeps = Pick<AppDeps, 'runs' | 'queue'>;
+
+/** The nightly planner: partners to plan, runs to enqueue; no key, no Gradient. */
+export type PlannerDeps = Pick<AppDeps, 'partners' | 'runs' | 'queue' | 'clock' | 'log' | 'metrics'>;
+
+/** One paced, retried Gradient call. */
+export type CallDeps = Pick<AppDeps, 'clock' | 'metrics' | 'log'>;

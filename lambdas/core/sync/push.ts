@@ -1,0 +1,138 @@
+// Pushing a partner's lines to Gradient: paced, concurrent, each receipt recorded as it lands, one billing
+// rebuild per run, an auth failure stopping everything at once.
+import { type Caller, CallFailed, errorText, unwrap } from '../calls/caller';
+import { runLimited } from '../calls/pool';
+import { GradientError, GradientKeyRejectedError, GradientNotMappedError } from '../errors';
+import type { LineOutcome, LineReceipt, Period } from '../model';
+import type { AppDeps, GradientPort } from '../ports';
+import { type LineToSend, lineReceipt } from './decide';
+import type { SyncOptions } from './run-sync';
+
+/** Receipts written at once when no request is made for them. */
+const RECEIPT_WRITES_IN_FLIGHT = 16;
+
+export interface PushInput extends Pick<SyncOptions, 'deadline' | 'maxInFlight' | 'finalDelivery'> {
+  partnerId: string;
+  period: Period;
+  runId: string;
+  gradient: GradientPort;
+  call: Caller;
+  lines: LineToSend[];
+}
+
+export interface PushResult {
+  /** One per line that was settled or closed here; lines left open for the redelivery have none. */
+  receipts: LineReceipt[];
+  /** Lines a request was made for. */
+  sent: number;
+  /** Lines left open for the message's redelivery. */
+  unfinished: number;
+  authRejected: boolean;
+}
+
+export async function pushLines(
+  deps: Pick<AppDeps, 'runs' | 'accepted' | 'clock'>,
+  input: PushInput,
+): Promise<PushResult> {
+  const { gradient, call, partnerId } = input;
+  const receipts: LineReceipt[] = [];
+  const leftOpen: LineToSend[] = [];
+  let sent = 0;
+  let authRejected = false;
+  const acceptedServices = new Set<string>();
+
+  const record = async (item: LineToSend, outcome: LineOutcome, extra: Partial<LineReceipt> = {}) => {
+    const r = lineReceipt(input.runId, item.line, outcome, deps.clock.now().toISOString(), extra);
+    receipts.push(r);
+    await deps.runs.putReceipt(partnerId, r);
+  };
+
+  const sendOne = async (item: LineToSend, noBuild: boolean) => {
+    const { line, serviceId } = item;
+    let attempts: number;
+    try {
+      ({ attempts } = await call('setUnitCount', () =>
+        gradient.setUnitCount(serviceId, line.accountId, line.pushed, { noBuild }),
+      ));
+    } catch (e) {
+      const error = unwrap(e);
+      // Only Gradient's answers decide a line's outcome. Anything else (a bug, the vendor key's secret read
+      // failing) fails the delivery, so the redelivery resumes the line instead of recording it as failed.
+      if (!(error instanceof GradientError)) throw error;
+      const tries = e instanceof CallFailed ? e.attempts : 1;
+      sent += 1;
+      if (error instanceof GradientNotMappedError) {
+        await record(item, 'not_mapped', { httpStatus: 404, attempts: tries, detail: 'Gradient: not mapped' });
+      } else if (error instanceof GradientKeyRejectedError) {
+        authRejected = true;
+        await record(item, 'auth_failed', { httpStatus: error.status, attempts: tries, detail: error.message });
+      } else if (e instanceof CallFailed && e.resumable) {
+        leftOpen.push(item); // no receipt: the redelivery sends it
+      } else {
+        await record(item, 'failed', { httpStatus: error.status, attempts: tries, detail: errorText(error) });
+      }
+      return;
+    }
+    // Gradient accepted the count: a failure to record it (DynamoDB) must fail the delivery, never turn the
+    // line into a failed one.
+    sent += 1;
+    acceptedServices.add(serviceId);
+    await deps.accepted.put({
+      partnerId,
+      period: input.period,
+      accountId: line.accountId,
+      serviceKey: line.serviceKey,
+      value: line.pushed,
+      runId: input.runId,
+      acceptedAt: deps.clock.now().toISOString(),
+    });
+    await record(item, 'accepted', { httpStatus: 201, attempts });
+  };
+
+  // Lines never started: out of time they stay open for the redelivery; after an auth failure they are closed.
+  const notStarted: LineToSend[] = [];
+  /** Sends `items` (a pool of `limit`) until done, out of time or the key is rejected; `noBuild` by index. */
+  const sendAll = async (items: LineToSend[], limit: number, noBuild: (index: number) => boolean) => {
+    let outOfTime = false;
+    const canStart = () => {
+      if (authRejected) return false;
+      outOfTime = deps.clock.now().getTime() >= input.deadline;
+      return !outOfTime;
+    };
+    // On an unexpected error the pool stops taking lines and lets the ones in flight finish before it is
+    // rethrown: the lease is released only then, so a quick redelivery cannot resend a line still on its way.
+    const started = await runLimited(items, limit, (item, index) => sendOne(item, noBuild(index)), canStart);
+    (outOfTime ? leftOpen : notStarted).push(...items.slice(started));
+  };
+
+  // Billing views should rebuild once per run: every count carries no_build=true but the very last. One line
+  // per service is held back and sent at the end, the last of them for a service Gradient already accepted in
+  // this run, so the rebuilding count is very likely to land — without sending any line twice.
+  const heldBack = new Map<string, LineToSend>();
+  for (let i = input.lines.length - 1; i >= 0 && input.lines.length > 1; i--) {
+    const item = input.lines[i] as LineToSend;
+    if (!heldBack.has(item.serviceId)) heldBack.set(item.serviceId, item);
+  }
+  const main = input.lines.filter((item) => heldBack.get(item.serviceId) !== item);
+  await sendAll(main, input.maxInFlight, (index) => index !== main.length - 1 || heldBack.size > 0);
+
+  const finals = [...heldBack.values()].sort(
+    (a, b) => Number(acceptedServices.has(a.serviceId)) - Number(acceptedServices.has(b.serviceId)),
+  );
+  // One at a time, so the last count (the one that rebuilds) is sent after every other has landed.
+  await sendAll(finals, 1, (index) => index !== finals.length - 1);
+
+  if (authRejected) {
+    // Stored, not only counted: the run's receipts must account for every line it computed.
+    await runLimited(notStarted, RECEIPT_WRITES_IN_FLIGHT, (item) =>
+      record(item, 'auth_failed', { detail: 'not sent: Gradient rejected the Partner API key' }),
+    );
+  }
+  if (input.finalDelivery && !authRejected) {
+    // No redelivery will come: close the lines instead of leaving the run open forever.
+    await runLimited(leftOpen.splice(0), RECEIPT_WRITES_IN_FLIGHT, (item) =>
+      record(item, 'failed', { detail: 'not sent: Gradient kept failing until the last delivery' }),
+    );
+  }
+  return { receipts, sent, unfinished: leftOpen.length, authRejected };
+}

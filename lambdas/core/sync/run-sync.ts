@@ -1,0 +1,139 @@
+// The nightly sync of one partner for one period (architecture §3–§4): reconcile accounts and mapping flags, compute every
+// line, skip what Gradient already holds, push the rest at a paced rate, record each line's receipt as it
+// lands so a redelivered message resumes instead of starting over.
+import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
+import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
+import { reconcileAccounts } from '../gradient-setup';
+import type { Run, SyncRequest } from '../model';
+import { emptySummary } from '../model';
+import { isSyncEnabled, notConnected } from '../partners';
+import type { AppDeps } from '../ports';
+import { computeLines } from '../usage';
+import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
+import { pushLines } from './push';
+import { acquireRun, authFailed, finishRun, releaseLease, type SyncResult } from './run-lifecycle';
+
+export type { RateGate, RetryPolicy } from '../calls/caller';
+export type { SyncResult } from './run-lifecycle';
+
+/** How one delivery of a sync message runs: the call options (gate, retry, deadline, last delivery) and more. */
+export interface SyncOptions extends CallOptions {
+  /** How long this delivery holds the run; past it a redelivery may take over (a crashed worker). */
+  leaseMs: number;
+  /** Count requests in flight at once; the gate sets the rate, this only hides Gradient's latency. */
+  maxInFlight: number;
+}
+
+/** Runs (or resumes) the sync a queue message asks for. Throws RunBusyError / RunIncompleteError for redelivery. */
+export async function runSync(deps: AppDeps, request: SyncRequest, options: SyncOptions): Promise<SyncResult> {
+  const run = await acquireRun(deps, request, options.leaseMs);
+  if (run.kind === 'already_finished') return run;
+  try {
+    return await syncAcquired(deps, request, options, run.run);
+  } catch (error) {
+    // Anything unexpected (DynamoDB down, a bug): hand the run back at once so the redelivery resumes it. A
+    // crash that never reaches this line is covered by the lease running out on its own.
+    if (!(error instanceof RunIncompleteError)) {
+      await releaseLease(deps, run.run).catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOptions, run: Run): Promise<SyncResult> {
+  const { clock } = deps;
+  const startedAt = clock.now();
+
+  const log = (message: string, fields: Record<string, unknown> = {}) =>
+    deps.log.info(message, { partnerId: request.partnerId, runId: request.runId, period: request.period, ...fields });
+
+  const partner = await deps.partners.get(request.partnerId);
+  if (!partner || !isSyncEnabled(partner.status)) {
+    const refusal = notConnected(request.partnerId, partner?.status ?? 'unknown');
+    return finishRun(deps, run, emptySummary(), 'failed', { code: refusal.code, message: refusal.message });
+  }
+  const key = await deps.keys.get(partner.partnerId);
+  if (!key) {
+    return finishRun(deps, run, emptySummary(), 'failed', {
+      code: 'no_partner_key',
+      message: 'no Partner API key is stored; save the connection again',
+    });
+  }
+  const gradient = await deps.gradient(key);
+  const call = callerFor(deps, options);
+
+  // The nightly also provisions what changed since the last save: companies the vendor added are created in
+  // Gradient, renamed ones renamed (one GET when nothing changed). It answers who is mapped now.
+  let mapped: Map<string, boolean>;
+  try {
+    const { mappings } = await reconcileAccounts(deps, partner.partnerId, pacedGradient(gradient, call));
+    mapped = new Map(mappings.map((m) => [m.accountId, m.isMapped]));
+  } catch (error) {
+    if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run, emptySummary());
+    if (options.finalDelivery) {
+      return finishRun(deps, run, emptySummary(), 'failed', {
+        code: 'gradient_unavailable',
+        message: `Gradient kept failing on every delivery: ${errorText(error)}`,
+      });
+    }
+    await releaseLease(deps, run);
+    throw new RunIncompleteError(`account refresh failed: ${errorText(error)}`, run.runId);
+  }
+
+  const [catalog, serviceMappings, usage, accepted, earlier] = await Promise.all([
+    deps.catalog.list(),
+    deps.mappings.listServices(partner.partnerId),
+    deps.usage.linesForPeriod(partner.partnerId, request.period),
+    deps.accepted.listForPeriod(partner.partnerId, request.period),
+    deps.runs.listReceipts(partner.partnerId, request.runId),
+  ]);
+  const lines = computeLines({
+    period: request.period,
+    asOf: request.asOf,
+    services: new Map(catalog.map((s) => [s.serviceKey, s])),
+    lines: usage,
+    rounding: partner.roundingPolicy,
+  });
+  const decision = decideLines({
+    runId: request.runId,
+    full: request.full,
+    lines,
+    earlier,
+    accepted,
+    serviceIds: serviceIdsOf(catalog, serviceMappings),
+    mapped,
+    at: clock.now().toISOString(),
+  });
+  await deps.runs.putReceipts(partner.partnerId, decision.settled);
+  deps.metrics.add('LinesComputed', lines.length);
+
+  const push = await pushLines(deps, {
+    partnerId: partner.partnerId,
+    period: request.period,
+    runId: request.runId,
+    gradient,
+    call,
+    lines: decision.toSend,
+    deadline: options.deadline,
+    maxInFlight: options.maxInFlight,
+    finalDelivery: options.finalDelivery,
+  });
+  const summary = summarize(lines.length, [...decision.resumed, ...decision.settled, ...push.receipts]);
+  deps.metrics.add('LinesSent', push.sent);
+  deps.metrics.add('LinesAccepted', summary.accepted);
+  deps.metrics.add('LinesNotMapped', summary.notMapped);
+  deps.metrics.add('LinesUnchanged', summary.unchanged);
+  deps.metrics.add('LinesFailed', summary.failed);
+  deps.metrics.add('RunDuration', clock.now().getTime() - startedAt.getTime(), 'Milliseconds');
+
+  if (push.authRejected) return authFailed(deps, partner, run, summary);
+  if (push.unfinished > 0) {
+    await releaseLease(deps, run, summary);
+    log('run incomplete, left for redelivery', { unfinished: push.unfinished, summary });
+    throw new RunIncompleteError(`${push.unfinished} lines left open for the next delivery`, run.runId);
+  }
+  const status = runStatusOf(summary);
+  const finished = await finishRun(deps, run, summary, status);
+  log('run finished', { status, summary, sent: push.sent });
+  return finished;
+}
