@@ -41,6 +41,9 @@ const serviceError = (name: string, message: string) =>
 const accessDenied = () => serviceError('AccessDeniedException', 'not authorized to perform secretsmanager:*');
 const throttled = () => serviceError('ThrottlingException', 'Rate exceeded');
 
+/** The options `send` got besides the command (the mock types only the command). */
+const sendOptions = (call: { args: readonly unknown[] }): unknown => call.args[1];
+
 const store = (opts: { now?: () => number; kmsKeyId?: string } = {}) =>
   new SecretsManagerKeyStore(client, {
     prefix: PREFIX,
@@ -55,7 +58,7 @@ describe('SecretsManagerKeyStore.get', () => {
     expect(await store().get('p1')).toBe('pk-1');
     const [call] = sm.commandCalls(GetSecretValueCommand);
     expect(call!.args[0].input).toEqual({ SecretId: `${PREFIX}p1` });
-    expect(call!.args[1]).toEqual({ abortSignal: expect.any(AbortSignal) });
+    expect(sendOptions(call!)).toEqual({ abortSignal: expect.any(AbortSignal) });
   });
 
   it('answers undefined for a partner without a secret, and asks again next time (no negative caching)', async () => {
@@ -102,7 +105,7 @@ describe('SecretsManagerKeyStore.put', () => {
         { Key: 'partnerId', Value: 'p1' },
       ],
     });
-    expect(call!.args[1]).toEqual({ abortSignal: expect.any(AbortSignal) });
+    expect(sendOptions(call!)).toEqual({ abortSignal: expect.any(AbortSignal) });
   });
 
   it('puts a new current version when the secret already exists', async () => {
@@ -111,7 +114,7 @@ describe('SecretsManagerKeyStore.put', () => {
     await store().put('p1', 'pk-regenerated');
     const [call] = sm.commandCalls(PutSecretValueCommand);
     expect(call!.args[0].input).toEqual({ SecretId: `${PREFIX}p1`, SecretString: 'pk-regenerated' });
-    expect(call!.args[1]).toEqual({ abortSignal: expect.any(AbortSignal) });
+    expect(sendOptions(call!)).toEqual({ abortSignal: expect.any(AbortSignal) });
   });
 
   it.each([
@@ -148,7 +151,7 @@ describe('SecretsManagerKeyStore.delete', () => {
     await expect(store().delete('p1')).resolves.toBeUndefined();
     const [call] = sm.commandCalls(DeleteSecretCommand);
     expect(call!.args[0].input).toEqual({ SecretId: `${PREFIX}p1`, ForceDeleteWithoutRecovery: true });
-    expect(call!.args[1]).toEqual({ abortSignal: expect.any(AbortSignal) });
+    expect(sendOptions(call!)).toEqual({ abortSignal: expect.any(AbortSignal) });
   });
 
   it.each([
