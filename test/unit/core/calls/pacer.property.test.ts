@@ -2,7 +2,7 @@
 // it never hands out more than burst + rate × window, serves callers first come first served, hands out
 // nothing during a back-off, keeps one timer at most, and eventually serves everyone.
 import * as fc from 'fast-check';
-import { Pacer } from '../../../../lambdas/core/pacer';
+import { Pacer } from '../../../../lambdas/core/calls/pacer';
 import { settle, TimerClock } from '../../../support/timer-clock';
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;

@@ -3,7 +3,7 @@
 // server's Retry-After when longer), never sleeps into its deadline, and answers the first success or the
 // last error.
 import * as fc from 'fast-check';
-import { type RetryOptions, withRetries } from '../../../../lambdas/core/retry';
+import { type RetryOptions, withRetries } from '../../../../lambdas/core/calls/retry';
 import { VirtualClock } from '../../../support/memory-deps';
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import { openApiDocument } from '../../../../lambdas/handlers/api/openapi';
+import { apiDocument } from '../../../../lambdas/handlers/api/routes';
 
 type Document = Parameters<typeof validate>[0];
 
@@ -14,7 +14,7 @@ const committed = (): unknown => JSON.parse(readFileSync(join(__dirname, '../../
 
 describe('OpenAPI document, checked by @readme/openapi-parser', () => {
   it('is a valid OpenAPI 3.1 document as generated, without warnings', async () => {
-    const doc = openApiDocument();
+    const doc = apiDocument();
     expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
     const result = await check(doc);
     expect(result.valid ? '' : compileErrors(result)).toBe('');
@@ -56,7 +56,7 @@ describe('OpenAPI document, checked by @readme/openapi-parser', () => {
   ];
 
   it.each(broken)('is checked for real: the validator rejects the document %s', async (_, breakIt, message) => {
-    const doc = structuredClone(openApiDocument()) as Json;
+    const doc = structuredClone(apiDocument()) as Json;
     breakIt(doc);
     const result = await check(doc);
     expect(result.valid).toBe(false);

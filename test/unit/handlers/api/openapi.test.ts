@@ -1,7 +1,6 @@
 // The OpenAPI document built from the route table: well formed, complete, and equal to the committed openapi.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileErrors, validate } from '@readme/openapi-parser';
 import { renderOpenApi } from '../../../../lambdas/handlers/api/openapi';
 import { apiDocument, apiRoutes } from '../../../../lambdas/handlers/api/routes';
 
@@ -66,11 +65,6 @@ describe('OpenAPI document', () => {
     expect(save.properties.partnerApiKey.writeOnly).toBe(true);
     expect(doc.components.schemas.ServiceUpsert.properties.subcategory.enum).toContain('password management');
     expect(doc.components.schemas.UsageBatch.properties.snapshots.maxItems).toBe(1000);
-  });
-
-  it('passes a real OpenAPI validator', async () => {
-    const result = await validate(structuredClone(doc) as never);
-    expect(result.valid ? '' : compileErrors(result)).toBe('');
   });
 
   it('names stage roots as servers, so a generated client calls <stage root>/v1/… (never /v1/v1/…)', () => {
