@@ -1,10 +1,7 @@
 // Billing periods (calendar months, UTC) and ISO dates. Pure string and integer arithmetic: no time zone
 // can leak in, and no Date is needed except to read "today" from a clock.
 import { ValidationError } from './errors';
-import type { IsoDate, Period } from './model';
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+import { ISO_DATE_PATTERN, type IsoDate, PERIOD_PATTERN, type Period } from './model';
 
 const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
@@ -16,15 +13,14 @@ const monthLength = (year: number, month: number): number => {
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 const pad4 = (n: number): string => String(n).padStart(4, '0');
 
-export const isValidPeriod = (s: unknown): s is Period => typeof s === 'string' && PERIOD.test(s);
+export const isValidPeriod = (s: unknown): s is Period => typeof s === 'string' && PERIOD_PATTERN.test(s);
 
 export const isValidIsoDate = (s: unknown): s is IsoDate => {
   if (typeof s !== 'string') return false;
-  const m = ISO_DATE.exec(s);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  if (!ISO_DATE_PATTERN.test(s)) return false;
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
   return month >= 1 && month <= 12 && day >= 1 && day <= monthLength(year, month);
 };
 

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
 import { AGGREGATIONS } from '../../core/model';
-import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/runs';
+import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/run-history';
 import {
   connectionFailureSchema,
   idSchema,

@@ -1,5 +1,6 @@
 // The run routes: a manual resync (the nightly message, now) and the run history with per-line receipts.
-import { getRun, listRuns, resync } from '../../../core/runs';
+import { getRun, listRuns } from '../../../core/run-history';
+import { resync } from '../../../core/sync/resync';
 import { json } from '../http';
 import * as S from '../schemas';
 import { runDetailView, runView } from '../views';
