@@ -9,6 +9,7 @@ import { systemClock } from '../adapters/system-clock';
 import type { AppDeps, SyncQueue } from '../core/ports';
 import { type Env, env } from './env';
 import { logPort, metricsPort } from './observability';
+import { traced } from './tracing';
 
 /** A queue that refuses to send: for processes configured without QUEUE_URL (e.g. the planner's tests). */
 const noQueue: SyncQueue = {
@@ -18,8 +19,8 @@ const noQueue: SyncQueue = {
 };
 
 export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
-  const secrets = createSecretsManagerClient();
-  const repos = createRepositories(createDocumentClient(createDynamoClient()), config);
+  const secrets = traced(createSecretsManagerClient());
+  const repos = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
   return {
     ...repos,
     keys: new SecretsManagerKeyStore(secrets, {
@@ -31,7 +32,7 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
       vendorApiKey: () => readVendorKey(secrets, config.VENDOR_KEY_SECRET_ID),
       timeoutMs: config.GRADIENT_TIMEOUT_MS,
     }),
-    queue: config.QUEUE_URL ? new SqsSyncQueue(createSqsClient(), config.QUEUE_URL) : noQueue,
+    queue: config.QUEUE_URL ? new SqsSyncQueue(traced(createSqsClient()), config.QUEUE_URL) : noQueue,
     clock: systemClock,
     log: logPort(),
     metrics: metricsPort(),
