@@ -1,7 +1,7 @@
 // One Lambda with the project's defaults: local esbuild bundle, Node 24 on ARM, JSON logs into its own
 // log group with retention, X-Ray, and a role that starts empty (grants are added by whoever uses it).
 import * as path from 'node:path';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -56,7 +56,7 @@ export class AppFunction extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: config.logRetentionDays as logs.RetentionDays,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: config.removalPolicy,
     });
 
     // Own role instead of AWSLambdaBasicExecutionRole: logging is granted on this function's log group only.

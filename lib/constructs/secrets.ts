@@ -1,6 +1,6 @@
 // The vendor API key (a secret the operator fills after deploy) and the partner-key namespace: partner
 // secrets are created at run time by the API under one name prefix, encrypted with a customer-managed key.
-import { Aws, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -28,7 +28,7 @@ export class Secrets extends Construct {
   constructor(scope: Construct, id: string, props: { config: StackConfig }) {
     super(scope, id);
     const { config } = props;
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = config;
 
     this.key = new kms.Key(this, 'Key', {
       description: `gradient-billing-sync ${config.stage}: Gradient partner and vendor API keys`,

@@ -1,6 +1,6 @@
 // The nightly sync path: EventBridge Scheduler → planner (async, failure destination) → SQS work queue
 // (+DLQ) → worker (batch size 1, partial batch failures, concurrency capped to protect Gradient).
-import { Aws, type CfnElement, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -41,7 +41,7 @@ export class Sync extends Construct {
   constructor(scope: Construct, id: string, props: SyncProps) {
     super(scope, id);
     const { config, data, secrets } = props;
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = config;
     const queueDefaults = {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
