@@ -61,7 +61,7 @@ export class GradientBillingSyncStack extends Stack {
     });
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    out('ApiUrl', this.api.restApi.urlForPath('/v1'), 'Base URL of the HTTP API (SigV4, service execute-api)');
+    out('ApiUrl', this.api.url, 'Stage root of the HTTP API: append a path such as /v1/services (SigV4, execute-api)');
     out('WorkQueueUrl', this.sync.workQueue.queueUrl, 'SQS work queue (one message per partner and period)');
     out('WorkQueueArn', this.sync.workQueue.queueArn, 'SQS work queue ARN (DLQ redrive destination)');
     out('WorkDlqName', this.sync.workDlq.queueName, 'Work messages that failed 5 receives');

@@ -1,6 +1,6 @@
 // The HTTP API: API Gateway REST API (IAM/SigV4 on every method, throttled, JSON access logs) in front
 // of the api Lambda (proxy integration), which reads/writes every table and manages partner secrets.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -22,12 +22,14 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly handler: AppFunction;
   readonly restApi: apigw.RestApi;
+  /** The stage root, without a trailing slash: every path of the API (`/v1/…`, `/openapi.json`) appends to it. */
+  readonly url: string;
   readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { config, data, secrets, queue } = props;
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = config;
     const retention = config.logRetentionDays as logs.RetentionDays;
 
     this.handler = new AppFunction(this, 'Handler', {
@@ -89,6 +91,9 @@ export class Api extends Construct {
       retention,
       removalPolicy,
     });
+
+    const { region, urlSuffix } = Stack.of(this);
+    this.url = `https://${this.restApi.restApiId}.execute-api.${region}.${urlSuffix}/${this.restApi.deploymentStage.stageName}`;
 
     const integration = new apigw.LambdaIntegration(this.handler.fn, { proxy: true });
     const validator = new apigw.RequestValidator(this, 'RequestValidator', {
