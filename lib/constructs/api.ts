@@ -5,6 +5,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../lambdas/shared/names';
 import { TABLES, type TableName } from '../../lambdas/shared/tables';
 import type { StackConfig } from '../config';
 import type { DataTables } from './data';
@@ -54,8 +55,8 @@ export class Api extends Construct {
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy });
 
     this.restApi = new apigw.RestApi(this, 'RestApi', {
-      restApiName: `gradient-billing-sync-${config.stage}`,
-      description: 'gradient-billing-sync HTTP API (SigV4)',
+      restApiName: `${SERVICE_NAME}-${config.stage}`,
+      description: `${SERVICE_NAME} HTTP API (SigV4)`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: config.apiGatewayCloudWatchRole,
       // The role is account-wide (other APIs log through it too): deleting this stack must not remove it.

@@ -62,7 +62,7 @@ export class AppFunction extends Construct {
     // Own role instead of AWSLambdaBasicExecutionRole: logging is granted on this function's log group only.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `${props.handler} function of gradient-billing-sync (${config.stage})`,
+      description: `${props.handler} function of ${SERVICE_NAME} (${config.stage})`,
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -8,7 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
+import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 import type { DataTables } from './data';
 import { AppFunction } from './functions';
@@ -165,7 +165,7 @@ export class Sync extends Construct {
         'the role can invoke no other function.',
     });
     this.schedule = new scheduler.Schedule(this, 'NightlySchedule', {
-      description: `gradient-billing-sync ${config.stage}: nightly sync (UTC)`,
+      description: `${SERVICE_NAME} ${config.stage}: nightly sync (UTC)`,
       schedule: scheduler.ScheduleExpression.expression(config.scheduleCron, TimeZone.ETC_UTC),
       timeWindow: scheduler.TimeWindow.off(),
       target: new targets.LambdaInvoke(this.planner.fn, {
