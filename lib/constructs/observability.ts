@@ -58,17 +58,13 @@ export class Observability extends Construct {
       }),
     );
     if (config.alarmEmail) {
-      const subscription = new subscriptions.EmailSubscription(config.alarmEmail);
-      this.topic.addSubscription(subscription);
-      const sub = this.topic.node.children.find((c) => c instanceof sns.Subscription);
-      if (sub) {
-        Validations.of(sub).acknowledge({
-          id: 'Serverless-SNSRedrivePolicy',
-          reason:
-            'Email delivery to the operator: a failed notification cannot be replayed usefully, the alarm ' +
-            'itself stays in ALARM on the dashboard and SNS counts failed deliveries.',
-        });
-      }
+      const subscription = this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'Email delivery to the operator: a failed notification cannot be replayed usefully, the alarm ' +
+          'itself stays in ALARM on the dashboard and SNS counts failed deliveries.',
+      });
     }
 
     const app = (metricName: string, statistic = 'Sum', period = Duration.minutes(5)) =>

@@ -3,22 +3,21 @@ import { createLogger, logger } from '../../../lambdas/shared/observability';
 
 const KEY = 'pk-live-7f3a9c2e5b1d';
 
-/** Every chunk written to stdout or stderr while `fn` runs. */
-function written(fn: () => void): string {
-  const chunks: string[] = [];
-  const grab = (chunk: unknown) => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  };
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(grab as never);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(grab as never);
-  try {
-    fn();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
+/** What the loggers write to stdout and stderr during one test. */
+let chunks: string[] = [];
+beforeEach(() => {
+  chunks = [];
+  for (const stream of [process.stdout, process.stderr]) {
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0);
   }
-  return chunks.join('');
+});
+afterEach(() => jest.restoreAllMocks());
+
+/** Everything written while `fn` runs. */
+function written(fn: () => void): string {
+  const from = chunks.length;
+  fn();
+  return chunks.slice(from).join('');
 }
 
 describe('the process logger', () => {
