@@ -1,11 +1,13 @@
-// Each Lambda's bundle (esbuild as a deployment would build it: node22, minified CJS, nothing external) and its
-// module init time: require() of the bundle in a fresh node process, median of several runs.
+// Each Lambda's bundle (esbuild as a deployment would build it: the stack's target, main fields and external
+// credential sources, minified CJS) and its module init time: require() of the bundle in a fresh node process, median of
+// several runs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { ALL_TABLES } from '../lambdas/shared/tables';
+import { ESBUILD_TARGET, MAIN_FIELDS, UNUSED_CREDENTIAL_SOURCES } from '../lib/constructs/functions';
 
 export const HANDLERS = ['planner', 'worker', 'api'] as const;
 const INIT_RUNS = 5;
@@ -46,7 +48,9 @@ export async function measureBundles(outDir: string): Promise<BundleResult[]> {
       entryPoints: [resolve('lambdas/handlers', `${name}.ts`)],
       outfile,
       platform: 'node',
-      target: 'node22',
+      target: ESBUILD_TARGET,
+      mainFields: MAIN_FIELDS,
+      external: UNUSED_CREDENTIAL_SOURCES,
       bundle: true,
       minify: true,
       format: 'cjs',

@@ -1,5 +1,6 @@
 // Per-stage deployment configuration, read from CDK context and validated with zod at synth time.
 // Precedence: `-c key=value` on the command line > context `stages.<stage>.<key>` (cdk.json) > defaults.
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as z from 'zod';
 
@@ -87,7 +88,12 @@ export const configSchema = z
     /** Keep tables on stack deletion with deletion protection; only a dev stage may turn this off. */
     retainData: flag.optional(),
   })
-  .transform((c) => ({ ...c, retainData: c.retainData ?? !c.stage.startsWith('dev') }))
+  .transform((c) => {
+    const retainData = c.retainData ?? !c.stage.startsWith('dev');
+    /** What stack deletion does to the stage's data (tables, queues, secrets, log groups): follows `retainData`. */
+    const removalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    return { ...c, retainData, removalPolicy };
+  })
   .superRefine((c, ctx) => {
     if (!c.retainData && (c.stage === 'prod' || c.stage.startsWith('prod-'))) {
       ctx.addIssue({ code: 'custom', path: ['retainData'], message: 'a production stage must retain its data' });

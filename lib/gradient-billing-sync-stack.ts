@@ -1,7 +1,7 @@
 // The deployable stack: composes one construct per concern and exports what an operator needs.
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { SERVICE_NAME } from '../lambdas/shared/names';
+import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../lambdas/shared/names';
 import type { StackConfig } from './config';
 import { Api } from './constructs/api';
 import { DataTables } from './constructs/data';
@@ -61,10 +61,14 @@ export class GradientBillingSyncStack extends Stack {
     });
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    out('ApiUrl', this.api.restApi.urlForPath('/v1'), 'Base URL of the HTTP API (SigV4, service execute-api)');
+    out('ApiUrl', this.api.url, 'Stage root of the HTTP API: append a path such as /v1/services (SigV4, execute-api)');
     out('WorkQueueUrl', this.sync.workQueue.queueUrl, 'SQS work queue (one message per partner and period)');
     out('WorkQueueArn', this.sync.workQueue.queueArn, 'SQS work queue ARN (DLQ redrive destination)');
-    out('WorkDlqName', this.sync.workDlq.queueName, 'Work messages that failed 5 receives');
+    out(
+      'WorkDlqName',
+      this.sync.workDlq.queueName,
+      `Work messages that failed ${WORK_QUEUE_MAX_RECEIVE_COUNT} receives`,
+    );
     out('WorkDlqArn', this.sync.workDlq.queueArn, 'Work DLQ ARN (source of a message move task)');
     out(
       'SchedulerDlqName',

@@ -10,6 +10,7 @@ import { systemClock } from '../adapters/system-clock';
 import type { AppDeps, PlannerDeps, SyncQueue } from '../core/ports';
 import { type Env, env } from './env';
 import { logPort, metricsPort } from './observability';
+import { traced } from './tracing';
 
 /** A queue that refuses to send: for processes configured without QUEUE_URL (e.g. the planner's tests). */
 const noQueue: SyncQueue = {
@@ -19,12 +20,12 @@ const noQueue: SyncQueue = {
 };
 
 const queueFor = (config: Env): SyncQueue =>
-  config.QUEUE_URL ? new SqsSyncQueue(createSqsClient(), config.QUEUE_URL) : noQueue;
+  config.QUEUE_URL ? new SqsSyncQueue(traced(createSqsClient()), config.QUEUE_URL) : noQueue;
 
 /** Everything: the API and the worker. */
 export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
-  const secrets = createSecretsManagerClient();
-  const repos = createRepositories(createDocumentClient(createDynamoClient()), config);
+  const secrets = traced(createSecretsManagerClient());
+  const repos = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
   return {
     ...repos,
     keys: new SecretsManagerKeyStore(secrets, {
@@ -46,7 +47,7 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
 
 /** The planner's slice: partners to plan and runs to enqueue. */
 export function buildPlannerDeps(config: Env): PlannerDeps {
-  const { partners, runs } = createRepositories(createDocumentClient(createDynamoClient()), config);
+  const { partners, runs } = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
   return { partners, runs, queue: queueFor(config), clock: systemClock, log: logPort(), metrics: metricsPort() };
 }
 

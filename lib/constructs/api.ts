@@ -1,10 +1,11 @@
 // The HTTP API: API Gateway REST API (IAM/SigV4 on every method, throttled, JSON access logs) in front
 // of the api Lambda (proxy integration), which reads/writes every table and manages partner secrets.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../lambdas/shared/names';
 import { TABLES, type TableName } from '../../lambdas/shared/tables';
 import type { StackConfig } from '../config';
 import type { DataTables } from './data';
@@ -22,12 +23,14 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly handler: AppFunction;
   readonly restApi: apigw.RestApi;
+  /** The stage root, without a trailing slash: every path of the API (`/v1/…`, `/openapi.json`) appends to it. */
+  readonly url: string;
   readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { config, data, secrets, queue } = props;
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = config;
     const retention = config.logRetentionDays as logs.RetentionDays;
 
     this.handler = new AppFunction(this, 'Handler', {
@@ -52,8 +55,8 @@ export class Api extends Construct {
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention, removalPolicy });
 
     this.restApi = new apigw.RestApi(this, 'RestApi', {
-      restApiName: `gradient-billing-sync-${config.stage}`,
-      description: 'gradient-billing-sync HTTP API (SigV4)',
+      restApiName: `${SERVICE_NAME}-${config.stage}`,
+      description: `${SERVICE_NAME} HTTP API (SigV4)`,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: config.apiGatewayCloudWatchRole,
       // The role is account-wide (other APIs log through it too): deleting this stack must not remove it.
@@ -89,6 +92,9 @@ export class Api extends Construct {
       retention,
       removalPolicy,
     });
+
+    const { region, urlSuffix } = Stack.of(this);
+    this.url = `https://${this.restApi.restApiId}.execute-api.${region}.${urlSuffix}/${this.restApi.deploymentStage.stageName}`;
 
     const integration = new apigw.LambdaIntegration(this.handler.fn, { proxy: true });
     const validator = new apigw.RequestValidator(this, 'RequestValidator', {

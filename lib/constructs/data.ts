@@ -1,7 +1,6 @@
 // Every DynamoDB table, built from the shared definition in lambdas/shared/tables.ts so the stack and the
 // local stack cannot drift. Grants are explicit (table + named indexes, no wildcards) per function; the
 // repositories only Query (never Scan), so Scan is granted to no one.
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -32,33 +31,31 @@ const attribute = (k: KeyDefinition): dynamodb.Attribute => ({
 });
 
 export class DataTables extends Construct {
-  readonly tables: Record<TableName, dynamodb.Table>;
+  readonly tables: Record<TableName, dynamodb.TableV2>;
 
   constructor(scope: Construct, id: string, props: { config: StackConfig }) {
     super(scope, id);
-    const retain = props.config.retainData;
+    const { retainData, removalPolicy } = props.config;
     const entries = (Object.entries(TABLES) as [TableName, TableDefinition][]).map(([name, def]) => {
-      const table = new dynamodb.Table(this, def.id, {
+      const table = new dynamodb.TableV2(this, def.id, {
         partitionKey: attribute(def.partitionKey),
         sortKey: def.sortKey ? attribute(def.sortKey) : undefined,
-        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        encryption: dynamodb.TableEncryption.AWS_MANAGED,
+        encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
         timeToLiveAttribute: def.ttlAttribute,
-        deletionProtection: retain,
-        removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      });
-      for (const index of def.globalIndexes ?? []) {
-        table.addGlobalSecondaryIndex({
+        deletionProtection: retainData,
+        removalPolicy,
+        globalSecondaryIndexes: (def.globalIndexes ?? []).map((index) => ({
           indexName: index.indexName,
           partitionKey: attribute(index.partitionKey),
           sortKey: index.sortKey ? attribute(index.sortKey) : undefined,
           projectionType: dynamodb.ProjectionType.ALL,
-        });
-      }
+        })),
+      });
       return [name, table] as const;
     });
-    this.tables = Object.fromEntries(entries) as Record<TableName, dynamodb.Table>;
+    this.tables = Object.fromEntries(entries) as Record<TableName, dynamodb.TableV2>;
   }
 
   /** The `envVar → physical name` map every function receives. */

@@ -1,5 +1,5 @@
 // One dashboard to read the sync at a glance and the alarms that page the operator through an SNS topic.
-// Application metrics are the EMF metrics the Lambdas emit (namespace GradientBillingSync).
+// Application metrics are the EMF metrics the Lambdas emit (namespace METRICS_NAMESPACE).
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -37,14 +37,14 @@ export class Observability extends Construct {
     const dlqs = props.deadLetterQueues;
 
     const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: `gradient-billing-sync ${config.stage}: alarm topic`,
+      description: `${SERVICE_NAME} ${config.stage}: alarm topic`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     // CloudWatch publishes alarm notifications to the encrypted topic as a service principal.
     key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey');
     this.topic = new sns.Topic(this, 'AlarmTopic', {
-      displayName: `gradient-billing-sync ${config.stage} alarms`,
+      displayName: `${SERVICE_NAME} ${config.stage} alarms`,
       masterKey: key,
       enforceSSL: true,
     });
@@ -58,17 +58,13 @@ export class Observability extends Construct {
       }),
     );
     if (config.alarmEmail) {
-      const subscription = new subscriptions.EmailSubscription(config.alarmEmail);
-      this.topic.addSubscription(subscription);
-      const sub = this.topic.node.children.find((c) => c instanceof sns.Subscription);
-      if (sub) {
-        Validations.of(sub).acknowledge({
-          id: 'Serverless-SNSRedrivePolicy',
-          reason:
-            'Email delivery to the operator: a failed notification cannot be replayed usefully, the alarm ' +
-            'itself stays in ALARM on the dashboard and SNS counts failed deliveries.',
-        });
-      }
+      const subscription = this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason:
+          'Email delivery to the operator: a failed notification cannot be replayed usefully, the alarm ' +
+          'itself stays in ALARM on the dashboard and SNS counts failed deliveries.',
+      });
     }
 
     const app = (metricName: string, statistic = 'Sum', period = Duration.minutes(5)) =>
@@ -160,7 +156,7 @@ export class Observability extends Construct {
     const wide = { width: 12, height: 6 } as const;
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `gradient-billing-sync-${config.stage}`,
+      dashboardName: `${SERVICE_NAME}-${config.stage}`,
       defaultInterval: Duration.days(7),
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 })],

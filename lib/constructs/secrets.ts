@@ -1,10 +1,11 @@
 // The vendor API key (a secret the operator fills after deploy) and the partner-key namespace: partner
 // secrets are created at run time by the API under one name prefix, encrypted with a customer-managed key.
-import { Aws, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 
 /** Actions the API needs to manage partner keys; readers get GetSecretValue only. */
@@ -28,22 +29,22 @@ export class Secrets extends Construct {
   constructor(scope: Construct, id: string, props: { config: StackConfig }) {
     super(scope, id);
     const { config } = props;
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = config;
 
     this.key = new kms.Key(this, 'Key', {
-      description: `gradient-billing-sync ${config.stage}: Gradient partner and vendor API keys`,
+      description: `${SERVICE_NAME} ${config.stage}: Gradient partner and vendor API keys`,
       enableKeyRotation: true,
       removalPolicy,
     });
 
-    this.partnerPrefix = `gradient-billing-sync/${config.stage}/partner/`;
+    this.partnerPrefix = `${SERVICE_NAME}/${config.stage}/partner/`;
     // Secret ARNs end in `<name>-<6 random chars>`, hence the trailing wildcard after the prefix.
     this.partnerSecretArnPattern = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${this.partnerPrefix}*`;
 
     // The value is generated as a placeholder: the operator writes the real Vendor API key after deploy
     // (docs/deploy.md), so no key ever appears in the template or the CDK output.
     this.vendorKey = new secretsmanager.Secret(this, 'VendorApiKey', {
-      secretName: `gradient-billing-sync/${config.stage}/vendor-api-key`,
+      secretName: `${SERVICE_NAME}/${config.stage}/vendor-api-key`,
       description: 'Gradient Vendor API key (set with `aws secretsmanager put-secret-value` after deploy)',
       encryptionKey: this.key,
       removalPolicy,

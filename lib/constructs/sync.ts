@@ -1,6 +1,6 @@
 // The nightly sync path: EventBridge Scheduler → planner (async, failure destination) → SQS work queue
 // (+DLQ) → worker (batch size 1, partial batch failures, concurrency capped to protect Gradient).
-import { Aws, type CfnElement, Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Aws, type CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,7 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
+import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 import type { DataTables } from './data';
 import { AppFunction } from './functions';
@@ -41,7 +41,7 @@ export class Sync extends Construct {
   constructor(scope: Construct, id: string, props: SyncProps) {
     super(scope, id);
     const { config, data, secrets } = props;
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const { removalPolicy } = config;
     const queueDefaults = {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -165,7 +165,7 @@ export class Sync extends Construct {
         'the role can invoke no other function.',
     });
     this.schedule = new scheduler.Schedule(this, 'NightlySchedule', {
-      description: `gradient-billing-sync ${config.stage}: nightly sync (UTC)`,
+      description: `${SERVICE_NAME} ${config.stage}: nightly sync (UTC)`,
       schedule: scheduler.ScheduleExpression.expression(config.scheduleCron, TimeZone.ETC_UTC),
       timeWindow: scheduler.TimeWindow.off(),
       target: new targets.LambdaInvoke(this.planner.fn, {

@@ -1,5 +1,5 @@
 // A throwaway dev stage: same safeguards and checks, but its data may be destroyed with the stack.
-import { nagFindings, resourcesOf, type Synthesized, synthStack } from './synth-helper';
+import { nagFindings, resourcesOf, type Synthesized, synthStack, TABLE_TYPE } from './synth-helper';
 
 let s: Synthesized;
 
@@ -12,19 +12,16 @@ it('reports no unacknowledged cdk-nag finding without the optional resources', (
 });
 
 it('lets a dev stage delete its tables, queues and log groups with the stack', () => {
-  for (const type of [
-    'AWS::DynamoDB::Table',
-    'AWS::SQS::Queue',
-    'AWS::Logs::LogGroup',
-    'AWS::SecretsManager::Secret',
-  ]) {
+  for (const type of [TABLE_TYPE, 'AWS::SQS::Queue', 'AWS::Logs::LogGroup', 'AWS::SecretsManager::Secret']) {
     const resources = Object.values(resourcesOf(s.template, type));
     expect(resources.length).toBeGreaterThan(0);
     for (const r of resources) expect(r['DeletionPolicy']).toBe('Delete');
   }
-  for (const t of Object.values(resourcesOf(s.template, 'AWS::DynamoDB::Table'))) {
-    expect(t.Properties['DeletionProtectionEnabled']).toBe(false);
-    expect(t.Properties['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+  for (const t of Object.values(resourcesOf(s.template, TABLE_TYPE))) {
+    const [replica, ...others] = t.Properties['Replicas'] as Record<string, unknown>[];
+    expect(others).toEqual([]);
+    expect(replica!['DeletionProtectionEnabled']).toBe(false);
+    expect(replica!['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
   }
 });
 

@@ -11,6 +11,7 @@ import {
   type Synthesized,
   statementsOfRole,
   synthStack,
+  TABLE_TYPE,
 } from './synth-helper';
 
 const raw = {
@@ -60,27 +61,34 @@ describe('cdk-nag', () => {
 
 describe('data', () => {
   it('builds one on-demand, encrypted, point-in-time-recoverable table per shared definition', () => {
-    const tables = Object.values(resourcesOf(s.template, 'AWS::DynamoDB::Table'));
+    const tables = Object.values(resourcesOf(s.template, TABLE_TYPE));
     expect(tables).toHaveLength(ALL_TABLES.length);
     for (const def of ALL_TABLES) {
       const keys = [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }];
       if (def.sortKey) keys.push({ AttributeName: def.sortKey.name, KeyType: 'RANGE' });
-      s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      s.template.hasResourceProperties(TABLE_TYPE, {
         KeySchema: keys,
         BillingMode: 'PAY_PER_REQUEST',
-        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        SSESpecification: { SSEEnabled: true },
-        DeletionProtectionEnabled: true,
+        // Encrypted with the AWS-managed DynamoDB key.
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
         TimeToLiveSpecification: def.ttlAttribute ? { AttributeName: def.ttlAttribute, Enabled: true } : Match.absent(),
         GlobalSecondaryIndexes: def.globalIndexes
           ? def.globalIndexes.map((i) => Match.objectLike({ IndexName: i.indexName }))
           : Match.absent(),
+        // One replica, in the stack's region: the table itself.
+        Replicas: [
+          Match.objectLike({
+            Region: 'eu-west-1',
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+            DeletionProtectionEnabled: true,
+          }),
+        ],
       });
     }
   });
 
   it('retains every production table when the stack is deleted', () => {
-    for (const table of Object.values(resourcesOf(s.template, 'AWS::DynamoDB::Table'))) {
+    for (const table of Object.values(resourcesOf(s.template, TABLE_TYPE))) {
       expect(table['DeletionPolicy']).toBe('Retain');
       expect(table['UpdateReplacePolicy']).toBe('Retain');
     }
@@ -220,7 +228,7 @@ describe('least privilege', () => {
     );
     expect(writes).toHaveLength(1);
     expect(writes[0]!.Resource).toEqual({
-      'Fn::GetAtt': [logicalId(s.template, 'AWS::DynamoDB::Table', 'DataRuns'), 'Arn'],
+      'Fn::GetAtt': [logicalId(s.template, TABLE_TYPE, 'DataRuns'), 'Arn'],
     });
     expect(actions).toContain('sqs:SendMessage');
   });
@@ -452,5 +460,21 @@ describe('outputs', () => {
       ]),
     );
     expect(config.stage).toBe('prod');
+  });
+
+  it('exports the stage root as ApiUrl, so ApiUrl followed by a documented path such as /v1/services is its URL', () => {
+    const value = s.template.findOutputs('ApiUrl')['ApiUrl']!['Value'] as { 'Fn::Join': [string, unknown[]] };
+    const stages = resourcesOf(s.template, 'AWS::ApiGateway::Stage');
+    const apiId = logicalId(s.template, 'AWS::ApiGateway::RestApi', 'ApiRestApi');
+    const url = value['Fn::Join'][1]
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        const ref = (part as { Ref: string }).Ref;
+        if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
+        if (ref === apiId) return 'API_ID';
+        return stages[ref]!.Properties['StageName'];
+      })
+      .join('');
+    expect(url).toBe(`https://API_ID.execute-api.eu-west-1.amazonaws.com/${config.stage}`);
   });
 });

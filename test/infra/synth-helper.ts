@@ -59,6 +59,9 @@ export function acknowledgements(scope: IConstruct): { path: string; id: string;
   );
 }
 
+/** The CloudFormation type of a `dynamodb.TableV2` (a global table with one replica, in the stack's region). */
+export const TABLE_TYPE = 'AWS::DynamoDB::GlobalTable';
+
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown>; [k: string]: unknown }>;
 
 export function resourcesOf(template: Template, type: string): Resources {

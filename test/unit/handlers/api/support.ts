@@ -1,8 +1,8 @@
 // Drives the API handler with API Gateway REST proxy events over in-memory deps.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createApiHandler } from '../../../../lambdas/handlers/api/app';
+import { createLogger } from '../../../../lambdas/shared/observability';
 import baseEvent from '../../../fixtures/api-gateway-proxy-event.json';
 import { FakeGradient, type MemoryDeps, memoryDeps } from '../../../support/memory-deps';
 
@@ -65,7 +65,7 @@ export interface Answer {
 
 /** Powertools instances: silent by default; `loud` ones print everything (for tests that capture output). */
 export const testLogger = (loud: boolean) =>
-  new Logger({ serviceName: 'api-test', logLevel: loud ? 'DEBUG' : 'SILENT' });
+  createLogger({ serviceName: 'api-test', logLevel: loud ? 'DEBUG' : 'SILENT' });
 export function testMetrics(loud: boolean): Metrics {
   if (loud) return new Metrics({ namespace: 'ApiTest', serviceName: 'api-test' });
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
