@@ -48,7 +48,7 @@ export async function ensureTables(client: DynamoDBClient, tableNames: Record<st
     ALL_TABLES.map(async (table) => {
       const name = tableNames[table.envVar];
       if (!name) throw new Error(`no table name for ${table.envVar}`);
-      if (!(await describe(client, name))) {
+      if (!(await describeTable(client, name))) {
         try {
           await client.send(new CreateTableCommand(createInput(table, name)));
         } catch (err) {
@@ -86,7 +86,7 @@ function createInput(table: TableDefinition, name: string) {
   };
 }
 
-async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
+async function describeTable(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
   try {
     return (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
   } catch (err) {
@@ -98,7 +98,7 @@ async function describe(client: DynamoDBClient, name: string): Promise<TableDesc
 async function waitActive(client: DynamoDBClient, name: string): Promise<void> {
   const deadline = Date.now() + ACTIVE_TIMEOUT_MS;
   for (;;) {
-    const table = await describe(client, name);
+    const table = await describeTable(client, name);
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return;
     if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE after ${ACTIVE_TIMEOUT_MS} ms`);
