@@ -168,6 +168,12 @@ export interface Run extends SyncRequest {
   error?: { code: string; message: string };
 }
 
+/** Who may push for a partner right now: one run at a time, until `until` (a crashed holder's hold runs out). */
+export interface PartnerLease {
+  runId: string;
+  until: string;
+}
+
 /** The last value Gradient accepted for one line in one period: the basis of the diff. */
 export interface AcceptedValue {
   partnerId: string;

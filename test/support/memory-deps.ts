@@ -10,6 +10,7 @@ import type {
   LineReceipt,
   LineUsage,
   Partner,
+  PartnerLease,
   Run,
   ServiceMapping,
   SyncRequest,
@@ -30,6 +31,7 @@ import type {
   MetricName,
   RunRepository,
 } from '../../lambdas/core/ports';
+import { partnerLeaseFree } from '../../lambdas/core/sync/run-lifecycle';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -46,7 +48,22 @@ export class VirtualClock implements Clock {
 export class MemoryRuns implements RunRepository {
   readonly runs = new Map<string, Run>();
   readonly receipts = new Map<string, Map<string, LineReceipt>>();
+  /** The partner leases, by partner. */
+  readonly leases = new Map<string, PartnerLease>();
   private key = (p: string, r: string) => `${p}|${r}`;
+
+  async *listOpen(): AsyncGenerator<Run> {
+    for (const run of this.runs.values()) if (run.status === 'queued' || run.status === 'running') yield clone(run);
+  }
+  async leasePartner(partnerId: string, lease: PartnerLease, now: string) {
+    const held = this.leases.get(partnerId);
+    if (!partnerLeaseFree(held, lease.runId, now)) return { kind: 'held' as const, lease: clone(held!) };
+    this.leases.set(partnerId, clone(lease));
+    return { kind: 'taken' as const };
+  }
+  async releasePartner(partnerId: string, runId: string): Promise<void> {
+    if (this.leases.get(partnerId)?.runId === runId) this.leases.delete(partnerId);
+  }
 
   async create(run: Run): Promise<void> {
     if (!this.runs.has(this.key(run.partnerId, run.runId)))
