@@ -174,6 +174,14 @@ export interface PartnerLease {
   until: string;
 }
 
+/** A resync `Idempotency-Key` of one partner: the request it came with and the run it answered, until expiry. */
+export interface ResyncClaim {
+  key: string;
+  request: { period?: Period; full: boolean };
+  answer: { runId: string; period: Period; asOf: IsoDate; full: boolean };
+  expiresAt: string;
+}
+
 /** The last value Gradient accepted for one line in one period: the basis of the diff. */
 export interface AcceptedValue {
   partnerId: string;

@@ -395,6 +395,30 @@ describe('runs', () => {
     expect(await aws.repos.runs.leasePartner(id, { runId: 'r9', until: lease.until }, now)).toEqual({ kind: 'taken' });
   });
 
+  it('claims a resync key once per partner until it expires, and forgets it on request', async () => {
+    const id = newPartnerId();
+    const claim = (runId: string, key = 'k#1 with spaces') => ({
+      key,
+      request: { period: '2026-02', full: true },
+      answer: { runId, period: '2026-02', asOf: '2026-02-28', full: true },
+      expiresAt: '2026-03-11T02:00:00.000Z',
+    });
+    const now = '2026-03-10T02:00:00.000Z';
+    expect(await aws.repos.runs.claim(id, claim('r1'), now)).toEqual({ kind: 'claimed' });
+    expect(await aws.repos.runs.claim(id, claim('r2'), now)).toEqual({ kind: 'existing', claim: claim('r1') });
+    expect(await aws.repos.runs.getClaim(id, 'k#1 with spaces', now)).toEqual(claim('r1'));
+    expect(await aws.repos.runs.claim(newPartnerId(), claim('r3'), now)).toEqual({ kind: 'claimed' });
+    // Past its expiry the key is free again (TTL removes the item later; reads do not wait for it).
+    const later = '2026-03-11T02:00:00.000Z';
+    expect(await aws.repos.runs.getClaim(id, 'k#1 with spaces', later)).toBeUndefined();
+    expect(await aws.repos.runs.claim(id, { ...claim('r4'), expiresAt: '2026-03-12T02:00:00.000Z' }, later)).toEqual({
+      kind: 'claimed',
+    });
+    await aws.repos.runs.forgetClaim(id, 'k#1 with spaces');
+    expect(await aws.repos.runs.getClaim(id, 'k#1 with spaces', later)).toBeUndefined();
+    expect(await aws.repos.runs.list(id, 10)).toEqual([]);
+  });
+
   it('refuses to update a run that does not exist', async () => {
     await expect(aws.repos.runs.update(newPartnerId(), 'ghost', { status: 'failed' })).rejects.toThrow();
   });

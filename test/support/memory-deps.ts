@@ -11,6 +11,7 @@ import type {
   LineUsage,
   Partner,
   PartnerLease,
+  ResyncClaim,
   Run,
   ServiceMapping,
   SyncRequest,
@@ -63,6 +64,21 @@ export class MemoryRuns implements RunRepository {
   }
   async releasePartner(partnerId: string, runId: string): Promise<void> {
     if (this.leases.get(partnerId)?.runId === runId) this.leases.delete(partnerId);
+  }
+  /** Resync idempotency claims, by partner and key. */
+  readonly claims = new Map<string, ResyncClaim>();
+  async getClaim(partnerId: string, key: string, now: string) {
+    const c = this.claims.get(this.key(partnerId, key));
+    return c && c.expiresAt > now ? clone(c) : undefined;
+  }
+  async claim(partnerId: string, claim: ResyncClaim, now: string) {
+    const existing = await this.getClaim(partnerId, claim.key, now);
+    if (existing) return { kind: 'existing' as const, claim: existing };
+    this.claims.set(this.key(partnerId, claim.key), clone(claim));
+    return { kind: 'claimed' as const };
+  }
+  async forgetClaim(partnerId: string, key: string): Promise<void> {
+    this.claims.delete(this.key(partnerId, key));
   }
 
   async create(run: Run): Promise<void> {

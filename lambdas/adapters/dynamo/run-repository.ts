@@ -8,10 +8,10 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { LineReceipt, PartnerLease, Run, RunStatus } from '../../core/model';
+import type { LineReceipt, PartnerLease, ResyncClaim, Run, RunStatus } from '../../core/model';
 import type { RunRepository } from '../../core/ports';
 import { TABLES } from '../../shared/tables';
-import { receiptItem, runItem } from './items';
+import { claimItem, receiptItem, runItem } from './items';
 import {
   batchWrite,
   DEFAULT_PAGE_SIZE,
@@ -24,6 +24,7 @@ import {
 
 type AcquireResult = Awaited<ReturnType<RunRepository['acquire']>>;
 type LeaseResult = Awaited<ReturnType<RunRepository['leasePartner']>>;
+type ClaimResult = Awaited<ReturnType<RunRepository['claim']>>;
 type RunPatch = Parameters<RunRepository['update']>[2];
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed']);
@@ -31,6 +32,8 @@ const OPEN_INDEX = TABLES.runs.globalIndexes[0].indexName;
 /** The sparse index's key: set while a run is queued or running, removed when it finishes. */
 const OPEN = { attribute: TABLES.runs.globalIndexes[0].partitionKey.name, value: 'Y' } as const;
 const LEASE_KEY = '#lease';
+const claimKey = (key: string) => `#key#${key}`;
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 /** Every run id sorts at or after this (ids start with a letter or digit); the '#' items sort before it. */
 const FIRST_RUN_ID = '0';
 
@@ -212,6 +215,40 @@ export class DynamoRunRepository implements RunRepository {
       // Not ours (any more): another run took it after ours ran out, or nobody holds it.
       if (!isConditionalCheckFailed(err)) throw err;
     }
+  }
+
+  async getClaim(partnerId: string, key: string, now: string): Promise<ResyncClaim | undefined> {
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { partnerId, runId: claimKey(key) }, ConsistentRead: true }),
+    );
+    if (!res.Item) return undefined;
+    const stored = parseItem(claimItem, res.Item, this.tableName);
+    // TTL deletes expired items late (and dynalite never): an expired claim is no claim.
+    if (stored.expiresAt <= epochSeconds(now)) return undefined;
+    return { ...stored, expiresAt: new Date(stored.expiresAt * 1000).toISOString() };
+  }
+
+  async claim(partnerId: string, claim: ResyncClaim, now: string): Promise<ClaimResult> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...claim, partnerId, runId: claimKey(claim.key), expiresAt: epochSeconds(claim.expiresAt) },
+          ConditionExpression: 'attribute_not_exists(runId) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+    const existing = await this.getClaim(partnerId, claim.key, now);
+    // Forgotten between our write and our read: claim again.
+    return existing ? { kind: 'existing', claim: existing } : this.claim(partnerId, claim, now);
+  }
+
+  async forgetClaim(partnerId: string, key: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { partnerId, runId: claimKey(key) } }));
   }
 
   async putReceipt(partnerId: string, receipt: LineReceipt): Promise<void> {
