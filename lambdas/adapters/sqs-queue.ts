@@ -9,11 +9,12 @@ export class SqsSyncQueue implements SyncQueue {
     private readonly queueUrl: string,
   ) {}
 
-  async send(request: SyncRequest): Promise<void> {
+  async send(request: SyncRequest, options: { delaySeconds?: number } = {}): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify(request),
+        ...(options.delaySeconds !== undefined && { DelaySeconds: options.delaySeconds }),
         MessageAttributes: {
           partnerId: { DataType: 'String', StringValue: request.partnerId },
           runId: { DataType: 'String', StringValue: request.runId },

@@ -113,3 +113,14 @@ export class RunBusyError extends Error {
     this.name = 'RunBusyError';
   }
 }
+
+/** Another run of the same partner holds the partner's lease: this run waits (its message comes back later). */
+export class PartnerBusyError extends Error {
+  constructor(
+    readonly partnerId: string,
+    readonly heldBy: string,
+  ) {
+    super(`partner ${partnerId} is being synced by run ${heldBy}`);
+    this.name = 'PartnerBusyError';
+  }
+}

@@ -168,6 +168,20 @@ export interface Run extends SyncRequest {
   error?: { code: string; message: string };
 }
 
+/** Who may push for a partner right now: one run at a time, until `until` (a crashed holder's hold runs out). */
+export interface PartnerLease {
+  runId: string;
+  until: string;
+}
+
+/** A resync `Idempotency-Key` of one partner: the request it came with and the run it answered, until expiry. */
+export interface ResyncClaim {
+  key: string;
+  request: { period?: Period; full: boolean };
+  answer: { runId: string; period: Period; asOf: IsoDate; full: boolean };
+  expiresAt: string;
+}
+
 /** The last value Gradient accepted for one line in one period: the basis of the diff. */
 export interface AcceptedValue {
   partnerId: string;

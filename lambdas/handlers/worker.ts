@@ -1,12 +1,14 @@
 // Worker λ: SQS → one partner's sync per message. Failed messages are reported per item so SQS redelivers
-// only those (and, past maxReceiveCount, moves them to the DLQ).
+// only those (and, past maxReceiveCount, moves them to the DLQ). A run whose partner is busy with another run
+// waits: its message is sent again with a delay and the original counts as processed, so waiting is no failure
+// and never moves a message toward the DLQ.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Pacer } from '../core/calls/pacer';
-import { RunBusyError, RunIncompleteError } from '../core/errors';
+import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
 import type { AppDeps } from '../core/ports';
 import { runSync, type SyncOptions } from '../core/sync/run-sync';
 import { productionDeps } from '../shared/deps';
@@ -24,6 +26,8 @@ export interface WorkerSettings {
   retry: SyncOptions['retry'];
   /** The queue's maxReceiveCount: the delivery with this receive count is the last one. */
   maxReceiveCount: number;
+  /** The delay of a waiting run's message copy while its partner is busy. */
+  partnerBusyDelaySeconds: number;
 }
 
 /** The worker's settings for a configuration: its share of the budget plus the tuning in `names.ts`. */
@@ -33,6 +37,7 @@ export const workerSettings = (config: Env): WorkerSettings => ({
   safetyMarginMs: WORKER_TUNING.safetyMarginMs,
   retry: { ...WORKER_TUNING.retry },
   maxReceiveCount: config.WORK_QUEUE_MAX_RECEIVE_COUNT,
+  partnerBusyDelaySeconds: WORKER_TUNING.partnerBusyDelaySeconds,
 });
 
 export const workerSettingsFromEnv = (): WorkerSettings => workerSettings(env());
@@ -65,6 +70,16 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
       });
       return { runId: request.runId, status: result.run.status, duplicate: result.kind === 'already_finished' };
     } catch (error) {
+      if (error instanceof PartnerBusyError) {
+        await deps.queue.send(request, { delaySeconds: settings.partnerBusyDelaySeconds });
+        logger.info('run waits for another run of its partner', {
+          partnerId: request.partnerId,
+          runId: request.runId,
+          heldBy: error.heldBy,
+          delaySeconds: settings.partnerBusyDelaySeconds,
+        });
+        return { runId: request.runId, waiting: true };
+      }
       if (error instanceof RunBusyError || error instanceof RunIncompleteError) {
         logger.warn('run left for redelivery', {
           partnerId: request.partnerId,

@@ -3,14 +3,21 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { createDocumentClient } from '../adapters/dynamo/client';
+import { batchWrite, type Item } from '../adapters/dynamo/support';
 import { ALL_TABLES, type KeyDefinition, type TableDefinition } from '../shared/tables';
+
+/** Per table env variable: how a kept item is rewritten when its table is rebuilt (e.g. a new index's key). */
+export type ItemUpgrades = Partial<Record<string, (item: Item) => Item>>;
 
 const ACTIVE_TIMEOUT_MS = 10_000;
 
@@ -41,14 +48,23 @@ export async function startDynalite(opts: { path?: string } = {}): Promise<Local
 
 /**
  * Creates every table of `shared/tables.ts` that is missing, under the names given per env variable, and
- * waits until all are ACTIVE. TTL is left out: dynalite does not implement it.
+ * waits until all are ACTIVE. A kept table (a data folder of an earlier version) that lacks a declared index is
+ * rebuilt with its items, passed through `upgrades`: dynalite cannot add an index to a table. TTL is left out:
+ * dynalite does not implement it.
  */
-export async function ensureTables(client: DynamoDBClient, tableNames: Record<string, string>): Promise<void> {
+export async function ensureTables(
+  client: DynamoDBClient,
+  tableNames: Record<string, string>,
+  upgrades: ItemUpgrades = {},
+): Promise<void> {
   await Promise.all(
     ALL_TABLES.map(async (table) => {
       const name = tableNames[table.envVar];
       if (!name) throw new Error(`no table name for ${table.envVar}`);
-      if (!(await describeTable(client, name))) {
+      const existing = await describeTable(client, name);
+      if (existing && lacksIndex(existing, table)) {
+        await rebuild(client, table, name, upgrades[table.envVar] ?? ((item) => item));
+      } else if (!existing) {
         try {
           await client.send(new CreateTableCommand(createInput(table, name)));
         } catch (err) {
@@ -58,6 +74,25 @@ export async function ensureTables(client: DynamoDBClient, tableNames: Record<st
       }
       await waitActive(client, name);
     }),
+  );
+}
+
+const lacksIndex = (existing: TableDescription, table: TableDefinition): boolean =>
+  (table.globalIndexes ?? []).some((i) => !existing.GlobalSecondaryIndexes?.some((e) => e.IndexName === i.indexName));
+
+/** Reads every item (a local one-off, so a Scan), recreates the table from its definition, writes them back. */
+async function rebuild(client: DynamoDBClient, table: TableDefinition, name: string, upgrade: (item: Item) => Item) {
+  const doc = createDocumentClient(client);
+  const items: Item[] = [];
+  for await (const page of paginateScan({ client: doc }, { TableName: name })) items.push(...(page.Items ?? []));
+  await client.send(new DeleteTableCommand({ TableName: name }));
+  while (await describeTable(client, name)) await new Promise((resolve) => setTimeout(resolve, 25));
+  await client.send(new CreateTableCommand(createInput(table, name)));
+  await waitActive(client, name);
+  await batchWrite(
+    doc,
+    name,
+    items.map((item) => ({ PutRequest: { Item: upgrade(item) } })),
   );
 }
 

@@ -1,6 +1,8 @@
 // The local stand-in for SQS + the Lambda event source: messages are delivered to the real worker handler in
-// the SQS event shape; items it reports as failed come back after a visibility delay, and past
-// maxReceiveCount go to a dead-letter list — the same contract the deployed queue gives the worker.
+// the SQS event shape; a message in flight is invisible to other consumers, items the worker reports as failed
+// come back after a visibility delay, a message sent with a delay waits for it, and past maxReceiveCount
+// messages go to a dead-letter list — the same contract the deployed queue gives the worker. Several handlers
+// may consume at once, each serving one invocation at a time like one Lambda instance.
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncRequest } from '../core/model';
@@ -24,6 +26,8 @@ export interface InProcessQueueOptions {
   maxReceiveCount?: number;
   /** Delay before a failed message is visible again (SQS visibility timeout, shortened for local runs). */
   visibilityTimeoutMs?: number;
+  /** The longest a message sent with a delay waits (SQS DelaySeconds, shortened for local runs likewise). */
+  maxDelayMs?: number;
   /** The Lambda timeout the worker sees through context.getRemainingTimeInMillis(). */
   functionTimeoutMs?: number;
   batchSize?: number;
@@ -34,6 +38,7 @@ export class InProcessQueue implements SyncQueue {
   readonly deadLetters: Array<{ messageId: string; body: string; receiveCount: number }> = [];
   private readonly maxReceiveCount: number;
   private readonly visibilityTimeoutMs: number;
+  private readonly maxDelayMs: number;
   private readonly functionTimeoutMs: number;
   private readonly batchSize: number;
   private draining: Promise<void> | undefined;
@@ -42,17 +47,19 @@ export class InProcessQueue implements SyncQueue {
   constructor(options: InProcessQueueOptions = {}) {
     this.maxReceiveCount = options.maxReceiveCount ?? WORK_QUEUE_MAX_RECEIVE_COUNT;
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 2_000;
+    this.maxDelayMs = options.maxDelayMs ?? this.visibilityTimeoutMs;
     this.functionTimeoutMs = options.functionTimeoutMs ?? 300_000;
     this.batchSize = options.batchSize ?? 1;
   }
 
-  async send(request: SyncRequest): Promise<void> {
+  async send(request: SyncRequest, options: { delaySeconds?: number } = {}): Promise<void> {
     const now = Date.now();
+    const delayMs = Math.min((options.delaySeconds ?? 0) * 1_000, this.maxDelayMs);
     this.messages.push({
       messageId: randomUUID(),
       body: JSON.stringify(request),
       receiveCount: 0,
-      visibleAt: now,
+      visibleAt: now + delayMs,
       sentAt: now,
     });
     if (this.auto) void this.drain(this.auto);
@@ -68,24 +75,34 @@ export class InProcessQueue implements SyncQueue {
     return this.messages.length;
   }
 
-  /** Delivers messages until the queue is empty (failed ones are retried after the visibility delay). */
-  drain(worker: WorkerHandler): Promise<void> {
-    this.draining ??= this.deliverAll(worker).finally(() => {
-      this.draining = undefined;
-    });
+  /**
+   * Delivers messages until the queue is empty (failed ones are retried after the visibility delay). Several
+   * handlers consume concurrently, each one invocation at a time (a handler is one Lambda instance).
+   */
+  drain(workers: WorkerHandler | readonly WorkerHandler[]): Promise<void> {
+    const consumers = typeof workers === 'function' ? [workers] : workers;
+    this.draining ??= Promise.all(consumers.map((w) => this.consume(w)))
+      .then(() => undefined)
+      .finally(() => {
+        this.draining = undefined;
+      });
     return this.draining;
   }
 
-  private async deliverAll(worker: WorkerHandler): Promise<void> {
+  private async consume(worker: WorkerHandler): Promise<void> {
     while (this.messages.length > 0) {
       const now = Date.now();
       const visible = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.batchSize);
       if (visible.length === 0) {
+        // Messages in flight elsewhere are invisible (visibleAt ∞): look again soon, they may come back.
         const next = Math.min(...this.messages.map((m) => m.visibleAt));
-        await new Promise((resolve) => setTimeout(resolve, Math.max(5, next - now)));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, Math.max(5, next - now))));
         continue;
       }
-      for (const m of visible) m.receiveCount += 1;
+      for (const m of visible) {
+        m.receiveCount += 1;
+        m.visibleAt = Number.POSITIVE_INFINITY;
+      }
       const failed = await this.invoke(worker, visible);
       for (const m of visible) {
         this.messages.splice(this.messages.indexOf(m), 1);

@@ -9,6 +9,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
 import { createDynamoClient } from '../adapters/dynamo';
+import { withOpenMarker } from '../adapters/dynamo/run-repository';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { AppDeps } from '../core/ports';
 import type { PlanResult } from '../core/sync/plan';
@@ -17,11 +18,12 @@ import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
 import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
-import { ALL_TABLES } from '../shared/tables';
+import { ALL_TABLES, TABLES } from '../shared/tables';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
 import { InProcessQueue, type InProcessQueueOptions, type WorkerHandler } from './in-process-queue';
 import { localContext } from './lambda-context';
+import { resumeOpenRuns } from './resume';
 import { startSecretsManagerEmulator } from './secrets-manager-emulator';
 
 export const LOCAL_VENDOR = {
@@ -54,6 +56,8 @@ export interface LocalStack {
   gradientUrl: string;
   worker: WorkerHandler;
   planner: (scheduledTime?: Date) => Promise<PlanResult>;
+  /** Runs an earlier process left open, queued again on start. */
+  resumed: string[];
   close(): Promise<void>;
 }
 
@@ -94,7 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const env = parseEnv(process.env);
 
   const dynamoClient = createDynamoClient();
-  await ensureTables(dynamoClient, localTableNames());
+  await ensureTables(dynamoClient, localTableNames(), { [TABLES.runs.envVar]: withOpenMarker });
   dynamoClient.destroy();
   await storeVendorKey(env.VENDOR_KEY_SECRET_ID, vendorApiKey);
 
@@ -103,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const getDeps = async () => deps;
   const worker = createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler;
   const plannerHandler = createPlannerHandler(getDeps);
+  const resumed = await resumeOpenRuns(deps);
 
   return {
     env,
@@ -111,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(emulator && { emulator }),
     gradientUrl,
     worker,
+    resumed,
     planner: (scheduledTime = new Date()) =>
       plannerHandler({ scheduledTime: scheduledTime.toISOString() }, localContext('planner')),
     close: async () => {

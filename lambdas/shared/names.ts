@@ -18,4 +18,6 @@ export const WORKER_TUNING = {
   safetyMarginMs: 15_000,
   /** Capped, jittered backoff for 429/5xx/timeouts. */
   retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
+  /** How long a run waits (SQS DelaySeconds of its message's copy) while another run of its partner syncs. */
+  partnerBusyDelaySeconds: 30,
 } as const;

@@ -46,12 +46,16 @@ export const TABLES = {
   usage: { id: 'Usage', envVar: 'TABLE_USAGE', partitionKey: s('partnerId'), sortKey: s('lineMonth') },
   /** One item per line (`account#service`) with each month's closing state, for carry-in without history scans. */
   usageLines: { id: 'UsageLines', envVar: 'TABLE_USAGE_LINES', partitionKey: s('partnerId'), sortKey: s('line') },
-  /** Run summaries; run ids sort by time so a Query newest-first lists recent runs. */
+  /**
+   * Run summaries; run ids sort by time so a Query newest-first lists recent runs. `open` is set only while a
+   * run is queued or running: a sparse index of the open runs. Beside the runs, each partner's lease (`#lease`).
+   */
   runs: {
     id: 'Runs',
     envVar: 'TABLE_RUNS',
     partitionKey: s('partnerId'),
     sortKey: s('runId'),
+    globalIndexes: [{ indexName: 'byOpen', partitionKey: s('open'), sortKey: s('runId') }],
     ttlAttribute: 'expiresAt',
   },
   /** Per-line receipts of one run (`partnerId#runId`). */

@@ -126,6 +126,8 @@ export class Sync extends Construct {
       'receipts',
     ]);
     data.grant(this.worker.fn, 'write', ['partners', 'mappings', 'accepted', 'runs', 'receipts']);
+    // A run whose partner is busy waits: the worker sends its message again with a delay.
+    this.workQueue.grantSendMessages(this.worker.fn);
     secrets.grantPartnerKeysRead(this.worker.fn);
     secrets.grantVendorKeyRead(this.worker.fn);
     Secrets.acknowledgePartnerPrefix(this.worker.role, secrets);

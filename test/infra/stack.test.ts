@@ -241,7 +241,16 @@ describe('least privilege', () => {
     }
     expect(actions).not.toContain('kms:Encrypt');
     expect(actions).not.toContain('kms:GenerateDataKey');
-    expect(actions).not.toContain('sqs:SendMessage');
+  });
+
+  it('lets the worker send to the work queue only (a run that waits for its partner is sent again, delayed)', () => {
+    const sends = statementsOfRole(s.template, 'SyncWorkerRole').filter((st) =>
+      actionsOf(st).includes('sqs:SendMessage'),
+    );
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.Resource).toEqual({
+      'Fn::GetAtt': [logicalId(s.template, 'AWS::SQS::Queue', 'SyncWorkQueue'), 'Arn'],
+    });
   });
 
   it('scopes partner-secret permissions to the stage prefix and KMS use to Secrets Manager', () => {

@@ -350,6 +350,75 @@ describe('runs', () => {
     });
   });
 
+  it('lists only open runs in the sparse index: queued and running in, finished out', async () => {
+    const id = newPartnerId();
+    for (const runId of ['r1', 'r2', 'r3']) await aws.repos.runs.create(run(id, runId));
+    await aws.repos.runs.acquire(id, 'r2', '2026-03-10T02:00:00.000Z', '2026-03-10T02:15:00.000Z');
+    await aws.repos.runs.update(id, 'r3', { status: 'partial', finishedAt: '2026-03-10T02:05:00.000Z' });
+    await aws.repos.runs.leasePartner(id, { runId: 'r2', until: '2026-03-10T02:15:00.000Z' }, '2026-03-10T02:00:00Z');
+
+    const open: Run[] = [];
+    for await (const r of aws.repos.runs.listOpen()) if (r.partnerId === id) open.push(r);
+    expect(open.map((r) => [r.runId, r.status]).sort()).toEqual([
+      ['r1', 'queued'],
+      ['r2', 'running'],
+    ]);
+    // The partner's lease lives beside the runs but is never listed as one.
+    expect((await aws.repos.runs.list(id, 10)).map((r) => r.runId)).toEqual(['r3', 'r2', 'r1']);
+  });
+
+  it.each([
+    { when: 'nobody holds it', held: undefined, taken: true },
+    { when: 'the holder ran out of time', held: { runId: 'r0', until: '2026-03-10T01:59:59.999Z' }, taken: true },
+    { when: 'this run holds it already', held: { runId: 'r1', until: '2026-03-10T02:30:00.000Z' }, taken: true },
+    {
+      when: 'another run holds it until later',
+      held: { runId: 'r0', until: '2026-03-10T02:30:00.000Z' },
+      taken: false,
+    },
+    { when: 'another run holds it until now', held: { runId: 'r0', until: '2026-03-10T02:00:00.000Z' }, taken: false },
+  ])('takes the partner lease with one conditional write ($taken) when $when', async ({ held, taken }) => {
+    const id = newPartnerId();
+    const now = '2026-03-10T02:00:00.000Z';
+    if (held) await aws.repos.runs.leasePartner(id, held, '2000-01-01T00:00:00.000Z');
+    const lease = { runId: 'r1', until: '2026-03-10T02:45:00.000Z' };
+    const result = await aws.repos.runs.leasePartner(id, lease, now);
+    expect(result).toEqual(taken ? { kind: 'taken' } : { kind: 'held', lease: held });
+    // Whoever holds it now is the only one whose release frees it.
+    const holder = taken ? lease : held!;
+    await aws.repos.runs.releasePartner(id, holder.runId === 'r1' ? 'r0' : 'r1');
+    expect(await aws.repos.runs.leasePartner(id, { runId: 'r9', until: lease.until }, now)).toEqual({
+      kind: 'held',
+      lease: holder,
+    });
+    await aws.repos.runs.releasePartner(id, holder.runId);
+    expect(await aws.repos.runs.leasePartner(id, { runId: 'r9', until: lease.until }, now)).toEqual({ kind: 'taken' });
+  });
+
+  it('claims a resync key once per partner until it expires, and forgets it on request', async () => {
+    const id = newPartnerId();
+    const claim = (runId: string, key = 'k#1 with spaces') => ({
+      key,
+      request: { period: '2026-02', full: true },
+      answer: { runId, period: '2026-02', asOf: '2026-02-28', full: true },
+      expiresAt: '2026-03-11T02:00:00.000Z',
+    });
+    const now = '2026-03-10T02:00:00.000Z';
+    expect(await aws.repos.runs.claim(id, claim('r1'), now)).toEqual({ kind: 'claimed' });
+    expect(await aws.repos.runs.claim(id, claim('r2'), now)).toEqual({ kind: 'existing', claim: claim('r1') });
+    expect(await aws.repos.runs.getClaim(id, 'k#1 with spaces', now)).toEqual(claim('r1'));
+    expect(await aws.repos.runs.claim(newPartnerId(), claim('r3'), now)).toEqual({ kind: 'claimed' });
+    // Past its expiry the key is free again (TTL removes the item later; reads do not wait for it).
+    const later = '2026-03-11T02:00:00.000Z';
+    expect(await aws.repos.runs.getClaim(id, 'k#1 with spaces', later)).toBeUndefined();
+    expect(await aws.repos.runs.claim(id, { ...claim('r4'), expiresAt: '2026-03-12T02:00:00.000Z' }, later)).toEqual({
+      kind: 'claimed',
+    });
+    await aws.repos.runs.forgetClaim(id, 'k#1 with spaces');
+    expect(await aws.repos.runs.getClaim(id, 'k#1 with spaces', later)).toBeUndefined();
+    expect(await aws.repos.runs.list(id, 10)).toEqual([]);
+  });
+
   it('refuses to update a run that does not exist', async () => {
     await expect(aws.repos.runs.update(newPartnerId(), 'ghost', { status: 'failed' })).rejects.toThrow();
   });

@@ -155,6 +155,7 @@ export function faultWorker(
       safetyMarginMs: 15_000,
       retry: FAST_RETRY,
       maxReceiveCount: stack.env.WORK_QUEUE_MAX_RECEIVE_COUNT,
+      partnerBusyDelaySeconds: 1,
       ...settings,
     }),
   ) as WorkerHandler;

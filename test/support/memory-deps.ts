@@ -10,6 +10,8 @@ import type {
   LineReceipt,
   LineUsage,
   Partner,
+  PartnerLease,
+  ResyncClaim,
   Run,
   ServiceMapping,
   SyncRequest,
@@ -30,6 +32,7 @@ import type {
   MetricName,
   RunRepository,
 } from '../../lambdas/core/ports';
+import { partnerLeaseFree } from '../../lambdas/core/sync/run-lifecycle';
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -46,7 +49,37 @@ export class VirtualClock implements Clock {
 export class MemoryRuns implements RunRepository {
   readonly runs = new Map<string, Run>();
   readonly receipts = new Map<string, Map<string, LineReceipt>>();
+  /** The partner leases, by partner. */
+  readonly leases = new Map<string, PartnerLease>();
   private key = (p: string, r: string) => `${p}|${r}`;
+
+  async *listOpen(): AsyncGenerator<Run> {
+    for (const run of this.runs.values()) if (run.status === 'queued' || run.status === 'running') yield clone(run);
+  }
+  async leasePartner(partnerId: string, lease: PartnerLease, now: string) {
+    const held = this.leases.get(partnerId);
+    if (!partnerLeaseFree(held, lease.runId, now)) return { kind: 'held' as const, lease: clone(held!) };
+    this.leases.set(partnerId, clone(lease));
+    return { kind: 'taken' as const };
+  }
+  async releasePartner(partnerId: string, runId: string): Promise<void> {
+    if (this.leases.get(partnerId)?.runId === runId) this.leases.delete(partnerId);
+  }
+  /** Resync idempotency claims, by partner and key. */
+  readonly claims = new Map<string, ResyncClaim>();
+  async getClaim(partnerId: string, key: string, now: string) {
+    const c = this.claims.get(this.key(partnerId, key));
+    return c && c.expiresAt > now ? clone(c) : undefined;
+  }
+  async claim(partnerId: string, claim: ResyncClaim, now: string) {
+    const existing = await this.getClaim(partnerId, claim.key, now);
+    if (existing) return { kind: 'existing' as const, claim: existing };
+    this.claims.set(this.key(partnerId, claim.key), clone(claim));
+    return { kind: 'claimed' as const };
+  }
+  async forgetClaim(partnerId: string, key: string): Promise<void> {
+    this.claims.delete(this.key(partnerId, key));
+  }
 
   async create(run: Run): Promise<void> {
     if (!this.runs.has(this.key(run.partnerId, run.runId)))

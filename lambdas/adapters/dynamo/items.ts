@@ -8,6 +8,7 @@ import {
   type CatalogService,
   type LineReceipt,
   type Partner,
+  type ResyncClaim,
   type Run,
   type ServiceMapping,
 } from '../../core/model';
@@ -106,6 +107,14 @@ export const runItem: z.ZodType<Run> = z.object({
   leaseUntil: optional(z.string()),
   summary,
   error: optional(z.object({ code: z.string(), message: z.string() })),
+});
+
+/** A resync idempotency key beside the runs; its expiry is the table's TTL attribute (epoch seconds). */
+export const claimItem: z.ZodType<Omit<ResyncClaim, 'expiresAt'> & { expiresAt: number }> = z.object({
+  key: z.string(),
+  request: z.object({ period: optional(z.string()), full: z.boolean() }),
+  answer: z.object({ runId: z.string(), period: z.string(), asOf: z.string(), full: z.boolean() }),
+  expiresAt: z.number(),
 });
 
 export const receiptItem: z.ZodType<LineReceipt> = z.object({

@@ -1,7 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LineReceipt, Run, RunStatus } from '../../core/model';
+// Runs, their receipts, and two kinds of items beside the runs in each partner's partition of the runs table:
+// the partner's lease (`#lease`) and resync idempotency keys (`#key#…`). Run ids never start with '#', so these
+// keys cannot collide with a run, and listing runs skips them by key.
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { LineReceipt, PartnerLease, ResyncClaim, Run, RunStatus } from '../../core/model';
 import type { RunRepository } from '../../core/ports';
-import { receiptItem, runItem } from './items';
+import { TABLES } from '../../shared/tables';
+import { claimItem, receiptItem, runItem } from './items';
 import {
   batchWrite,
   DEFAULT_PAGE_SIZE,
@@ -13,9 +23,28 @@ import {
 } from './support';
 
 type AcquireResult = Awaited<ReturnType<RunRepository['acquire']>>;
+type LeaseResult = Awaited<ReturnType<RunRepository['leasePartner']>>;
+type ClaimResult = Awaited<ReturnType<RunRepository['claim']>>;
 type RunPatch = Parameters<RunRepository['update']>[2];
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed']);
+const OPEN_INDEX = TABLES.runs.globalIndexes[0].indexName;
+/** The sparse index's key: set while a run is queued or running, removed when it finishes. */
+const OPEN = { attribute: TABLES.runs.globalIndexes[0].partitionKey.name, value: 'Y' } as const;
+const LEASE_KEY = '#lease';
+const claimKey = (key: string) => `#key#${key}`;
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+/** Every run id sorts at or after this (ids start with a letter or digit); the '#' items sort before it. */
+const FIRST_RUN_ID = '0';
+
+/** A stored run item with the open marker its status calls for (also what a local table rebuild backfills). */
+export function withOpenMarker(item: Record<string, unknown>): Record<string, unknown> {
+  const { [OPEN.attribute]: _, ...rest } = item;
+  const status = item.status as RunStatus | undefined;
+  return status && !FINISHED.has(status) && typeof item.runId === 'string' && !item.runId.startsWith('#')
+    ? { ...rest, [OPEN.attribute]: OPEN.value }
+    : rest;
+}
 
 export class DynamoRunRepository implements RunRepository {
   private readonly pageSize: number;
@@ -36,7 +65,7 @@ export class DynamoRunRepository implements RunRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...run, expiresAt: expiresAtFrom(this.clock()) },
+          Item: withOpenMarker({ ...run, expiresAt: expiresAtFrom(this.clock()) }),
           ConditionExpression: 'attribute_not_exists(runId)',
         }),
       );
@@ -58,8 +87,8 @@ export class DynamoRunRepository implements RunRepository {
     if (limit <= 0) return runs;
     for await (const item of queryItems(this.doc, {
       TableName: this.tableName,
-      KeyConditionExpression: 'partnerId = :p',
-      ExpressionAttributeValues: { ':p': partnerId },
+      KeyConditionExpression: 'partnerId = :p AND runId >= :first',
+      ExpressionAttributeValues: { ':p': partnerId, ':first': FIRST_RUN_ID },
       ScanIndexForward: false,
       Limit: Math.min(limit, this.pageSize),
     })) {
@@ -115,17 +144,111 @@ export class DynamoRunRepository implements RunRepository {
       sets.push(`#f${i} = :v${i}`);
     }
     if (sets.length === 0) return;
+    // A finished run leaves the open-runs index.
+    const leaves = patch.status !== undefined && FINISHED.has(patch.status);
+    if (leaves) names['#open'] = OPEN.attribute;
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { partnerId, runId },
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')}${leaves ? ' REMOVE #open' : ''}`,
         // Never create a stray run from a patch.
         ConditionExpression: 'attribute_exists(runId)',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async *listOpen(): AsyncGenerator<Run> {
+    for await (const item of queryItems(this.doc, {
+      TableName: this.tableName,
+      IndexName: OPEN_INDEX,
+      KeyConditionExpression: '#open = :y',
+      ExpressionAttributeNames: { '#open': OPEN.attribute },
+      ExpressionAttributeValues: { ':y': OPEN.value },
+      Limit: this.pageSize,
+    })) {
+      yield parseItem(runItem, item, this.tableName);
+    }
+  }
+
+  /** The rule of `partnerLeaseFree` as one conditional write: free, expired, or already this run's. */
+  async leasePartner(partnerId: string, lease: PartnerLease, now: string, retried = false): Promise<LeaseResult> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { partnerId, runId: LEASE_KEY, holder: lease.runId, until: lease.until },
+          ConditionExpression: 'attribute_not_exists(runId) OR #until < :now OR holder = :holder',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: { ':now': now, ':holder': lease.runId },
+        }),
+      );
+      return { kind: 'taken' };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { partnerId, runId: LEASE_KEY }, ConsistentRead: true }),
+    );
+    const held = res.Item as { holder: string; until: string } | undefined;
+    // Released between our write and our read: try once more.
+    if (!held)
+      return retried
+        ? { kind: 'held', lease: { runId: '?', until: now } }
+        : this.leasePartner(partnerId, lease, now, true);
+    return { kind: 'held', lease: { runId: held.holder, until: held.until } };
+  }
+
+  async releasePartner(partnerId: string, runId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { partnerId, runId: LEASE_KEY },
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': runId },
+        }),
+      );
+    } catch (err) {
+      // Not ours (any more): another run took it after ours ran out, or nobody holds it.
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+  }
+
+  async getClaim(partnerId: string, key: string, now: string): Promise<ResyncClaim | undefined> {
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { partnerId, runId: claimKey(key) }, ConsistentRead: true }),
+    );
+    if (!res.Item) return undefined;
+    const stored = parseItem(claimItem, res.Item, this.tableName);
+    // TTL deletes expired items late (and dynalite never): an expired claim is no claim.
+    if (stored.expiresAt <= epochSeconds(now)) return undefined;
+    return { ...stored, expiresAt: new Date(stored.expiresAt * 1000).toISOString() };
+  }
+
+  async claim(partnerId: string, claim: ResyncClaim, now: string): Promise<ClaimResult> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...claim, partnerId, runId: claimKey(claim.key), expiresAt: epochSeconds(claim.expiresAt) },
+          ConditionExpression: 'attribute_not_exists(runId) OR expiresAt <= :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err;
+    }
+    const existing = await this.getClaim(partnerId, claim.key, now);
+    // Forgotten between our write and our read: claim again.
+    return existing ? { kind: 'existing', claim: existing } : this.claim(partnerId, claim, now);
+  }
+
+  async forgetClaim(partnerId: string, key: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { partnerId, runId: claimKey(key) } }));
   }
 
   async putReceipt(partnerId: string, receipt: LineReceipt): Promise<void> {

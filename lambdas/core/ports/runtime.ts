@@ -3,7 +3,8 @@
 import type { SyncRequest } from '../model';
 
 export interface SyncQueue {
-  send(request: SyncRequest): Promise<void>;
+  /** `delaySeconds`: the message becomes visible that much later (SQS DelaySeconds, at most 900). */
+  send(request: SyncRequest, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface Clock {

@@ -8,7 +8,9 @@ import type {
   LineReceipt,
   LineUsage,
   Partner,
+  PartnerLease,
   Period,
+  ResyncClaim,
   Run,
   ServiceMapping,
   UsageSnapshot,
@@ -89,6 +91,29 @@ export interface RunRepository {
     runId: string,
     patch: Partial<Pick<Run, 'status' | 'summary' | 'finishedAt' | 'leaseUntil' | 'error'>>,
   ): Promise<void>;
+  /** Runs left `queued` or `running`, by a sparse index (the local stack redelivers them on start). */
+  listOpen(): AsyncIterable<Run>;
+  /**
+   * Takes the partner's lease for `runId` with one conditional write when it is free, expired or already this
+   * run's (`run-lifecycle.ts`'s partnerLeaseFree); otherwise answers who holds it.
+   */
+  leasePartner(
+    partnerId: string,
+    lease: PartnerLease,
+    now: string,
+  ): Promise<{ kind: 'taken' } | { kind: 'held'; lease: PartnerLease }>;
+  /** Gives the partner's lease back if `runId` holds it (no-op otherwise). */
+  releasePartner(partnerId: string, runId: string): Promise<void>;
+  /** The partner's claim of a resync idempotency key, unless absent or expired by `now`. */
+  getClaim(partnerId: string, key: string, now: string): Promise<ResyncClaim | undefined>;
+  /** Stores the claim with one conditional write unless a live one exists; answers that one then. */
+  claim(
+    partnerId: string,
+    claim: ResyncClaim,
+    now: string,
+  ): Promise<{ kind: 'claimed' } | { kind: 'existing'; claim: ResyncClaim }>;
+  /** Forgets a claim whose resync could not be queued, so a retry starts over. */
+  forgetClaim(partnerId: string, key: string): Promise<void>;
   putReceipt(partnerId: string, receipt: LineReceipt): Promise<void>;
   /** Many receipts at once (batched writes): for the lines a run decides without a request. */
   putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void>;

@@ -12,16 +12,33 @@ export interface ResyncInput {
   full?: boolean;
 }
 
+/** What a resync answers: the run it queued and what that run computes. */
+export interface QueuedResync {
+  runId: string;
+  period: Period;
+  asOf: IsoDate;
+  full: boolean;
+}
+
+/** Enqueues the nightly sync's message for one partner now (see `prepareResync`). */
+export async function resync(deps: AppDeps, partnerId: string, input: ResyncInput = {}): Promise<QueuedResync> {
+  return enqueueResync(deps, partnerId, await prepareResync(deps, partnerId, input));
+}
+
+/** Records and sends the run a prepared resync names. */
+export async function enqueueResync(deps: AppDeps, partnerId: string, queued: QueuedResync): Promise<QueuedResync> {
+  const { runId, period, asOf, full } = queued;
+  await enqueueRun(deps, { runId, partnerId, period, asOf, full, trigger: 'resync', queuedAt: deps.clock.now() });
+  deps.log.info('resync enqueued', { partnerId, runId, period, asOf, full });
+  return queued;
+}
+
 /**
- * Enqueues the nightly sync's message for one partner now. The current period is computed as of today, a past
- * one as of its last day; a period that has not started is refused. The period's shape was checked at the edge
- * (and `asOfFor` refuses a malformed one for any other caller).
+ * The run a resync of one partner asks for, now, without queuing it. The current period is computed as of today,
+ * a past one as of its last day; a period that has not started is refused. The period's shape was checked at the
+ * edge (and `asOfFor` refuses a malformed one for any other caller).
  */
-export async function resync(
-  deps: AppDeps,
-  partnerId: string,
-  input: ResyncInput = {},
-): Promise<{ runId: string; period: Period; asOf: IsoDate; full: boolean }> {
+export async function prepareResync(deps: AppDeps, partnerId: string, input: ResyncInput = {}): Promise<QueuedResync> {
   requireConnected(await requirePartner(deps, partnerId));
   const now = deps.clock.now();
   const today = todayUtc(now);
@@ -34,7 +51,5 @@ export async function resync(
   const asOf = asOfFor(period, today);
   const full = input.full ?? false;
   const runId = newRunId(now, 'resync', randomUUID().replace(/-/g, '').slice(0, 8));
-  await enqueueRun(deps, { runId, partnerId, period, asOf, full, trigger: 'resync', queuedAt: now });
-  deps.log.info('resync enqueued', { partnerId, runId, period, asOf, full });
   return { runId, period, asOf, full };
 }

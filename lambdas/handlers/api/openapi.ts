@@ -29,7 +29,7 @@ function ref(schema: z.ZodType): Json {
 
 function parameters(r: Route): Json[] {
   const out: Json[] = [];
-  const add = (where: 'path' | 'query', shape: z.ZodObject | undefined) => {
+  const add = (where: 'path' | 'query' | 'header', shape: z.ZodObject | undefined) => {
     for (const [name, field] of Object.entries(shape?.shape ?? {})) {
       const schema = field as z.ZodType;
       const required = where === 'path' || !schema.safeParse(undefined).success;
@@ -38,6 +38,7 @@ function parameters(r: Route): Json[] {
   };
   add('path', r.params);
   add('query', r.query);
+  add('header', r.headers);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // Matches a request to a route of a table and reads what the route declares: path parameters (decoded once),
-// the query string and the JSON body, each validated by the route's schemas before the route is called.
+// the query string, headers and the JSON body, each validated by the route's schemas before the route is called.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type * as z from 'zod';
 import type { AppDeps } from '../../core/ports';
 import { HttpError, parseOrThrow, readJsonBody } from './http';
 import type { Route } from './routes/route';
@@ -76,6 +77,7 @@ export async function dispatch(
   const { route } = match;
   const params = route.params ? parseOrThrow(route.params, decodeParams(match.rawParams), 'path') : {};
   const query = route.query ? parseOrThrow(route.query, event.queryStringParameters ?? {}, 'query string') : {};
+  const headers = route.headers ? parseOrThrow(route.headers, declaredHeaders(route.headers, event), 'headers') : {};
   let body: unknown;
   if (route.body) {
     const raw = readJsonBody(event);
@@ -87,5 +89,16 @@ export async function dispatch(
     if (route.body.validate === false) body = raw;
     else body = raw === undefined ? undefined : parseOrThrow(route.body.schema, raw, 'request body');
   }
-  return route.handle({ deps, params, query, body });
+  return route.handle({ deps, params, query, body, headers });
+}
+
+/** The declared headers of a request under their declared names: HTTP header names are case-insensitive. */
+function declaredHeaders(schema: z.ZodObject, event: APIGatewayProxyEvent): Record<string, string> {
+  const sent = new Map(Object.entries(event.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(schema.shape)) {
+    const value = sent.get(name.toLowerCase());
+    if (value !== undefined && value !== null) out[name] = value;
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/grad
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
 import { AGGREGATIONS } from '../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/run-history';
+import { IDEMPOTENCY_WINDOW_MS } from '../../core/sync/resync-once';
 import {
   connectionFailureSchema,
   idSchema,
@@ -139,6 +140,22 @@ export const ResyncRequest = named(
   }),
   'ResyncRequest',
 );
+
+export const ResyncHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters')
+    .regex(/^[\x20-\x7e]+$/, 'must contain printable ASCII characters only')
+    .optional()
+    .meta({
+      description:
+        `Makes the resync safe to retry: the same key (per partner, for ${IDEMPOTENCY_WINDOW_MS / 3_600_000} hours) answers the same run and queues ` +
+        'nothing new; the same key with a different body answers 409 `idempotency_key_reused`. 1-128 printable ' +
+        'ASCII characters, e.g. a UUID.',
+      examples: ['7f9c2ba4-e88f-4b1c-9d1e-2f3a4b5c6d7e'],
+    }),
+});
 
 // ---------- responses ----------
 

@@ -52,6 +52,15 @@ describe('SqsSyncQueue', () => {
     expect(input).not.toHaveProperty('DelaySeconds');
   });
 
+  it('delays a message by the seconds asked (a run waiting for its partner), and only then', async () => {
+    sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
+    await new SqsSyncQueue(client, QUEUE_URL).send(request, { delaySeconds: 30 });
+    expect(sqs.commandCalls(SendMessageCommand)[0]!.args[0].input).toMatchObject({
+      MessageBody: JSON.stringify(request),
+      DelaySeconds: 30,
+    });
+  });
+
   it('puts any request in the body so that it parses back to an equal request', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm' });
     const queue = new SqsSyncQueue(client, QUEUE_URL);

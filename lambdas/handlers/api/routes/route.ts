@@ -8,11 +8,13 @@ import { ErrorView } from '../schemas';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
-export interface RouteContext<P, Q, B> {
+export interface RouteContext<P, Q, B, H = Record<string, never>> {
   deps: () => Promise<AppDeps>;
   params: P;
   query: Q;
   body: B;
+  /** The request headers the route declares, by their declared names (matched case-insensitively). */
+  headers: H;
 }
 
 export interface ResponseDoc {
@@ -30,10 +32,12 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   tag: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers, keyed by their canonical names (e.g. `Idempotency-Key`). */
+  headers?: z.ZodObject;
   /** `validate: false` hands the route the parsed JSON as is (it validates itself, e.g. to merge problems). */
   body?: { schema: z.ZodType; required: boolean; validate?: boolean };
   responses: Record<number, ResponseDoc>;
-  handle(ctx: RouteContext<P, Q, B>): Promise<APIGatewayProxyResult>;
+  handle(ctx: RouteContext<P, Q, B, unknown>): Promise<APIGatewayProxyResult>;
 }
 
 /** Infers params/query/body types from the schemas given, so handlers are type-checked against them. */
@@ -41,16 +45,19 @@ export function route<
   PS extends z.ZodObject | undefined = undefined,
   QS extends z.ZodObject | undefined = undefined,
   BS extends z.ZodType | undefined = undefined,
+  HS extends z.ZodObject | undefined = undefined,
 >(
-  def: Omit<Route, 'params' | 'query' | 'body' | 'handle'> & {
+  def: Omit<Route, 'params' | 'query' | 'headers' | 'body' | 'handle'> & {
     params?: PS;
     query?: QS;
+    headers?: HS;
     body?: { schema: NonNullable<BS>; required: boolean; validate?: boolean };
     handle(
       ctx: RouteContext<
         PS extends z.ZodObject ? z.output<PS> : Record<string, never>,
         QS extends z.ZodObject ? z.output<QS> : Record<string, never>,
-        BS extends z.ZodType ? z.output<BS> : undefined
+        BS extends z.ZodType ? z.output<BS> : undefined,
+        HS extends z.ZodObject ? z.output<HS> : Record<string, never>
       >,
     ): Promise<APIGatewayProxyResult>;
   },

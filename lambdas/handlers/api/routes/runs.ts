@@ -1,6 +1,7 @@
 // The run routes: a manual resync (the nightly message, now) and the run history with per-line receipts.
 import { getRun, listRuns } from '../../../core/run-history';
 import { resync } from '../../../core/sync/resync';
+import { resyncOnce } from '../../../core/sync/resync-once';
 import { json } from '../http';
 import * as S from '../schemas';
 import { runDetailView, runView } from '../views';
@@ -14,19 +15,27 @@ export const runRoutes: Route[] = [
     tag: 'runs',
     summary: 'Enqueue a sync of one period now (the nightly message); poll the run',
     params: S.PartnerPathParams,
+    headers: S.ResyncHeaders,
     body: { schema: S.ResyncRequest, required: false },
     responses: {
-      202: { description: 'Queued', schema: S.ResyncAcceptedView },
+      202: { description: 'Queued (or, for a known Idempotency-Key, queued before)', schema: S.ResyncAcceptedView },
       400: errorDocs.badRequest,
       404: errorDocs.notFound,
-      409: errorDocs.conflict,
+      409: {
+        description: 'The partner is not connected, or the Idempotency-Key was used for another request',
+        schema: errorDocs.conflict.schema,
+      },
     },
-    async handle({ deps, params, body }) {
+    async handle({ deps, params, body, headers }) {
       const input = {
         ...(body?.period !== undefined && { period: body.period }),
         ...(body?.full !== undefined && { full: body.full }),
       };
-      const queued = await resync(await deps(), params.partnerId, input);
+      const key = headers['Idempotency-Key'];
+      const queued =
+        key === undefined
+          ? await resync(await deps(), params.partnerId, input)
+          : await resyncOnce(await deps(), params.partnerId, key, input);
       return json(202, queued, { location: `/v1/partners/${params.partnerId}/runs/${queued.runId}` });
     },
   }),

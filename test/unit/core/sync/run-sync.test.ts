@@ -1,11 +1,13 @@
 import {
   GradientKeyRejectedError,
   GradientServerError,
+  PartnerBusyError,
   RunBusyError,
   RunIncompleteError,
 } from '../../../../lambdas/core/errors';
 import type { SyncRequest } from '../../../../lambdas/core/model';
 import { enqueueRun } from '../../../../lambdas/core/sync/enqueue';
+import { partnerLeaseFree } from '../../../../lambdas/core/sync/run-lifecycle';
 import { runSync, type SyncOptions } from '../../../../lambdas/core/sync/run-sync';
 import { FakeGradient, type MemoryDeps, memoryDeps } from '../../../support/memory-deps';
 
@@ -265,5 +267,86 @@ describe('the sync of one partner', () => {
     expect(result.run.error?.code).toBe('partner_not_connected');
     expect(g.calls).toHaveLength(0);
     expect((await deps.partners.get('msp-1'))?.status).toBe('disconnected');
+  });
+});
+
+describe('one run per partner at a time', () => {
+  const other: SyncRequest = { ...request, runId: '20261126T020500Z-r-resync01', trigger: 'resync' };
+  const NOW = '2026-11-26T02:00:00.000Z';
+
+  it.each([
+    { when: 'nobody holds it', held: undefined, free: true },
+    {
+      when: 'the holder ran out of time (it crashed)',
+      held: { runId: 'dead', until: '2026-11-26T01:59:59.999Z' },
+      free: true,
+    },
+    {
+      when: 'this run holds it already (its redelivery)',
+      held: { runId: 'me', until: '2026-11-26T02:05:00.000Z' },
+      free: true,
+    },
+    {
+      when: 'another run holds it until later',
+      held: { runId: 'other', until: '2026-11-26T02:05:00.000Z' },
+      free: false,
+    },
+    { when: 'another run holds it until this very moment', held: { runId: 'other', until: NOW }, free: false },
+  ])('the partner lease is free ($free) for a run when $when', ({ held, free }) => {
+    expect(partnerLeaseFree(held, 'me', NOW)).toBe(free);
+  });
+
+  it('makes a second run of the partner wait, untouched and sending nothing, while the first holds the lease', async () => {
+    const { deps, g } = await setup();
+    await enqueueRun(deps, { ...other, queuedAt: deps.clock.now() });
+    const now = deps.clock.now().toISOString();
+    await deps.runs.leasePartner('msp-1', { runId: request.runId, until: '2026-11-26T02:05:00.000Z' }, now);
+
+    const waiting = runSync(deps, other, options(deps));
+    await expect(waiting).rejects.toBeInstanceOf(PartnerBusyError);
+    await expect(waiting).rejects.toMatchObject({ partnerId: 'msp-1', heldBy: request.runId });
+    expect(await deps.runs.get('msp-1', other.runId)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(g.calls).toHaveLength(0);
+  });
+
+  it('gives the lease back when a run finishes, so the next run of the partner goes', async () => {
+    const { deps } = await setup();
+    await enqueueRun(deps, { ...other, queuedAt: deps.clock.now() });
+    await runSync(deps, request, options(deps));
+    expect(deps.runs.leases.has('msp-1')).toBe(false);
+    expect((await runSync(deps, other, options(deps))).run.status).toBe('succeeded');
+    expect(deps.runs.leases.has('msp-1')).toBe(false);
+  });
+
+  it('takes over the lease of a run that crashed once its time ran out', async () => {
+    const { deps } = await setup();
+    await enqueueRun(deps, { ...other, queuedAt: deps.clock.now() });
+    const now = deps.clock.now().toISOString();
+    await deps.runs.leasePartner('msp-1', { runId: other.runId, until: '2026-11-26T02:01:00.000Z' }, now);
+    await expect(runSync(deps, request, options(deps))).rejects.toBeInstanceOf(PartnerBusyError);
+    deps.clock.ms += 60_001;
+    expect((await runSync(deps, request, options(deps))).run.status).toBe('succeeded');
+  });
+
+  it('gives the lease back when a run hands over to its redelivery, and holds it while the run is busy', async () => {
+    const { deps, g } = await setup();
+    g.beforeCall = (route) => {
+      if (route === 'setUnitCount') throw new GradientServerError('Bad gateway', 502);
+    };
+    await expect(runSync(deps, request, options(deps))).rejects.toBeInstanceOf(RunIncompleteError);
+    expect(deps.runs.leases.has('msp-1')).toBe(false);
+
+    // Another delivery of the same run holds the run: the duplicate is busy and leaves the partner's lease held.
+    await deps.runs.acquire('msp-1', request.runId, deps.clock.now().toISOString(), '2999-01-01T00:00:00.000Z');
+    await deps.runs.leasePartner('msp-1', { runId: request.runId, until: '2999-01-01T00:00:00.000Z' }, 'now');
+    await expect(runSync(deps, request, options(deps))).rejects.toBeInstanceOf(RunBusyError);
+    expect(deps.runs.leases.get('msp-1')?.runId).toBe(request.runId);
+  });
+
+  it('gives back the lease a late duplicate took for a run that had finished', async () => {
+    const { deps } = await setup();
+    await runSync(deps, request, options(deps));
+    expect((await runSync(deps, request, options(deps))).kind).toBe('already_finished');
+    expect(deps.runs.leases.has('msp-1')).toBe(false);
   });
 });

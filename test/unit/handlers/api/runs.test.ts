@@ -1,5 +1,5 @@
 import type { LineReceipt, Run } from '../../../../lambdas/core/model';
-import { harness } from './support';
+import { harness, OTHER_KEY } from './support';
 
 async function connected() {
   const h = harness();
@@ -70,6 +70,113 @@ describe('POST /v1/partners/{partnerId}/resync', () => {
     expect(res.body.error.code).toBe('partner_not_connected');
     expect((await h.call('POST', '/v1/partners/nobody/resync')).status).toBe(404);
     expect(h.deps.state.sent).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/partners/{partnerId}/resync with an Idempotency-Key', () => {
+  const withKey = (key: string, body?: object) => ({ headers: { 'Idempotency-Key': key }, ...(body && { body }) });
+
+  it('answers the same run for the same key and queues nothing new, even after the run started', async () => {
+    const h = await connected();
+    const first = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1', { full: true }));
+    expect(first.status).toBe(202);
+    await h.deps.runs.acquire('msp-1', first.body.runId, '2026-11-26T02:00:00.000Z', '2026-11-26T02:05:00.000Z');
+    h.deps.clock.ms += 60_000;
+    // Header names are case-insensitive; an absent `full` in the first request would equal `false`, not `true`.
+    const again = await h.call('POST', '/v1/partners/msp-1/resync', {
+      headers: { 'idempotency-key': 'k-1' },
+      body: { full: true },
+    });
+    expect(again.status).toBe(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.location).toBe(`/v1/partners/msp-1/runs/${first.body.runId}`);
+    expect(h.deps.state.sent).toHaveLength(1);
+  });
+
+  it('treats an absent full as false, and a new key as a new run', async () => {
+    const h = await connected();
+    const a = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'));
+    const b = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1', { full: false }));
+    const c = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-2'));
+    expect(b.body.runId).toBe(a.body.runId);
+    expect(c.body.runId).not.toBe(a.body.runId);
+    expect(h.deps.state.sent.map((m) => m.runId)).toEqual([a.body.runId, c.body.runId]);
+  });
+
+  it('answers 409 idempotency_key_reused for the same key with a different body, queuing nothing', async () => {
+    const h = await connected();
+    await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1', { period: '2026-10' }));
+    for (const body of [{ period: '2026-09' }, { period: '2026-10', full: true }, {}]) {
+      const res = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1', body));
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('idempotency_key_reused');
+    }
+    expect(h.deps.state.sent).toHaveLength(1);
+  });
+
+  it('keeps keys per partner: the same key of another partner is its own resync', async () => {
+    const h = await connected();
+    h.gradientFor(OTHER_KEY);
+    await h.account('msp-2', 'globex', 'Globex');
+    await h.save('msp-2', OTHER_KEY);
+    const one = await h.call('POST', '/v1/partners/msp-1/resync', withKey('shared'));
+    const two = await h.call('POST', '/v1/partners/msp-2/resync', withKey('shared', { full: true }));
+    expect(two.status).toBe(202);
+    expect(two.body.runId).not.toBe(one.body.runId);
+    expect(h.deps.state.sent.map((m) => m.partnerId)).toEqual(['msp-1', 'msp-2']);
+  });
+
+  it('forgets a key after a day: the same key then queues a new run', async () => {
+    const h = await connected();
+    const first = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'));
+    h.deps.clock.ms += 24 * 3_600_000;
+    const later = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'));
+    expect(later.status).toBe(202);
+    expect(later.body.runId).not.toBe(first.body.runId);
+    expect(h.deps.state.sent).toHaveLength(2);
+  });
+
+  it('starts over when the first request could not queue its run (500): the retry queues one', async () => {
+    const h = await connected();
+    const send = h.deps.queue.send;
+    h.deps.queue.send = async () => {
+      throw new Error('SQS unavailable');
+    };
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'))).status).toBe(500);
+    h.deps.queue.send = send;
+    const retried = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'));
+    expect(retried.status).toBe(202);
+    expect(h.deps.state.sent.map((m) => m.runId)).toEqual([retried.body.runId]);
+    expect(await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'))).toMatchObject({ body: retried.body });
+  });
+
+  it('queues the run a key answered when the process died between claiming the key and recording the run', async () => {
+    const h = await connected();
+    const answer = { runId: '20261126T015900Z-r-died0001', period: '2026-11', asOf: '2026-11-26', full: false };
+    const claim = { key: 'k-1', request: { full: false }, answer, expiresAt: '2026-11-27T01:59:00.000Z' };
+    await h.deps.runs.claim('msp-1', claim, '2026-11-26T01:59:00.000Z');
+    const res = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'));
+    expect(res.body).toEqual(answer);
+    expect(h.deps.state.sent).toEqual([{ ...answer, partnerId: 'msp-1', trigger: 'resync' }]);
+    expect((await h.deps.runs.get('msp-1', answer.runId))?.status).toBe('queued');
+  });
+
+  it.each([
+    ['empty', ''],
+    ['longer than 128 characters', 'k'.repeat(129)],
+    ['not printable ASCII', 'clé-1'],
+    ['a control character', 'k\t1'],
+  ])('refuses a key that is %s (400), queuing nothing', async (_, key) => {
+    const h = await connected();
+    const res = await h.call('POST', '/v1/partners/msp-1/resync', withKey(key));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0]).toMatchObject({ path: 'Idempotency-Key' });
+    expect(h.deps.state.sent).toHaveLength(0);
+  });
+
+  it('accepts a key of exactly 128 printable characters', async () => {
+    const h = await connected();
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', withKey('k'.repeat(127) + '~'))).status).toBe(202);
   });
 });
 
