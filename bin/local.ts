@@ -1,4 +1,5 @@
-// `npm start` (a full nightly sync on the embedded local stack) and `npm run dev` (the HTTP API on 127.0.0.1).
+// `npm start` (a full nightly sync on the embedded local stack) and `npm run dev` (the HTTP API and the console
+// pages on 127.0.0.1; `npm run dev -- --demo` first seeds `npm start`'s demo plus one MSP left to connect).
 // Configuration: LOCAL_DATA_DIR (default .local-data), GRADIENT_BASE_URL (another Gradient instead of the
 // built-in emulator), GRADIENT_VENDOR_API_KEY (the vendor key written to the local Secrets Manager), PORT and
 // GRADIENT_EMULATOR_PORT (npm run dev; default PORT + 1).
@@ -45,10 +46,11 @@ async function sync(): Promise<number> {
   }
 }
 
-async function serve(): Promise<void> {
+async function serve(demo: boolean): Promise<void> {
   const { startLocalStack } = await import('../lambdas/local/stack');
   const { startApiServer } = await import('../lambdas/local/api-server');
   const { createApiHandler } = await import('../lambdas/handlers/api');
+  const { buildConsole } = await import('../console/build');
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startLocalStack({
     dataDir,
@@ -57,11 +59,26 @@ async function serve(): Promise<void> {
     // A fixed port, so a walkthrough can name the emulator's URL.
     emulator: { port: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) },
   });
+  const consoleMsp = demo ? await seedForConsole(stack) : undefined;
   stack.queue.startAutoDrain(stack.worker);
-  const server = await startApiServer({ port, host: '127.0.0.1', handler: createApiHandler(async () => stack.deps) });
-  console.log(`gradient-billing-sync API   http://127.0.0.1:${server.port}  (GET /openapi.json)`);
+  const server = await startApiServer({
+    port,
+    host: '127.0.0.1',
+    handler: createApiHandler(async () => stack.deps),
+    console: await buildConsole(),
+  });
+  console.log(`gradient-billing-sync API   ${server.url}  (GET /openapi.json)`);
+  console.log(`console                     ${server.url}/console/`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
   console.log(`data                         ${dataDir}   (delete it for a fresh start)`);
+  if (consoleMsp) {
+    console.log('');
+    console.log(`Connect ${consoleMsp.organizationName} as its MSP would:`);
+    console.log(`  open       ${server.url}/console/?partner=${consoleMsp.partnerId}`);
+    console.log(`  paste      ${consoleMsp.partnerApiKey}   (its Gradient API key, from the emulated Synthesize)`);
+    console.log('  then       Test connection, Save, Sync mappings, Resync');
+    console.log('');
+  }
   console.log('Resyncs run in-process as soon as they are queued. Ctrl-C stops.');
   const stop = async () => {
     await server.close();
@@ -72,7 +89,18 @@ async function serve(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
+/** `--demo`: `npm start`'s demo (seeded once) and the MSP left for the console; needs the built-in emulator. */
+async function seedForConsole(stack: import('../lambdas/local/stack').LocalStack) {
+  if (!stack.emulator) throw new Error('--demo needs the built-in Gradient emulator (unset GRADIENT_BASE_URL)');
+  const { seedDemo } = await import('../lambdas/local/demo');
+  const { seedConsoleMsp } = await import('../lambdas/local/console-demo');
+  const seeded = await seedDemo(stack.deps, stack.emulator);
+  if (seeded) console.log(`seeded the demo: ${seeded.partners} connected MSPs, ${seeded.accounts} companies`);
+  return seedConsoleMsp(stack.deps, stack.emulator);
+}
+
 const command = process.argv[2] ?? 'sync';
+const flags = process.argv.slice(3);
 if (command === 'sync') {
   sync().then(
     (code) => process.exit(code),
@@ -82,7 +110,7 @@ if (command === 'sync') {
     },
   );
 } else if (command === 'serve') {
-  serve().catch((error) => {
+  serve(flags.includes('--demo')).catch((error) => {
     console.error('local API failed to start:', error instanceof Error ? error.message : error);
     process.exit(1);
   });

@@ -1,8 +1,11 @@
 // Serves an API Gateway proxy handler over node:http on loopback, turning each request into the REST API
-// (v1) proxy event Lambda would receive, so `npm run dev` runs the very handler that is deployed.
+// (v1) proxy event Lambda would receive, so `npm run dev` runs the very handler that is deployed. Given the
+// console bundle, it also serves the console's pages under /console/ (console/pages.ts), which call this API.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { ConsoleBundle } from '../../console/build';
+import { consoleReply } from '../../console/pages';
 import { MAX_BODY_BYTES } from '../handlers/api/http';
 import { type Headers, type LocalServer, listen, readBody, send } from './http';
 import { localContext } from './lambda-context';
@@ -14,6 +17,8 @@ export interface ApiServerOptions {
   host?: string;
   handler: ProxyHandler;
   maxBodyBytes?: number;
+  /** Serve the console's pages under /console/ with this bundle. */
+  console?: ConsoleBundle;
 }
 
 export type ApiServer = LocalServer;
@@ -110,8 +115,17 @@ const API_TIMEOUT_MS = 29_000;
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
-  return listen(
+  let origin = '';
+  const server = await listen(
     async (req, res) => {
+      if (options.console) {
+        const page = consoleReply(options.console, req.method ?? 'GET', new URL(req.url ?? '/', origin), origin);
+        if (page) {
+          req.resume();
+          send(res, page.status, page.body, page.headers);
+          return;
+        }
+      }
       const requestId = randomUUID();
       const read = await readBody(req, limit);
       if (!read.ok) {
@@ -134,4 +148,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     { port: options.port, host: options.host },
   );
+  origin = server.url;
+  return server;
 }

@@ -149,7 +149,7 @@ export async function seedDemo(deps: AppDeps, emulator: GradientEmulator, seed =
 }
 
 /** One company's daily snapshots: seats that drift, an SSO add-on for some, storage growth, occasional scans. */
-function usageOf(accountId: string, firstDay: string, today: string, random: () => number): SnapshotInput[] {
+export function usageOf(accountId: string, firstDay: string, today: string, random: () => number): SnapshotInput[] {
   const out: SnapshotInput[] = [];
   // Some companies became customers recently; a few left (their seats dropped to 0).
   const startOffset = random() < 0.15 ? Math.floor(random() * (DEMO_DAYS - 5)) : 0;
