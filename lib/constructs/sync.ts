@@ -121,11 +121,11 @@ export class Sync extends Construct {
       'mappings',
       'usage',
       'usageLines',
-      'accepted',
+      'held',
       'runs',
       'receipts',
     ]);
-    data.grant(this.worker.fn, 'write', ['partners', 'mappings', 'accepted', 'runs', 'receipts']);
+    data.grant(this.worker.fn, 'write', ['partners', 'mappings', 'held', 'runs', 'receipts']);
     secrets.grantPartnerKeysRead(this.worker.fn);
     secrets.grantVendorKeyRead(this.worker.fn);
     Secrets.acknowledgePartnerPrefix(this.worker.role, secrets);
