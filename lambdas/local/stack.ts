@@ -8,7 +8,8 @@ import {
   PutSecretValueCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
-import { createDynamoClient } from '../adapters/dynamo';
+import { migrateHeldValues } from '../../scripts/migrate-held-values';
+import { createDocumentClient, createDynamoClient } from '../adapters/dynamo';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { AppDeps } from '../core/ports';
 import type { PlanResult } from '../core/sync/plan';
@@ -95,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const dynamoClient = createDynamoClient();
   await ensureTables(dynamoClient, localTableNames());
+  // The one-off step a deployment runs after upgrading, done here on start (a no-op once it completed).
+  await migrateHeldValues(createDocumentClient(dynamoClient), env);
   dynamoClient.destroy();
   await storeVendorKey(env.VENDOR_KEY_SECRET_ID, vendorApiKey);
 
