@@ -92,7 +92,7 @@ export interface Decision {
  * The value Gradient holds for a line, or undefined when it holds none we can rely on: never accepted, sent to
  * another Gradient service id, or accepted before the account's current mapping began (re-created or newly mapped).
  */
-export function heldFor(held: HeldValue | undefined, serviceId: string, account: AccountState): HeldValue | undefined {
+function heldFor(held: HeldValue | undefined, serviceId: string, account: AccountState): HeldValue | undefined {
   if (!held) return undefined;
   if (held.serviceId !== undefined && held.serviceId !== serviceId) return undefined;
   return held.mappedSince === account.mappedSince ? held : undefined;
