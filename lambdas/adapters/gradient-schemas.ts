@@ -32,15 +32,18 @@ export const organizationSchema = z
     }),
   );
 
+/** `isMapped` is SDK-DS's; Gradient's documented sample lists `id, name, description` only (API notes §4.10, §11). */
 export const accountListSchema = z.array(
-  z.looseObject({ id: idSchema, name: z.string(), description: optionalText, isMapped: z.boolean() }).transform(
-    (a): GradientAccount => ({
-      id: a.id,
-      name: a.name,
-      ...(a.description !== undefined && { description: a.description }),
-      isMapped: a.isMapped,
-    }),
-  ),
+  z
+    .looseObject({ id: idSchema, name: z.string(), description: optionalText, isMapped: z.boolean().nullish() })
+    .transform(
+      (a): GradientAccount => ({
+        id: a.id,
+        name: a.name,
+        ...(a.description !== undefined && { description: a.description }),
+        ...(a.isMapped != null && { isMapped: a.isMapped }),
+      }),
+    ),
 );
 
 const skuSchema = z

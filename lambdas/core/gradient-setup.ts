@@ -10,7 +10,7 @@ export interface AccountReconciliation {
   existing: number;
   created: number;
   renamed: number;
-  /** Our accounts present in Gradient and mapped to a PSA company. */
+  /** Our accounts present in Gradient and mapped to a PSA company (unknown flags count in neither list). */
   mapped: number;
   unmapped: Array<{ accountId: string; name: string }>;
 }
@@ -55,18 +55,37 @@ export async function ensureServices(
 }
 
 /**
+ * When an account's current mapping in Gradient began: now when we just created it there (re-created after
+ * Gradient deleted it, too) or its flag turned mapped since we last looked, else what we knew. Held values from
+ * an older mapping are void (decide.ts), so such an account is sent.
+ */
+function mappedSinceOf(
+  before: AccountMapping | undefined,
+  isMapped: boolean | undefined,
+  created: boolean,
+  now: string,
+): string | undefined {
+  if (created || (isMapped === true && before?.isMapped !== true)) return now;
+  return before?.mappedSince;
+}
+
+/**
  * One GET of the partner's Gradient accounts; creates our missing active accounts in bulk (the client splits
- * them into requests), renames changed ones, and stores {gradientName, isMapped} for each of our accounts that
- * exists in Gradient. Accounts Gradient holds that we do not know are left alone; inactive accounts are not
- * created. Answers the counts and the mappings it stored (the nightly needs them and need not read them back).
+ * them into requests), renames changed ones, and stores {gradientName, isMapped, mappedSince} for each of our
+ * accounts that exists in Gradient. When it created accounts it reads the list again (Gradient maps an exact PSA
+ * name match on creation), so a company added today is billed tonight. Accounts Gradient holds that we do not
+ * know are left alone; inactive accounts are not created. Answers the counts and the mappings it stored (the
+ * nightly needs them and need not read them back).
  */
 export async function reconcileAccounts(
   deps: Pick<AppDeps, 'accounts' | 'mappings' | 'clock' | 'log'>,
   partnerId: string,
   gradient: GradientPort,
 ): Promise<{ result: AccountReconciliation; mappings: AccountMapping[] }> {
-  const ours = (await deps.accounts.list(partnerId)).sort((a, b) => a.accountId.localeCompare(b.accountId));
-  const remote = new Map((await gradient.listAccounts()).map((a) => [a.id, a]));
+  const [ours, known] = await Promise.all([deps.accounts.list(partnerId), deps.mappings.listAccounts(partnerId)]);
+  ours.sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const before = new Map(known.map((m) => [m.accountId, m]));
+  let remote = new Map((await gradient.listAccounts()).map((a) => [a.id, a]));
   const now = deps.clock.now().toISOString();
 
   const missing = ours.filter((a) => a.active && !remote.has(a.accountId));
@@ -79,13 +98,17 @@ export async function reconcileAccounts(
       })),
     );
   }
+  const created = new Set(missing.map((a) => a.accountId));
+  const existingBefore = new Set(remote.keys());
+  // Fresh flags for what was just created: one extra GET, only when something was.
+  if (missing.length > 0) remote = new Map((await gradient.listAccounts()).map((a) => [a.id, a]));
 
   let existing = 0;
   let renamed = 0;
   const stored: AccountMapping[] = [];
   for (const account of ours) {
     const there = remote.get(account.accountId);
-    if (there) {
+    if (there && existingBefore.has(account.accountId)) {
       existing += 1;
       if (there.name !== account.name) {
         await gradient.updateAccount(account.accountId, {
@@ -96,11 +119,15 @@ export async function reconcileAccounts(
       }
     }
     if (there || account.active) {
+      // Created but not listed back (a Gradient that lists late): not mapped yet, as before the re-read.
+      const isMapped = there ? there.isMapped : false;
+      const mappedSince = mappedSinceOf(before.get(account.accountId), isMapped, created.has(account.accountId), now);
       stored.push({
         partnerId,
         accountId: account.accountId,
         gradientName: account.name,
-        isMapped: there?.isMapped ?? false,
+        ...(isMapped !== undefined && { isMapped }),
+        ...(mappedSince !== undefined && { mappedSince }),
         syncedAt: now,
       });
     }
@@ -108,10 +135,12 @@ export async function reconcileAccounts(
   await deps.mappings.putAccounts(stored);
 
   const names = new Map(ours.map((a) => [a.accountId, a.name]));
+  // An account whose flag Gradient does not report (older shape) is neither: its counts' 404s will tell.
   const unmapped = stored
-    .filter((m) => !m.isMapped)
+    .filter((m) => m.isMapped === false)
     .map((m) => ({ accountId: m.accountId, name: names.get(m.accountId) ?? m.gradientName }));
-  const result = { existing, created: missing.length, renamed, mapped: stored.length - unmapped.length, unmapped };
+  const mapped = stored.filter((m) => m.isMapped === true).length;
+  const result = { existing, created: missing.length, renamed, mapped, unmapped };
   deps.log.info('reconciled Gradient accounts', {
     partnerId,
     existing,

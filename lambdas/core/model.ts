@@ -83,7 +83,13 @@ export interface AccountMapping {
   accountId: string;
   /** The name Gradient holds for the account (to detect renames). */
   gradientName: string;
-  isMapped: boolean;
+  /** Mapped to a PSA company in Synthesize; absent when Gradient's account list does not say (older API shape). */
+  isMapped?: boolean;
+  /**
+   * When the account's current mapping in Gradient began: we created the account there, or its flag turned
+   * mapped. Values Gradient accepted before it are not held any more (architecture §3, "newly mapped").
+   */
+  mappedSince?: string;
   syncedAt: string;
 }
 
@@ -182,15 +188,24 @@ export interface ResyncClaim {
   expiresAt: string;
 }
 
-/** The last value Gradient accepted for one line in one period: the basis of the diff. */
-export interface AcceptedValue {
+/**
+ * What Gradient holds for one line (architecture §3): the value it last accepted and when, whatever period it was
+ * pushed for — Gradient keeps one count per account and service, with no period. The basis of the diff. It is
+ * void when the line's mapping changed since: another Gradient service id, or the account's mapping began again.
+ */
+export interface HeldValue {
   partnerId: string;
-  period: Period;
   accountId: string;
   serviceKey: string;
   value: number;
+  /** The period the value was computed for. */
+  period: Period;
   runId: string;
   acceptedAt: string;
+  /** The Gradient service id the value was sent to (absent on values migrated from before it was kept). */
+  serviceId?: string;
+  /** The account's `mappedSince` when the value was accepted (absent while the account has none). */
+  mappedSince?: string;
 }
 
 /** The one message type of the work queue, sent by the nightly planner and by a manual resync alike. */
@@ -200,7 +215,7 @@ export interface SyncRequest {
   period: Period;
   /** The date usage is computed as of: the nightly uses yesterday, a resync today or a past period's last day. */
   asOf: IsoDate;
-  /** Send every line, even those equal to the last accepted value. */
+  /** Send every line, even those equal to the value Gradient holds. */
   full: boolean;
   trigger: RunTrigger;
 }

@@ -34,13 +34,13 @@ export async function getPartnerOverview(
     deps.mappings.listAccounts(partnerId),
     deps.mappings.listServices(partnerId),
   ]);
-  const mapped = accounts.filter((a) => a.isMapped).length;
+  // An account whose flag Gradient does not report (older shape) counts as neither.
   return {
     partner,
     mappings: {
       accounts: accounts.length,
-      mappedAccounts: mapped,
-      unmappedAccounts: accounts.length - mapped,
+      mappedAccounts: accounts.filter((a) => a.isMapped === true).length,
+      unmappedAccounts: accounts.filter((a) => a.isMapped === false).length,
       services: services.length,
     },
   };

@@ -89,10 +89,16 @@ const fromEpochDay = (epochDay: number): IsoDate => {
   return `${pad4(year)}-${pad2(month)}-${pad2(day)}`;
 };
 
+/** Days since 1970-01-01 of a date: a day number that grows by one each night. */
+export const epochDayOf = (date: IsoDate): number => {
+  assertDate(date);
+  return toEpochDay(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10)));
+};
+
 export const addDays = (date: IsoDate, n: number): IsoDate => {
   assertDate(date);
   if (!Number.isInteger(n)) throw new ValidationError(`addDays needs a whole number of days, got ${n}`);
-  return fromEpochDay(toEpochDay(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))) + n);
+  return fromEpochDay(epochDayOf(date) + n);
 };
 
 /** The UTC calendar date of an instant. */

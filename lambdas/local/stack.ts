@@ -8,7 +8,8 @@ import {
   PutSecretValueCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
-import { createDynamoClient } from '../adapters/dynamo';
+import { migrateHeldValues } from '../../scripts/migrate-held-values';
+import { createDocumentClient, createDynamoClient } from '../adapters/dynamo';
 import { withOpenMarker } from '../adapters/dynamo/run-repository';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { AppDeps } from '../core/ports';
@@ -99,6 +100,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const dynamoClient = createDynamoClient();
   await ensureTables(dynamoClient, localTableNames(), { [TABLES.runs.envVar]: withOpenMarker });
+  // The one-off step a deployment runs after upgrading, done here on start (a no-op once it completed).
+  await migrateHeldValues(createDocumentClient(dynamoClient), env);
   dynamoClient.destroy();
   await storeVendorKey(env.VENDOR_KEY_SECRET_ID, vendorApiKey);
 

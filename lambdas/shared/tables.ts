@@ -66,8 +66,13 @@ export const TABLES = {
     sortKey: s('line'),
     ttlAttribute: 'expiresAt',
   },
-  /** Last value Gradient accepted per line and period (`YYYY-MM#account#service`): the diff basis. */
+  /**
+   * Legacy: the last value Gradient accepted per line and period (`YYYY-MM#account#service`). Read only by the
+   * one-off `scripts/migrate-held-values.ts`; kept until every deployment has migrated.
+   */
   accepted: { id: 'Accepted', envVar: 'TABLE_ACCEPTED', partitionKey: s('partnerId'), sortKey: s('periodLine') },
+  /** What Gradient holds per line (`account#service`), whatever period it was for: the diff basis. */
+  held: { id: 'Held', envVar: 'TABLE_HELD', partitionKey: s('partnerId'), sortKey: s('line') },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

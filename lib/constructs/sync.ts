@@ -121,11 +121,11 @@ export class Sync extends Construct {
       'mappings',
       'usage',
       'usageLines',
-      'accepted',
+      'held',
       'runs',
       'receipts',
     ]);
-    data.grant(this.worker.fn, 'write', ['partners', 'mappings', 'accepted', 'runs', 'receipts']);
+    data.grant(this.worker.fn, 'write', ['partners', 'mappings', 'held', 'runs', 'receipts']);
     // A run whose partner is busy waits: the worker sends its message again with a delay.
     this.workQueue.grantSendMessages(this.worker.fn);
     secrets.grantPartnerKeysRead(this.worker.fn);

@@ -29,7 +29,7 @@ interface ThrottleRule {
   /** Which table, by its environment variable (e.g. TABLE_RECEIPTS). */
   table: string;
   /** Only the item with this key attribute value; any request of the command when absent. */
-  key?: { attribute: 'line' | 'periodLine'; value: string };
+  key?: { attribute: 'line'; value: string };
   /** SDK attempts that fail, or 'all' for as many as the client makes per call (the call fails). */
   times: number | 'all';
   error: 'ProvisionedThroughputExceededException' | 'ThrottlingException';
@@ -95,8 +95,8 @@ describe('the nightly under DynamoDB throttling', () => {
       { command: 'UpdateItemCommand', table: 'TABLE_RUNS', times: 1, error: 'ThrottlingException' },
       {
         command: 'PutItemCommand',
-        table: 'TABLE_ACCEPTED',
-        key: { attribute: 'periodLine', value: '2026-11#acct-003#scans' },
+        table: 'TABLE_HELD',
+        key: { attribute: 'line', value: 'acct-003#scans' },
         times: 2,
         error: 'ProvisionedThroughputExceededException',
       },

@@ -5,6 +5,7 @@ import {
   deliver,
   expectRunInvariants,
   faultWorker,
+  forgetHeld,
   interceptCounts,
   mark,
   nextTick,
@@ -57,6 +58,7 @@ describe('the nightly when a delivery fails half-way', () => {
     });
     const countRequests = () =>
       s.emulator!.requestLog().filter((e) => e.route === '/api/vendor-api/service/:serviceId/count').length;
+    await forgetHeld(s);
     const before = mark(s);
     const plan = await s.planner(nextTick());
     const request = await requestOf(s, plan.runId);
@@ -89,6 +91,7 @@ describe('the nightly when a delivery fails half-way', () => {
 
 describe('the same message delivered twice', () => {
   it('lets one concurrent delivery run and fails the other as busy; the late duplicate is a no-op', async () => {
+    await forgetHeld(s);
     const before = mark(s);
     const plan = await s.planner(nextTick());
     const request = await requestOf(s, plan.runId);
@@ -112,6 +115,7 @@ describe('the same message delivered twice', () => {
   });
 
   it('runs the nightly once when the planner is invoked twice for the same tick', async () => {
+    await forgetHeld(s);
     const before = mark(s);
     const tick = nextTick();
     const first = await s.planner(tick);

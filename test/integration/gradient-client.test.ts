@@ -369,14 +369,26 @@ describe('Gradient client wire format', () => {
   });
 
   it('rejects a 2xx body of the wrong shape as GradientProtocolError', async () => {
-    await withStub('[{"id":"a1","name":"No flag"}]', async (baseUrl) => {
+    await withStub('[{"id":"a1","description":"no name"}]', async (baseUrl) => {
       const error = await caught(client({ baseUrl }).listAccounts());
       expect(error).toBeInstanceOf(GradientProtocolError);
-      expect(error.message).toContain('isMapped');
+      expect(error.message).toContain('name');
     });
     await withStub('{"status":200,"data":{"skus":"none"}}', async (baseUrl) => {
       await expect(client({ baseUrl }).listVendorServices()).rejects.toBeInstanceOf(GradientProtocolError);
     });
+  });
+
+  it('reads the documented account sample without isMapped as an unknown flag, not an error', async () => {
+    await withStub(
+      '[{"id":"a1","name":"Acme","description":"d"},{"id":"a2","name":"B","isMapped":null}]',
+      async (baseUrl) => {
+        expect(await client({ baseUrl }).listAccounts()).toEqual([
+          { id: 'a1', name: 'Acme', description: 'd' },
+          { id: 'a2', name: 'B' },
+        ]);
+      },
+    );
   });
 
   it('accepts unknown fields, null optionals and Mongo _id-only skus', async () => {

@@ -208,6 +208,30 @@ describe('accounts', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('serves the older documented account shape without isMapped when switched, mapping unchanged', async () => {
+    await request('POST', api('/organization/accounts'), { body: [{ id: 'acme', name: 'Acme Inc' }] });
+    const shape = (body: unknown) => request('POST', '/__emulator/account-shape', { body, token: null });
+    expect((await shape({ shape: 'older' })).status).toBe(200);
+    expect((await request('GET', api('/organization/accounts'))).json).toEqual([
+      { id: 'acme', name: 'Acme Inc', description: '' },
+    ]);
+    expect((await shape({ shape: 'oldest' })).status).toBe(400);
+    expect(emulator.accounts(orgId)).toEqual([expect.objectContaining({ id: 'acme', isMapped: true })]);
+    emulator.setAccountShape('current');
+    expect((await request('GET', api('/organization/accounts'))).json).toEqual([
+      { id: 'acme', name: 'Acme Inc', description: '', isMapped: true },
+    ]);
+    emulator.setAccountShape('older');
+    emulator.reset();
+    orgId = emulator.addPartner({
+      partnerApiKey: PARTNER_KEY,
+      organizationName: 'Best MSP',
+      psaCompanies: ['Acme Inc'],
+    });
+    await request('POST', api('/organization/accounts'), { body: [{ id: 'acme', name: 'Acme Inc' }] });
+    expect((await request('GET', api('/organization/accounts'))).json[0].isMapped).toBe(true);
+  });
+
   it('auto-maps an account only on an exact, case-sensitive PSA company name', async () => {
     await request('POST', api('/organization/accounts'), {
       body: [

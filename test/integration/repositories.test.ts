@@ -259,8 +259,8 @@ describe('usage', () => {
   });
 });
 
-describe('accepted values', () => {
-  it('lists one period only and forgets everything on deleteAll', async () => {
+describe('held values', () => {
+  it('keeps one value per line whatever the period, the last put winning, and forgets everything on deleteAll', async () => {
     const id = newPartnerId();
     const base = {
       partnerId: id,
@@ -268,21 +268,20 @@ describe('accepted values', () => {
       serviceKey: 'seats',
       runId: 'r',
       acceptedAt: '2026-03-01T00:00:00Z',
+      serviceId: 'sku-1',
     };
     for (let i = 0; i < 30; i++) {
-      await aws.repos.accepted.put({ ...base, accountId: `a${i}`, period: '2026-03', value: i });
+      await aws.repos.held.put({ ...base, accountId: `a${i}`, period: '2026-03', value: i });
     }
-    await aws.repos.accepted.put({ ...base, period: '2026-02', value: 1 });
-    await aws.repos.accepted.put({ ...base, period: '2026-03', value: 42 });
+    await aws.repos.held.put({ ...base, period: '2026-02', value: 42 });
 
-    const march = await aws.repos.accepted.listForPeriod(id, '2026-03');
-    expect(march).toHaveLength(30);
-    expect(march.find((v) => v.accountId === 'a1')).toEqual({ ...base, period: '2026-03', value: 42 });
-    expect(await aws.repos.accepted.listForPeriod(id, '2026-02')).toHaveLength(1);
+    const held = await aws.repos.held.list(id);
+    expect(held).toHaveLength(30);
+    expect(held.find((v) => v.accountId === 'a1')).toEqual({ ...base, period: '2026-02', value: 42 });
+    expect(await aws.repos.held.list(newPartnerId())).toEqual([]);
 
-    await aws.repos.accepted.deleteAll(id);
-    expect(await aws.repos.accepted.listForPeriod(id, '2026-03')).toEqual([]);
-    expect(await aws.repos.accepted.listForPeriod(id, '2026-02')).toEqual([]);
+    await aws.repos.held.deleteAll(id);
+    expect(await aws.repos.held.list(id)).toEqual([]);
   });
 });
 

@@ -16,8 +16,9 @@ export const PARTNER = 'msp-faults';
 export const PARTNER_KEY = 'faults-partner-key-0123456789abcdef';
 let minute = 0;
 /**
- * A new nightly tick each call. Ticks on Dec 1 close November: the planner computes as of Nov 30 and sends every
- * line (a full run), so the tests of one file share one seeded partner and each run is checked on its own.
+ * A new nightly tick each call. Ticks on Dec 1 close November: the planner computes as of Nov 30. `nightly` forgets
+ * what Gradient holds first, so every run sends every line: the tests of one file share one seeded partner and
+ * each run is checked on its own.
  */
 export const nextTick = (): Date => new Date(Date.UTC(2026, 11, 1, 2, minute++));
 
@@ -172,12 +173,19 @@ export const mark = (stack: LocalStack): Mark => ({
   requests: stack.emulator!.requestLog().length,
 });
 
-/** The nightly: the real planner enqueues, the in-process queue delivers to `worker` until nothing is left. */
+/** Gradient holds nothing of the partner (as after a disconnect): the next run sends every line. */
+export const forgetHeld = (stack: LocalStack): Promise<void> => stack.deps.held.deleteAll(PARTNER);
+
+/**
+ * The nightly: the real planner enqueues, the in-process queue delivers to `worker` until nothing is left. Held
+ * values are forgotten first (as a disconnect would), so nothing is skipped as unchanged.
+ */
 export async function nightly(stack: LocalStack, worker: WorkerHandler, at: Date = nextTick()) {
+  await forgetHeld(stack);
   const before = mark(stack);
   const plan = await stack.planner(at);
   await stack.queue.drain(worker);
-  expect(plan).toMatchObject({ period: '2026-11', asOf: '2026-11-30', full: true, enqueued: 1 });
+  expect(plan).toMatchObject({ period: '2026-11', asOf: '2026-11-30', full: false, enqueued: 1 });
   return { runId: plan.runId, request: await requestOf(stack, plan.runId), before };
 }
 

@@ -3,10 +3,10 @@
 import { ACCOUNTS_PER_REQUEST } from '../../lambdas/adapters/gradient-client';
 import { GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
 import type {
-  AcceptedValue,
   Account,
   AccountMapping,
   CatalogService,
+  HeldValue,
   LineReceipt,
   LineUsage,
   Partner,
@@ -195,7 +195,7 @@ export interface MemoryDeps extends AppDeps {
     accountMappings: Map<string, AccountMapping>;
     serviceMappings: Map<string, ServiceMapping>;
     snapshots: Map<string, UsageSnapshot>;
-    accepted: Map<string, AcceptedValue>;
+    held: Map<string, HeldValue>;
     keys: Map<string, string>;
     sent: SyncRequest[];
     logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
@@ -213,7 +213,7 @@ export function memoryDeps(): MemoryDeps {
     accountMappings: new Map(),
     serviceMappings: new Map(),
     snapshots: new Map(),
-    accepted: new Map(),
+    held: new Map(),
     keys: new Map(),
     sent: [],
     logs: [],
@@ -288,11 +288,11 @@ export function memoryDeps(): MemoryDeps {
         }));
       },
     },
-    accepted: {
-      listForPeriod: async (p, period) => byPartner(state.accepted, p).filter((v) => v.period === period),
-      put: async (v) => void state.accepted.set(`${v.partnerId}|${v.period}|${v.accountId}|${v.serviceKey}`, clone(v)),
+    held: {
+      list: async (p) => byPartner(state.held, p),
+      put: async (v) => void state.held.set(`${v.partnerId}|${v.accountId}|${v.serviceKey}`, clone(v)),
       deleteAll: async (p) => {
-        for (const [k, v] of state.accepted) if (v.partnerId === p) state.accepted.delete(k);
+        for (const [k, v] of state.held) if (v.partnerId === p) state.held.delete(k);
       },
     },
     keys: {

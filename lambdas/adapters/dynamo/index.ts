@@ -1,9 +1,9 @@
 // Wires every DynamoDB repository from one document client and the table names of the environment.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TABLES, TableName } from '../../shared/tables';
-import { DynamoAcceptedValueRepository } from './accepted-repository';
 import { DynamoAccountRepository } from './account-repository';
 import { DynamoCatalogRepository } from './catalog-repository';
+import { DynamoHeldValueRepository } from './held-repository';
 import { DynamoMappingRepository } from './mapping-repository';
 import { DynamoPartnerRepository } from './partner-repository';
 import { DynamoRunRepository } from './run-repository';
@@ -20,7 +20,7 @@ export interface Repositories {
   accounts: DynamoAccountRepository;
   mappings: DynamoMappingRepository;
   usage: DynamoUsageRepository;
-  accepted: DynamoAcceptedValueRepository;
+  held: DynamoHeldValueRepository;
   runs: DynamoRunRepository;
 }
 
@@ -35,7 +35,7 @@ export function createRepositories(
     accounts: new DynamoAccountRepository(doc, tables.TABLE_ACCOUNTS),
     mappings: new DynamoMappingRepository(doc, tables.TABLE_MAPPINGS),
     usage: new DynamoUsageRepository(doc, tables.TABLE_USAGE, tables.TABLE_USAGE_LINES, opts),
-    accepted: new DynamoAcceptedValueRepository(doc, tables.TABLE_ACCEPTED),
+    held: new DynamoHeldValueRepository(doc, tables.TABLE_HELD),
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
   };
 }

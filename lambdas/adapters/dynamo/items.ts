@@ -1,11 +1,11 @@
 // Shapes of stored items as the domain reads them back. Unknown attributes (keys, TTL, index flags) are stripped.
 import * as z from 'zod';
 import {
-  type AcceptedValue,
   type Account,
   type AccountMapping,
   AGGREGATIONS,
   type CatalogService,
+  type HeldValue,
   type LineReceipt,
   type Partner,
   type ResyncClaim,
@@ -71,7 +71,8 @@ export const accountMappingItem: z.ZodType<AccountMapping> = z.object({
   partnerId: z.string(),
   accountId: z.string(),
   gradientName: z.string(),
-  isMapped: z.boolean(),
+  isMapped: optional(z.boolean()),
+  mappedSince: optional(z.string()),
   syncedAt: z.string(),
 });
 
@@ -82,14 +83,16 @@ export const serviceMappingItem: z.ZodType<ServiceMapping> = z.object({
   syncedAt: z.string(),
 });
 
-export const acceptedItem: z.ZodType<AcceptedValue> = z.object({
+export const heldItem: z.ZodType<HeldValue> = z.object({
   partnerId: z.string(),
-  period: z.string(),
   accountId: z.string(),
   serviceKey: z.string(),
   value: z.number(),
+  period: z.string(),
   runId: z.string(),
   acceptedAt: z.string(),
+  serviceId: optional(z.string()),
+  mappedSince: optional(z.string()),
 });
 
 export const runItem: z.ZodType<Run> = z.object({

@@ -1,5 +1,5 @@
-// Disconnecting a partner: Gradient told (best effort), our copy of the key, mappings and accepted values
-// forgotten, the record kept with its run history.
+// Disconnecting a partner: Gradient told (best effort), our copy of the key, mappings and held values
+// forgotten (Gradient deleted the accounts, and the counts with them), the record kept with its run history.
 import { GradientError } from '../errors';
 import type { ConnectionFailure } from '../model';
 import { requirePartner } from '../partners';
@@ -14,12 +14,12 @@ export interface DisconnectResult {
 }
 
 /**
- * Disconnect: Gradient status `inactive` (best effort), then the key, the mappings and the accepted values are
+ * Disconnect: Gradient status `inactive` (best effort), then the key, the mappings and the held values are
  * forgotten; the partner record (and run history) stays, status `disconnected`. The record is written last, so a
  * disconnect interrupted midway is completed by the next call.
  */
 export async function disconnect(
-  deps: Pick<AppDeps, 'partners' | 'keys' | 'gradient' | 'mappings' | 'accepted' | 'clock' | 'log'>,
+  deps: Pick<AppDeps, 'partners' | 'keys' | 'gradient' | 'mappings' | 'held' | 'clock' | 'log'>,
   partnerId: string,
 ): Promise<DisconnectResult> {
   const partner = await requirePartner(deps, partnerId);
@@ -43,7 +43,7 @@ export async function disconnect(
 
   await deps.keys.delete(partnerId);
   await deps.mappings.deleteAll(partnerId);
-  await deps.accepted.deleteAll(partnerId);
+  await deps.held.deleteAll(partnerId);
   const now = deps.clock.now().toISOString();
   const { statusReason: _, ...rest } = partner;
   await deps.partners.put({ ...rest, status: 'disconnected', updatedAt: now });

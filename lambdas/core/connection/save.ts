@@ -61,7 +61,7 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
     throw error;
   }
   // A key of another organization: Gradient never received our values there, so every line is sent again.
-  if (before?.organizationId !== undefined && !sameOrganization) await deps.accepted.deleteAll(partnerId);
+  if (before?.organizationId !== undefined && !sameOrganization) await deps.held.deleteAll(partnerId);
 
   deps.log.info('partner connection saved', { partnerId, organizationId: org.organizationId, status: partner.status });
   return partner;

@@ -16,7 +16,8 @@ export interface GradientAccount {
   id: string;
   name: string;
   description?: string;
-  isMapped: boolean;
+  /** Absent when Gradient does not say (its documented sample has no `isMapped`): unknown, not unmapped. */
+  isMapped?: boolean;
 }
 
 /** An account as created in Gradient (our id, so the next reconciliation finds it). */

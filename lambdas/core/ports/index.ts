@@ -4,9 +4,9 @@
 import type { GradientFactory } from './gradient';
 import type { Clock, Log, Metrics, SyncQueue } from './runtime';
 import type {
-  AcceptedValueRepository,
   AccountRepository,
   CatalogRepository,
+  HeldValueRepository,
   MappingRepository,
   PartnerKeyStore,
   PartnerRepository,
@@ -25,7 +25,7 @@ export interface AppDeps {
   accounts: AccountRepository;
   mappings: MappingRepository;
   usage: UsageRepository;
-  accepted: AcceptedValueRepository;
+  held: HeldValueRepository;
   runs: RunRepository;
   keys: PartnerKeyStore;
   gradient: GradientFactory;

@@ -1,10 +1,10 @@
 // The ports of our durable state: the DynamoDB repositories (`adapters/dynamo`) and the Secrets Manager key
 // store (`adapters/secrets-key-store.ts`).
 import type {
-  AcceptedValue,
   Account,
   AccountMapping,
   CatalogService,
+  HeldValue,
   LineReceipt,
   LineUsage,
   Partner,
@@ -61,9 +61,11 @@ export interface UsageRepository {
   linesForPeriod(partnerId: string, period: Period): Promise<LineUsage[]>;
 }
 
-export interface AcceptedValueRepository {
-  listForPeriod(partnerId: string, period: Period): Promise<AcceptedValue[]>;
-  put(value: AcceptedValue): Promise<void>;
+/** What Gradient holds per line of a partner (one item per account and service, no period). */
+export interface HeldValueRepository {
+  list(partnerId: string): Promise<HeldValue[]>;
+  /** Replaces the line's held value: Gradient keeps only the count it accepted last. */
+  put(value: HeldValue): Promise<void>;
   /** Disconnect: Gradient deleted the accounts, so a reconnect must send every line again. */
   deleteAll(partnerId: string): Promise<void>;
 }

@@ -1,10 +1,13 @@
 // What a run does with each computed line, decided from data alone: resumed from an earlier delivery's receipt,
-// settled without a request (not mapped, unchanged, already accepted by this run), or to be sent. Also what the
-// receipts add up to. Pure: no port, no clock (the caller passes the time receipts are stamped with).
+// settled without a request (not mapped, unchanged, already accepted by this run), or to be sent — because its
+// value differs from what Gradient holds, Gradient holds none, or the quiet line is due for verification. Also
+// what the receipts add up to. Pure: no port, no clock (the caller passes the time receipts are stamped with).
 import type {
-  AcceptedValue,
+  AccountMapping,
   CatalogService,
   ComputedLine,
+  HeldValue,
+  IsoDate,
   LineOutcome,
   LineReceipt,
   RunStatus,
@@ -12,13 +15,21 @@ import type {
   ServiceMapping,
 } from '../model';
 import { emptySummary, lineKey } from '../model';
+import { verificationDue } from './verification';
 
 /** Outcomes a later delivery of the same run keeps instead of sending the line again. */
 const SETTLED: ReadonlySet<LineOutcome> = new Set(['accepted', 'not_mapped', 'unchanged']);
 
+/** Why a line whose value Gradient already holds is sent anyway (the receipt's detail). */
+export const RESEND_DETAIL = { verification: 'verification', full: 'full resync' } as const;
+
 export interface LineToSend {
   line: ComputedLine;
   serviceId: string;
+  /** The account's mapping incarnation, kept with the held value once Gradient accepts it. */
+  mappedSince?: string;
+  /** Set when Gradient already holds the value: a verification or a full resync re-sends it. */
+  detail?: string;
 }
 
 /** One line's receipt; `attempts` is 0 unless a request was made. */
@@ -47,18 +58,24 @@ export function serviceIdsOf(catalog: CatalogService[], mappings: ServiceMapping
   return ids;
 }
 
+/** What decides whether a line's account can be billed: its mapping flag and since when it is mapped. */
+export type AccountState = Pick<AccountMapping, 'isMapped' | 'mappedSince'>;
+
 export interface DecideInput {
+  partnerId: string;
   runId: string;
-  /** Send every line, even those equal to the last accepted value. */
+  /** Send every line, even those equal to the value Gradient holds. */
   full: boolean;
   lines: ComputedLine[];
   /** This run's receipts from earlier deliveries. */
   earlier: LineReceipt[];
-  /** The last values Gradient accepted for the period. */
-  accepted: AcceptedValue[];
+  /** What Gradient holds per line, whatever period it was pushed for. */
+  held: HeldValue[];
   serviceIds: ReadonlyMap<string, string>;
-  /** accountId → mapped to a PSA company in Gradient. */
-  mapped: ReadonlyMap<string, boolean>;
+  /** accountId → its mapping state in Gradient; an account missing here is not in Gradient. */
+  accounts: ReadonlyMap<string, AccountState>;
+  /** The date the run computes as of: picks the night of the verification cycle. */
+  asOf: IsoDate;
   /** When the receipts decided here are stamped. */
   at: string;
 }
@@ -71,9 +88,19 @@ export interface Decision {
   toSend: LineToSend[];
 }
 
+/**
+ * The value Gradient holds for a line, or undefined when it holds none we can rely on: never accepted, sent to
+ * another Gradient service id, or accepted before the account's current mapping began (re-created or newly mapped).
+ */
+function heldFor(held: HeldValue | undefined, serviceId: string, account: AccountState): HeldValue | undefined {
+  if (!held) return undefined;
+  if (held.serviceId !== undefined && held.serviceId !== serviceId) return undefined;
+  return held.mappedSince === account.mappedSince ? held : undefined;
+}
+
 export function decideLines(input: DecideInput): Decision {
   const earlier = new Map(input.earlier.map((r) => [lineKey(r.accountId, r.serviceKey), r]));
-  const accepted = new Map(input.accepted.map((a) => [lineKey(a.accountId, a.serviceKey), a]));
+  const held = new Map(input.held.map((h) => [lineKey(h.accountId, h.serviceKey), h]));
   const receipt = (line: ComputedLine, outcome: LineOutcome, extra?: Partial<LineReceipt>) =>
     lineReceipt(input.runId, line, outcome, input.at, extra);
   const decision: Decision = { resumed: [], settled: [], toSend: [] };
@@ -85,20 +112,37 @@ export function decideLines(input: DecideInput): Decision {
       continue;
     }
     const serviceId = input.serviceIds.get(line.serviceKey);
-    const last = accepted.get(k);
-    let decided: LineReceipt | undefined;
+    const account = input.accounts.get(line.accountId);
     if (!serviceId) {
-      decided = receipt(line, 'not_mapped', { detail: 'service not set up in Gradient; save the connection again' });
-    } else if (!input.mapped.get(line.accountId)) {
-      decided = receipt(line, 'not_mapped', { detail: 'account not mapped in Synthesize' });
-    } else if (last?.value === line.pushed) {
-      // Accepted by an earlier delivery of this very run whose receipt was never written: resume, never resend
-      // (a full run included). From an earlier run: unchanged, unless this run sends everything.
-      if (last.runId === input.runId) decided = receipt(line, 'accepted', { httpStatus: 201, attempts: 1 });
-      else if (!input.full) decided = receipt(line, 'unchanged');
+      decision.settled.push(
+        receipt(line, 'not_mapped', { detail: 'service not set up in Gradient; save the connection again' }),
+      );
+      continue;
     }
-    if (decided) decision.settled.push(decided);
-    else decision.toSend.push({ line, serviceId: serviceId as string });
+    // An unknown flag (Gradient's older account list has none) is sent: its 404 decides.
+    if (!account || account.isMapped === false) {
+      decision.settled.push(receipt(line, 'not_mapped', { detail: 'account not mapped in Synthesize' }));
+      continue;
+    }
+    const send: LineToSend = {
+      line,
+      serviceId,
+      ...(account.mappedSince !== undefined && { mappedSince: account.mappedSince }),
+    };
+    const holds = heldFor(held.get(k), serviceId, account);
+    if (holds?.value !== line.pushed) {
+      decision.toSend.push(send);
+    } else if (holds.runId === input.runId) {
+      // Accepted by an earlier delivery of this very run whose receipt was never written: resume, never resend
+      // (a full run included).
+      decision.settled.push(receipt(line, 'accepted', { httpStatus: 201, attempts: 1 }));
+    } else if (input.full) {
+      decision.toSend.push({ ...send, detail: RESEND_DETAIL.full });
+    } else if (verificationDue(holds, input.asOf, input.at)) {
+      decision.toSend.push({ ...send, detail: RESEND_DETAIL.verification });
+    } else {
+      decision.settled.push(receipt(line, 'unchanged'));
+    }
   }
   return decision;
 }

@@ -1,14 +1,17 @@
 // The nightly plan: one queued run per partner whose sync is on, for the last complete UTC day.
 
 import type { IsoDate, Period } from '../model';
-import { addDays, periodEnd, periodOf, todayUtc } from '../period';
+import { addDays, periodOf, todayUtc } from '../period';
 import type { PlannerDeps } from '../ports';
 import { enqueueRun, newRunId } from './enqueue';
 
 export interface NightlyTarget {
   period: Period;
   asOf: IsoDate;
-  /** The period's last day is pushed in full, so the month closes on values Gradient certainly holds. */
+  /**
+   * Always false: no night re-sends everyone. Quiet lines are verified one night in 28 each (verification.ts),
+   * so a month's last day costs what any other night does.
+   */
   full: boolean;
 }
 
@@ -18,8 +21,7 @@ export interface NightlyTarget {
  */
 export function nightlyTarget(scheduledAt: Date): NightlyTarget {
   const asOf = addDays(todayUtc(scheduledAt), -1);
-  const period = periodOf(asOf);
-  return { period, asOf, full: asOf === periodEnd(period) };
+  return { period: periodOf(asOf), asOf, full: false };
 }
 
 export interface PlanResult extends NightlyTarget {

@@ -30,10 +30,7 @@ export interface PushResult {
   authRejected: boolean;
 }
 
-export async function pushLines(
-  deps: Pick<AppDeps, 'runs' | 'accepted' | 'clock'>,
-  input: PushInput,
-): Promise<PushResult> {
+export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, input: PushInput): Promise<PushResult> {
   const { gradient, call, partnerId } = input;
   const receipts: LineReceipt[] = [];
   const leftOpen: LineToSend[] = [];
@@ -73,20 +70,22 @@ export async function pushLines(
       }
       return;
     }
-    // Gradient accepted the count: a failure to record it (DynamoDB) must fail the delivery, never turn the
-    // line into a failed one.
+    // Gradient accepted the count: it now holds this value, whatever period it is for. A failure to record it
+    // (DynamoDB) must fail the delivery, never turn the line into a failed one.
     sent += 1;
     acceptedServices.add(serviceId);
-    await deps.accepted.put({
+    await deps.held.put({
       partnerId,
-      period: input.period,
       accountId: line.accountId,
       serviceKey: line.serviceKey,
       value: line.pushed,
+      period: input.period,
       runId: input.runId,
       acceptedAt: deps.clock.now().toISOString(),
+      serviceId,
+      ...(item.mappedSince !== undefined && { mappedSince: item.mappedSince }),
     });
-    await record(item, 'accepted', { httpStatus: 201, attempts });
+    await record(item, 'accepted', { httpStatus: 201, attempts, ...(item.detail && { detail: item.detail }) });
   };
 
   // Lines never started: out of time they stay open for the redelivery; after an auth failure they are closed.

@@ -1,6 +1,7 @@
 // The nightly sync of one partner for one period (architecture §3–§4): reconcile accounts and mapping flags, compute every
-// line, skip what Gradient already holds, push the rest at a paced rate, record each line's receipt as it
-// lands so a redelivered message resumes instead of starting over.
+// line, skip what Gradient already holds (whatever period it was pushed for) unless it is due for verification,
+// push the rest at a paced rate, record each line's receipt as it lands so a redelivered message resumes instead
+// of starting over.
 import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
 import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
 import { reconcileAccounts } from '../gradient-setup';
@@ -9,6 +10,7 @@ import { emptySummary } from '../model';
 import { isSyncEnabled, notConnected } from '../partners';
 import type { AppDeps } from '../ports';
 import { computeLines } from '../usage';
+import type { AccountState } from './decide';
 import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
 import { pushLines } from './push';
 import { acquireRun, authFailed, finishRun, releaseLease, type SyncResult } from './run-lifecycle';
@@ -63,11 +65,12 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
   const call = callerFor(deps, options);
 
   // The nightly also provisions what changed since the last save: companies the vendor added are created in
-  // Gradient, renamed ones renamed (one GET when nothing changed). It answers who is mapped now.
-  let mapped: Map<string, boolean>;
+  // Gradient, renamed ones renamed (one GET when nothing changed, a second when accounts were created). It
+  // answers who is mapped now, and since when.
+  let accounts: Map<string, AccountState>;
   try {
     const { mappings } = await reconcileAccounts(deps, partner.partnerId, pacedGradient(gradient, call));
-    mapped = new Map(mappings.map((m) => [m.accountId, m.isMapped]));
+    accounts = new Map(mappings.map((m) => [m.accountId, m]));
   } catch (error) {
     if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run, emptySummary());
     if (options.finalDelivery) {
@@ -80,11 +83,11 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     throw new RunIncompleteError(`account refresh failed: ${errorText(error)}`, run.runId);
   }
 
-  const [catalog, serviceMappings, usage, accepted, earlier] = await Promise.all([
+  const [catalog, serviceMappings, usage, held, earlier] = await Promise.all([
     deps.catalog.list(),
     deps.mappings.listServices(partner.partnerId),
     deps.usage.linesForPeriod(partner.partnerId, request.period),
-    deps.accepted.listForPeriod(partner.partnerId, request.period),
+    deps.held.list(partner.partnerId),
     deps.runs.listReceipts(partner.partnerId, request.runId),
   ]);
   const lines = computeLines({
@@ -95,13 +98,15 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     rounding: partner.roundingPolicy,
   });
   const decision = decideLines({
+    partnerId: partner.partnerId,
     runId: request.runId,
     full: request.full,
     lines,
     earlier,
-    accepted,
+    held,
     serviceIds: serviceIdsOf(catalog, serviceMappings),
-    mapped,
+    accounts,
+    asOf: request.asOf,
     at: clock.now().toISOString(),
   });
   await deps.runs.putReceipts(partner.partnerId, decision.settled);

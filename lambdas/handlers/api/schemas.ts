@@ -263,7 +263,15 @@ export const MappingSyncResultView = named(
 export const MappingsView = named(
   z.object({
     accounts: z.array(
-      z.object({ accountId: Id, gradientName: z.string(), isMapped: z.boolean(), syncedAt: Timestamp }),
+      z.object({
+        accountId: Id,
+        gradientName: z.string(),
+        isMapped: z
+          .boolean()
+          .optional()
+          .meta({ description: "Absent when Gradient's account list does not report it (its older shape)." }),
+        syncedAt: Timestamp,
+      }),
     ),
     services: z.array(z.object({ serviceKey: Id, gradientServiceId: z.string(), syncedAt: Timestamp })),
   }),

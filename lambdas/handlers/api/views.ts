@@ -67,7 +67,7 @@ export const mappingsView = (mappings: {
   accounts: mappings.accounts.map((a) => ({
     accountId: a.accountId,
     gradientName: a.gradientName,
-    isMapped: a.isMapped,
+    ...(a.isMapped !== undefined && { isMapped: a.isMapped }),
     syncedAt: a.syncedAt,
   })),
   services: mappings.services.map((s) => ({

@@ -14,7 +14,14 @@ import type {
 import { failure, notFound, ok, type Reply } from './replies';
 import type { EmulatorStats, RequestLogEntry, Traffic } from './server';
 import type { EmulatorState } from './state';
-import type { FaultSpec, LatencyRange, RateLimit, Switches } from './switches';
+import {
+  ACCOUNT_SHAPES,
+  type AccountShape,
+  type FaultSpec,
+  type LatencyRange,
+  type RateLimit,
+  type Switches,
+} from './switches';
 
 export interface GradientEmulator {
   readonly url: string;
@@ -31,6 +38,8 @@ export interface GradientEmulator {
   clearFaults(): void;
   setLatency(latency: LatencyRange | undefined): void;
   setRateLimit(limit: RateLimit | false): void;
+  /** `older`: GET /organization/accounts answers without `isMapped`, as Gradient's documented sample. */
+  setAccountShape(shape: AccountShape): void;
   counts(): AcceptedCount[];
   currentCounts(): CurrentCount[];
   requestLog(): RequestLogEntry[];
@@ -70,6 +79,7 @@ const latencySchema = z
   .refine((l) => l.max >= l.min, { message: 'max must be >= min' })
   .nullable();
 const rateLimitSchema = z.union([z.object({ perSecond: z.number().int().positive() }), z.literal(false)]);
+const accountShapeSchema = z.object({ shape: z.enum(ACCOUNT_SHAPES) });
 const partnerConfigSchema = z.object({
   partnerApiKey: z.string().min(1),
   organizationName: z.string().min(1),
@@ -115,6 +125,9 @@ export class EmulatorControlPlane {
         switches.latency = range;
       },
       setRateLimit: (limit) => switches.limiter.set(limit),
+      setAccountShape: (shape) => {
+        switches.accountShape = shape;
+      },
       counts: () => state.counts(),
       currentCounts: () => state.currentCounts(),
       requestLog: () => traffic.entries(),
@@ -183,6 +196,9 @@ export class EmulatorControlPlane {
         return done;
       case 'POST /__emulator/rate-limit':
         c.setRateLimit(parse(rateLimitSchema, body));
+        return done;
+      case 'POST /__emulator/account-shape':
+        c.setAccountShape(parse(accountShapeSchema, body).shape);
         return done;
       case 'POST /__emulator/partners':
         return ok({ organizationId: state.addPartner(parse(partnerConfigSchema, body)) }, 201);

@@ -8,13 +8,13 @@ import type { EmulatorVendorConfig } from './model';
 import { persistence } from './persist';
 import { requestHandler, Traffic } from './server';
 import { EmulatorState } from './state';
-import { type LatencyRange, type RateLimit, Switches } from './switches';
+import { type AccountShape, type LatencyRange, type RateLimit, Switches } from './switches';
 
 export type { EmulatorControls, GradientEmulator } from './control';
 // What callers configure the emulator with; what it answers is typed in model.ts.
 export type { EmulatorPartnerConfig, EmulatorVendorConfig } from './model';
 export type { EmulatorStats, RequestLogEntry } from './server';
-export type { FaultKind, FaultSpec, LatencyRange, RateLimit } from './switches';
+export type { AccountShape, FaultKind, FaultSpec, LatencyRange, RateLimit } from './switches';
 
 export interface GradientEmulatorOptions {
   /** Default 0 (ephemeral). The server always binds 127.0.0.1. */
@@ -29,6 +29,8 @@ export interface GradientEmulatorOptions {
   latencyMs?: LatencyRange;
   /** PRNG seed for latency; default 1. */
   seed?: number;
+  /** `older` serves GET /organization/accounts without `isMapped` (Gradient's documented sample); default `current`. */
+  accountShape?: AccountShape;
   /** Clock for timestamps and the rate-limit window (tests may pin it). */
   now?: () => Date;
   /**

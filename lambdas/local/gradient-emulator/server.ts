@@ -70,7 +70,7 @@ interface Route {
 const checked = <T>(input: Checked<T>, answer: (value: T) => Reply): Reply =>
   input.ok ? answer(input.value) : badRequest(input.problems);
 
-function apiRoutes(state: EmulatorState): Route[] {
+function apiRoutes(state: EmulatorState, switches: Switches): Route[] {
   return [
     {
       method: 'GET',
@@ -120,7 +120,11 @@ function apiRoutes(state: EmulatorState): Route[] {
       pattern: /^\/api\/vendor-api\/organization\/accounts\/?$/,
       template: `${API}/organization/accounts`,
       routeClass: 'accounts',
-      handle: (c, _p, _b, query) => ok(state.listAccounts(c, accountFilter(query))),
+      handle: (c, _p, _b, query) => {
+        const accounts = state.listAccounts(c, accountFilter(query));
+        // The older shape is Gradient's documented sample: the flag exists, it is just not reported.
+        return ok(switches.accountShape === 'older' ? accounts.map(({ isMapped: _, ...a }) => a) : accounts);
+      },
     },
     {
       method: 'POST',
@@ -168,7 +172,7 @@ export interface ServerDeps {
 /** The node:http request handler of the emulator. */
 export function requestHandler(deps: ServerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { state, switches, traffic, control, now } = deps;
-  const routes = apiRoutes(state);
+  const routes = apiRoutes(state, switches);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = now();

@@ -1,4 +1,5 @@
-// The Gradient emulator's switches: the server-wide rate limit, injected faults and injected latency.
+// The Gradient emulator's switches: the server-wide rate limit, injected faults, injected latency and the shape of
+// the account list (with `isMapped`, or Gradient's older documented sample without it).
 // All deterministic: the limiter's window opens at the first request, faults fire in order, latency is seeded.
 import { seededRandom } from '../seeded-random';
 
@@ -15,6 +16,13 @@ export interface FaultSpec {
   /** Let this many matching requests through first. */
   afterRequests?: number;
 }
+
+/**
+ * How GET /organization/accounts answers: `current` with `isMapped` (SDK-DS), `older` as Gradient's documented
+ * sample, `{id, name, description}` only (API notes §4.10, §11).
+ */
+export const ACCOUNT_SHAPES = ['current', 'older'] as const;
+export type AccountShape = (typeof ACCOUNT_SHAPES)[number];
 
 export interface RateLimit {
   perSecond: number;
@@ -105,6 +113,7 @@ export interface SwitchSettings {
   rateLimit?: RateLimit | false;
   latencyMs?: LatencyRange;
   seed?: number;
+  accountShape?: AccountShape;
 }
 
 /** Gradient documents 100 requests per second. */
@@ -115,11 +124,13 @@ export class Switches {
   readonly limiter: WindowLimiter;
   readonly faults = new FaultQueue();
   latency: LatencyRange | undefined;
+  accountShape: AccountShape;
   private random: () => number;
 
   constructor(private readonly initial: SwitchSettings) {
     this.limiter = new WindowLimiter(initial.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.latency = initial.latencyMs;
+    this.accountShape = initial.accountShape ?? 'current';
     this.random = seededRandom(initial.seed ?? 1);
   }
 
@@ -127,6 +138,7 @@ export class Switches {
     this.faults.clear();
     this.limiter.set(this.initial.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.latency = this.initial.latencyMs;
+    this.accountShape = this.initial.accountShape ?? 'current';
     this.random = seededRandom(this.initial.seed ?? 1);
   }
 

@@ -126,6 +126,46 @@ describe('the sync of one partner', () => {
     expect(g.counts.filter((c) => c.accountId === 'a4')).toEqual([expect.objectContaining({ unitCount: 1 })]);
   });
 
+  it('re-sends a line whose account was mapped again, although Gradient held its value', async () => {
+    const { deps, g } = await setup();
+    await runSync(deps, request, options(deps));
+    const a1Seats = () => g.counts.filter((c) => c.accountId === 'a1' && c.serviceId === 'sku-seats').length;
+    expect(a1Seats()).toBe(1);
+
+    const again = async (runId: string) => {
+      const next = { ...request, runId };
+      await enqueueRun(deps, { ...next, queuedAt: deps.clock.now() });
+      deps.clock.ms += 60_000;
+      return runSync(deps, next, options(deps));
+    };
+    g.accounts.get('a1')!.isMapped = false; // the MSP unmaps it in Synthesize…
+    await again('r-unmapped');
+    g.accounts.get('a1')!.isMapped = true; // …and maps it again (perhaps to another PSA company)
+    const remapped = await again('r-remapped');
+    expect(a1Seats()).toBe(2);
+    const receipts = await deps.runs.listReceipts('msp-1', remapped.run.runId);
+    expect(receipts.find((r) => r.accountId === 'a1' && r.serviceKey === 'seats')?.outcome).toBe('accepted');
+    // Held under the new mapping now: the next run skips it.
+    await again('r-after');
+    expect(a1Seats()).toBe(2);
+  });
+
+  it('bills a company created tonight when Gradient maps it on creation, reading the flags once more', async () => {
+    const { deps, g } = await setup();
+    const create = g.createAccounts.bind(g);
+    g.createAccounts = async (accounts) => {
+      await create(accounts);
+      for (const a of accounts) g.accounts.get(a.id)!.isMapped = true; // an exact PSA name match
+    };
+    await deps.accounts.put({ partnerId: 'msp-1', accountId: 'a4', name: 'Newco', active: true, updatedAt: 'x' });
+    await deps.usage.putSnapshots([
+      { partnerId: 'msp-1', accountId: 'a4', serviceKey: 'seats', date: '2026-11-21', quantity: 5 },
+    ]);
+    await runSync(deps, request, options(deps));
+    expect(g.counts.filter((c) => c.accountId === 'a4')).toEqual([expect.objectContaining({ unitCount: 1 })]);
+    expect(g.calls.filter((c) => c === 'listAccounts')).toHaveLength(2);
+  });
+
   it('skips a line whose value did not change since the last accepted push', async () => {
     const { deps, g } = await setup();
     await runSync(deps, request, options(deps));

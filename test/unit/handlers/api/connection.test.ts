@@ -157,7 +157,8 @@ describe('PUT /v1/partners/{partnerId}/connection', () => {
     await h.save();
     expect(h.gradient.accounts.get('acme')?.name).toBe('Acme Corporation');
     expect(h.gradient.calls.filter((c) => c === 'createAccounts')).toHaveLength(2);
-    expect(h.gradient.calls.filter((c) => c === 'listAccounts')).toHaveLength(1);
+    // One list before, one after the creation (fresh mapping flags for the new companies).
+    expect(h.gradient.calls.filter((c) => c === 'listAccounts')).toHaveLength(2);
     expect(h.gradient.accounts.size).toBe(152);
   });
 
@@ -304,10 +305,10 @@ describe('GET and PATCH /v1/partners/{partnerId}', () => {
 });
 
 describe('DELETE /v1/partners/{partnerId}/connection', () => {
-  it('sets Gradient inactive, forgets key, mappings and accepted values, keeps the record and runs (204)', async () => {
+  it('sets Gradient inactive, forgets key, mappings and held values, keeps the record and runs (204)', async () => {
     const h = await seeded();
     await h.save();
-    h.deps.state.accepted.set('x', {
+    h.deps.state.held.set('x', {
       partnerId: 'msp-1',
       period: '2026-11',
       accountId: 'acme',
@@ -323,7 +324,7 @@ describe('DELETE /v1/partners/{partnerId}/connection', () => {
     expect(h.gradient.status).toBe('inactive');
     expect(h.deps.state.keys.size).toBe(0);
     expect(h.deps.state.accountMappings.size + h.deps.state.serviceMappings.size).toBe(0);
-    expect(h.deps.state.accepted.size).toBe(0);
+    expect(h.deps.state.held.size).toBe(0);
     expect(h.deps.state.partners.get('msp-1')?.status).toBe('disconnected');
     expect((await h.call('GET', '/v1/partners/msp-1/runs')).body.runs).toHaveLength(1);
   });

@@ -1,0 +1,38 @@
+// The verification schedule (architecture §3): insurance against Gradient losing a value, without a storm. A quiet
+// line — Gradient holds the value we would push — is re-sent on its verification night, one night in
+// VERIFICATION_NIGHTS chosen by a stable hash of the line, so about 1/28 of the quiet lines go each night; a value
+// held that long without a re-send (nights missed) goes whatever the hash says. Pure.
+import type { HeldValue, IsoDate } from '../model';
+import { epochDayOf } from '../period';
+
+/** Gradient never goes longer than this many nights without hearing a line's value. */
+export const VERIFICATION_NIGHTS = 28;
+
+const DAY_MS = 86_400_000;
+
+/** 32-bit FNV-1a with a final avalanche (murmur3's fmix32), so neighbouring ids land on unrelated nights. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The line's night in the cycle, 0 … VERIFICATION_NIGHTS − 1; the same for the line forever. */
+export const verificationSlot = (partnerId: string, accountId: string, serviceKey: string): number =>
+  hash32(`${partnerId}\u0000${accountId}\u0000${serviceKey}`) % VERIFICATION_NIGHTS;
+
+/** Whether a quiet line is re-sent by a run computing as of `asOf` at `at` (an ISO timestamp). */
+export function verificationDue(held: HeldValue, asOf: IsoDate, at: string): boolean {
+  if (verificationSlot(held.partnerId, held.accountId, held.serviceKey) === epochDayOf(asOf) % VERIFICATION_NIGHTS) {
+    return true;
+  }
+  return Date.parse(at) - Date.parse(held.acceptedAt) >= VERIFICATION_NIGHTS * DAY_MS;
+}
