@@ -1,16 +1,17 @@
 // The HTTP API: API Gateway REST API (IAM/SigV4 on every method, throttled, JSON access logs) in front
-// of the api Lambda (proxy integration), which reads/writes every table and manages partner secrets.
+// of the api Lambda (proxy integration), which manages partner secrets and the tables lib/access.ts names.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../lambdas/shared/names';
-import { TABLES, type TableName } from '../../lambdas/shared/tables';
+import { FUNCTION_ACCESS } from '../access';
 import type { StackConfig } from '../config';
+import { grantAccess } from './access';
 import type { DataTables } from './data';
 import { AppFunction } from './functions';
-import { Secrets } from './secrets';
+import type { Secrets } from './secrets';
 
 export interface ApiProps {
   readonly config: StackConfig;
@@ -42,11 +43,7 @@ export class Api extends Construct {
       environment: { ...props.environment, QUEUE_URL: queue.queueUrl },
       config,
     });
-    data.grant(this.handler.fn, 'readWrite', Object.keys(TABLES) as TableName[]);
-    secrets.grantPartnerKeysManage(this.handler.fn);
-    secrets.grantVendorKeyRead(this.handler.fn);
-    Secrets.acknowledgePartnerPrefix(this.handler.role, secrets);
-    queue.grantSendMessages(this.handler.fn);
+    grantAccess(this.handler, FUNCTION_ACCESS.api, { data, secrets, workQueue: queue });
     Validations.of(this.handler.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason: 'Invoked synchronously by API Gateway only; the caller receives every error, nothing is queued.',
