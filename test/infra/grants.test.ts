@@ -21,7 +21,11 @@ const LAMBDA_SERVICE_GRANTS: Record<keyof typeof ROLES, Grant[]> = {
 };
 
 beforeAll(() => {
-  s = synthStack({ stage: 'prod', alarmEmail: 'ops@example.com' });
+  s = synthStack({
+    stage: 'prod',
+    alarmEmail: 'ops@example.com',
+    consoleBackendRoleArns: 'arn:aws:iam::123456789012:role/console-backend',
+  });
 });
 
 /** Logical id → resource id of code-access.ts (`table:runs`, `queue:work`, …). */
