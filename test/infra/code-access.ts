@@ -245,7 +245,13 @@ function effectsOf(
       resource: e.resource === ARG ? resource : e.resource,
       index: e.index || (index && e.action === 'dynamodb:Query'),
     });
-    if (site[1]) {
+    if (site[1] === 'TransactWrite' && wiring) {
+      // One request over several items, maybe of several tables: each action on each table it names.
+      const tables = [...segment.matchAll(/\bthis\.(\w+)\b/g)].flatMap((m) => wiring.fields.get(m[1]!) ?? []);
+      for (const action of commandActions(unit, site[1], segment)) {
+        for (const table of new Set(tables)) out.push({ action, resource: table });
+      }
+    } else if (site[1]) {
       for (const action of commandActions(unit, site[1], segment)) out.push(bind({ action, resource: ARG }));
     } else if (site[2]) {
       out.push(bind({ action: `dynamodb:${site[2]}`, resource: ARG }));
