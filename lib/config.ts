@@ -24,10 +24,30 @@ export const CONFIG_KEYS = [
   'apiThrottleBurstLimit',
   'apiGatewayCloudWatchRole',
   'retainData',
+  'consoleBackendRoleArns',
+  'connectionThrottleRateLimit',
+  'connectionThrottleBurstLimit',
+  'resyncMaxClosedPeriods',
 ] as const;
 
 // CLI context values arrive as strings: accept 'true'/'false' as well as JSON booleans.
 const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+
+/** A throwaway stage: may discard its data and may leave the API open to the account's IAM (see below). */
+export const isDevStage = (stage: string): boolean => stage.startsWith('dev');
+
+// IAM role ARNs, as a JSON array (cdk.json) or comma-separated (`-c consoleBackendRoleArns=arn:…,arn:…`).
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const roleArns = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a !== '')
+      : v,
+  z.array(z.string().regex(ROLE_ARN, 'must be IAM role ARNs, e.g. arn:aws:iam::123456789012:role/console-backend')),
+);
 
 // EventBridge Scheduler cron: six fields (minutes hours day-of-month month day-of-week year), one of the
 // two day fields must be '?'. Accepts the bare fields or the `cron(...)` wrapper.
@@ -87,9 +107,20 @@ export const configSchema = z
     apiGatewayCloudWatchRole: flag.default(true),
     /** Keep tables on stack deletion with deletion protection; only a dev stage may turn this off. */
     retainData: flag.optional(),
+    /**
+     * The roles allowed to invoke the API (the vendor console backend): its resource policy denies every other
+     * principal. Required outside dev stages; unset on a dev stage, the API admits the account's principals
+     * that IAM allows (and denies every other account).
+     */
+    consoleBackendRoleArns: roleArns.default([]),
+    /** Method throttle of the routes that call Gradient outside the worker's budget (connection, test, mapping sync). */
+    connectionThrottleRateLimit: z.coerce.number().int().min(1).max(100).default(5),
+    connectionThrottleBurstLimit: z.coerce.number().int().min(1).max(200).default(10),
+    /** How many closed periods back a manual resync may reach (1: the previous month); the API enforces it. */
+    resyncMaxClosedPeriods: z.coerce.number().int().min(0).max(24).default(1),
   })
   .transform((c) => {
-    const retainData = c.retainData ?? !c.stage.startsWith('dev');
+    const retainData = c.retainData ?? !isDevStage(c.stage);
     /** What stack deletion does to the stage's data (tables, queues, secrets, log groups): follows `retainData`. */
     const removalPolicy = retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     return { ...c, retainData, removalPolicy };
@@ -107,6 +138,29 @@ export const configSchema = z
     }
     if (c.apiThrottleBurstLimit < c.apiThrottleRateLimit) {
       ctx.addIssue({ code: 'custom', path: ['apiThrottleBurstLimit'], message: 'must be ≥ apiThrottleRateLimit' });
+    }
+    if (c.connectionThrottleBurstLimit < c.connectionThrottleRateLimit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connectionThrottleBurstLimit'],
+        message: 'must be ≥ connectionThrottleRateLimit',
+      });
+    }
+    if (c.connectionThrottleRateLimit > c.apiThrottleRateLimit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['connectionThrottleRateLimit'],
+        message: `must not exceed apiThrottleRateLimit (${c.apiThrottleRateLimit}): it is the stricter limit`,
+      });
+    }
+    if (c.consoleBackendRoleArns.length === 0 && !isDevStage(c.stage)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['consoleBackendRoleArns'],
+        message:
+          'required outside dev stages: the IAM role ARN(s) of the vendor console backend, the only callers ' +
+          'the API admits (comma-separated)',
+      });
     }
   });
 

@@ -60,8 +60,9 @@ const once = <T>(build: () => T): (() => Promise<T>) => {
   };
 };
 
+// `@__PURE__`: a bundle that never calls one of these (the planner's) drops it and everything only it builds.
 /** The API's and the worker's dependencies. */
-export const productionDeps = once(() => buildDeps(env()));
+export const productionDeps = /* @__PURE__ */ once(() => buildDeps(env()));
 
 /** The planner's dependencies. */
-export const productionPlannerDeps = once(() => buildPlannerDeps(env()));
+export const productionPlannerDeps = /* @__PURE__ */ once(() => buildPlannerDeps(env()));

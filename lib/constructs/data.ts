@@ -1,29 +1,12 @@
 // Every DynamoDB table, built from the shared definition in lambdas/shared/tables.ts so the stack and the
-// local stack cannot drift. Grants are explicit (table + named indexes, no wildcards) per function; the
-// repositories only Query (never Scan), so Scan is granted to no one.
+// local stack cannot drift. Grants are explicit per function and table (lib/access.ts: the actions its code
+// sends, on the table or its named indexes, no wildcards); the repositories only Query, so Scan is granted to no one.
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { type KeyDefinition, TABLES, type TableDefinition, type TableName } from '../../lambdas/shared/tables';
+import type { FunctionAccess } from '../access';
 import type { StackConfig } from '../config';
-
-const READ_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-const WRITE_ACTIONS = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-
-export type TableAccess = 'read' | 'write' | 'readWrite';
 
 const attribute = (k: KeyDefinition): dynamodb.Attribute => ({
   name: k.name,
@@ -68,19 +51,18 @@ export class DataTables extends Construct {
     );
   }
 
-  /** Grant `access` on the named tables and their declared indexes (and nothing else). */
-  grant(grantee: iam.IGrantable, access: TableAccess, names: readonly TableName[]): void {
-    const actions = new Set<string>([
-      ...(access === 'write' ? [] : READ_ACTIONS),
-      ...(access === 'read' ? [] : WRITE_ACTIONS),
-    ]);
-    const resources = names.flatMap((name) => {
-      const def: TableDefinition = TABLES[name];
+  /** Grant each table's declared actions on that table (`QueryIndexes`: Query on its declared indexes) and nothing else. */
+  grant(grantee: iam.IGrantable, tables: FunctionAccess['tables']): void {
+    for (const [name, actions] of Object.entries(tables) as [TableName, FunctionAccess['tables'][TableName]][]) {
       const arn = this.tables[name].tableArn;
-      // Indexes are only ever read: write access stays on the base table.
-      const indexes = access === 'write' ? [] : (def.globalIndexes ?? []).map((i) => `${arn}/index/${i.indexName}`);
-      return [arn, ...indexes];
-    });
-    iam.Grant.addToPrincipal({ grantee, actions: [...actions].sort(), resourceArns: resources });
+      const onTable = (actions ?? []).filter((a) => a !== 'QueryIndexes');
+      if (onTable.length > 0) {
+        iam.Grant.addToPrincipal({ grantee, actions: onTable.map((a) => `dynamodb:${a}`), resourceArns: [arn] });
+      }
+      const indexes = ((TABLES[name] as TableDefinition).globalIndexes ?? []).map((i) => `${arn}/index/${i.indexName}`);
+      if (actions?.includes('QueryIndexes') && indexes.length > 0) {
+        iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexes });
+      }
+    }
   }
 }

@@ -6,17 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SERVICE_NAME } from '../../lambdas/shared/names';
+import type { FunctionAccess } from '../access';
 import type { StackConfig } from '../config';
-
-/** Actions the API needs to manage partner keys; readers get GetSecretValue only. */
-export const PARTNER_SECRET_MANAGE_ACTIONS = [
-  'secretsmanager:CreateSecret',
-  'secretsmanager:PutSecretValue',
-  'secretsmanager:GetSecretValue',
-  'secretsmanager:DeleteSecret',
-  'secretsmanager:DescribeSecret',
-  'secretsmanager:TagResource',
-];
 
 export class Secrets extends Construct {
   readonly key: kms.Key;
@@ -57,29 +48,30 @@ export class Secrets extends Construct {
     });
   }
 
-  /** Read the vendor key (GetSecretValue/DescribeSecret on that one secret, Decrypt via Secrets Manager). */
-  grantVendorKeyRead(grantee: iam.IGrantable): void {
-    this.vendorKey.grantRead(grantee);
-  }
-
-  /** GetSecretValue on partner secrets only: the worker reads keys, never creates or deletes them. */
-  grantPartnerKeysRead(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['secretsmanager:GetSecretValue'],
-      resourceArns: [this.partnerSecretArnPattern],
-    });
-    this.grantKeyViaSecretsManager(grantee, ['kms:Decrypt']);
-  }
-
-  /** Create/replace/read/delete partner secrets under the prefix (the API's connection endpoints). */
-  grantPartnerKeysManage(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: PARTNER_SECRET_MANAGE_ACTIONS,
-      resourceArns: [this.partnerSecretArnPattern],
-    });
-    this.grantKeyViaSecretsManager(grantee, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+  /**
+   * The declared partner-secret actions (on the stage's prefix only) and, if asked, GetSecretValue on the vendor
+   * key; the KMS key is usable through Secrets Manager only: Decrypt to read, GenerateDataKey too to write a value.
+   */
+  grant(grantee: iam.IGrantable, access: Pick<FunctionAccess, 'partnerSecrets' | 'vendorKey'>): void {
+    const partner = access.partnerSecrets ?? [];
+    if (partner.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: partner.map((a) => `secretsmanager:${a}`),
+        resourceArns: [this.partnerSecretArnPattern],
+      });
+    }
+    if (access.vendorKey) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['secretsmanager:GetSecretValue'],
+        resourceArns: [this.vendorKey.secretArn],
+      });
+    }
+    const writes = partner.some((a) => a === 'CreateSecret' || a === 'PutSecretValue');
+    if (partner.length > 0 || access.vendorKey) {
+      this.grantKeyViaSecretsManager(grantee, writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']);
+    }
   }
 
   private grantKeyViaSecretsManager(grantee: iam.IGrantable, actions: string[]): void {

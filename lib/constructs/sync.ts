@@ -9,10 +9,12 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
+import { FUNCTION_ACCESS } from '../access';
 import type { StackConfig } from '../config';
+import { grantAccess } from './access';
 import type { DataTables } from './data';
 import { AppFunction } from './functions';
-import { Secrets } from './secrets';
+import type { Secrets } from './secrets';
 
 export const WORKER_TIMEOUT = Duration.minutes(5);
 // Generous: the planner enqueues every partner sequentially (10,000 at design scale) in one invocation.
@@ -102,9 +104,7 @@ export class Sync extends Construct {
         'Async failures go to the onFailure destination PlannerFailures, which supersedes a DLQ: it records the ' +
         'error and the original event.',
     });
-    data.grant(this.planner.fn, 'read', ['partners']);
-    data.grant(this.planner.fn, 'write', ['runs']);
-    this.workQueue.grantSendMessages(this.planner.fn);
+    grantAccess(this.planner, FUNCTION_ACCESS.planner, { data, secrets, workQueue: this.workQueue });
 
     this.worker = new AppFunction(this, 'Worker', {
       handler: 'worker',
@@ -114,23 +114,7 @@ export class Sync extends Construct {
       environment,
       config,
     });
-    data.grant(this.worker.fn, 'read', [
-      'partners',
-      'catalog',
-      'accounts',
-      'mappings',
-      'usage',
-      'usageLines',
-      'held',
-      'runs',
-      'receipts',
-    ]);
-    data.grant(this.worker.fn, 'write', ['partners', 'mappings', 'held', 'runs', 'receipts']);
-    // A run whose partner is busy waits: the worker sends its message again with a delay.
-    this.workQueue.grantSendMessages(this.worker.fn);
-    secrets.grantPartnerKeysRead(this.worker.fn);
-    secrets.grantVendorKeyRead(this.worker.fn);
-    Secrets.acknowledgePartnerPrefix(this.worker.role, secrets);
+    grantAccess(this.worker, FUNCTION_ACCESS.worker, { data, secrets, workQueue: this.workQueue });
     this.worker.fn.addEventSource(
       new SqsEventSource(this.workQueue, {
         batchSize: 1,

@@ -16,6 +16,11 @@ describe('loadConfig', () => {
       workerMaxConcurrency: 4,
       logRetentionDays: 30,
       apiGatewayCloudWatchRole: true,
+      // A dev stage may leave the API to the account's IAM (no console backend role).
+      consoleBackendRoleArns: [],
+      connectionThrottleRateLimit: 5,
+      connectionThrottleBurstLimit: 10,
+      resyncMaxClosedPeriods: 1,
     });
     expect(c.alarmEmail).toBeUndefined();
   });
@@ -23,6 +28,7 @@ describe('loadConfig', () => {
   it('coerces command-line strings and lets them override the stage block of cdk.json', () => {
     const c = fromContext({
       stage: 'prod',
+      consoleBackendRoleArns: ' arn:aws:iam::123456789012:role/console-backend , arn:aws:iam::123456789012:role/b ',
       stages: { prod: { workerMaxConcurrency: 8, logRetentionDays: 90, alarmEmail: 'ops@example.com' } },
       workerMaxConcurrency: '10',
       gradientRateBudget: '50',
@@ -30,6 +36,7 @@ describe('loadConfig', () => {
       scheduleCron: 'cron(15 3 ? * MON-FRI *)',
     });
     expect(c).toMatchObject({
+      consoleBackendRoleArns: ['arn:aws:iam::123456789012:role/console-backend', 'arn:aws:iam::123456789012:role/b'],
       stage: 'prod',
       retainData: true,
       workerMaxConcurrency: 10,
@@ -42,7 +49,13 @@ describe('loadConfig', () => {
   });
 
   it('ignores the block of another stage', () => {
-    expect(fromContext({ stage: 'staging', stages: { prod: { logRetentionDays: 90 } } }).logRetentionDays).toBe(30);
+    const staging = fromContext({
+      stage: 'staging',
+      stages: { prod: { logRetentionDays: 90 }, staging: { consoleBackendRoleArns: ['arn:aws:iam::1:role/x'] } },
+      consoleBackendRoleArns: 'arn:aws:iam::123456789012:role/console',
+    });
+    expect(staging.logRetentionDays).toBe(30);
+    expect(staging.consoleBackendRoleArns).toEqual(['arn:aws:iam::123456789012:role/console']);
   });
 });
 
@@ -97,6 +110,23 @@ describe('parseConfig refuses bad values with a message naming the key', () => {
 
   it('a stage name that cannot prefix resource names', () => {
     expect(problem({ stage: 'Prod_1' })).toMatch(/stage: must be 2-20 lowercase letters/);
+  });
+
+  it('a non-dev stage without the console backend role, or a value that is not a role ARN', () => {
+    expect(problem({ stage: 'prod' })).toMatch(/consoleBackendRoleArns: required outside dev stages/);
+    expect(problem({ stage: 'staging', consoleBackendRoleArns: '' })).toMatch(/consoleBackendRoleArns: required/);
+    expect(problem({ stage: 'dev', consoleBackendRoleArns: 'arn:aws:iam::123456789012:user/alice' })).toMatch(
+      /consoleBackendRoleArns.*: must be IAM role ARNs/,
+    );
+  });
+
+  it('a Gradient-route throttle above the stage throttle or with a burst below its rate', () => {
+    expect(problem({ stage: 'dev', connectionThrottleRateLimit: 60 })).toMatch(
+      /connectionThrottleRateLimit: must not exceed apiThrottleRateLimit \(50\)/,
+    );
+    expect(problem({ stage: 'dev', connectionThrottleRateLimit: 5, connectionThrottleBurstLimit: 2 })).toMatch(
+      /connectionThrottleBurstLimit: must be ≥ connectionThrottleRateLimit/,
+    );
   });
 
   it('a burst limit below the rate limit', () => {

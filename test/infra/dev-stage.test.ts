@@ -1,5 +1,5 @@
 // A throwaway dev stage: same safeguards and checks, but its data may be destroyed with the stack.
-import { nagFindings, resourcesOf, type Synthesized, synthStack, TABLE_TYPE } from './synth-helper';
+import { logicalId, nagFindings, resourcesOf, type Synthesized, synthStack, TABLE_TYPE } from './synth-helper';
 
 let s: Synthesized;
 
@@ -36,4 +36,36 @@ it('names secrets and the dashboard after the stage', () => {
   for (const g of Object.values(resourcesOf(s.template, 'AWS::Logs::LogGroup'))) {
     expect(g.Properties['RetentionInDays']).toBe(7);
   }
+});
+
+it('without console backend roles, admits only principals of its own account that IAM allows', () => {
+  const policy = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::RestApi'))[0]!.Properties['Policy'] as {
+    Statement: Record<string, unknown>[];
+  };
+  expect(policy.Statement).toEqual([
+    expect.objectContaining({
+      Effect: 'Allow',
+      Action: 'execute-api:Invoke',
+      Resource: 'execute-api:/*',
+      Principal: { AWS: 'arn:aws:iam::123456789012:root' },
+    }),
+    expect.objectContaining({
+      Effect: 'Deny',
+      Action: 'execute-api:Invoke',
+      Principal: { AWS: '*' },
+      Condition: { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+    }),
+  ]);
+  for (const m of Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method'))) {
+    expect(m.Properties['AuthorizationType']).toBe('AWS_IAM');
+  }
+});
+
+it('gives the api function the default resync reach of one closed period', () => {
+  const api = resourcesOf(s.template, 'AWS::Lambda::Function')[
+    logicalId(s.template, 'AWS::Lambda::Function', 'ApiHandlerFunction')
+  ]!;
+  expect((api.Properties['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+    RESYNC_MAX_CLOSED_PERIODS: '1',
+  });
 });

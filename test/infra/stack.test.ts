@@ -1,4 +1,5 @@
 // Intent of the production stack: what must hold whatever the construct code looks like.
+import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ALL_TABLES } from '../../lambdas/shared/tables';
 import { parseConfig } from '../../lib/config';
@@ -23,6 +24,9 @@ const raw = {
   apiThrottleRateLimit: '25',
   apiThrottleBurstLimit: '50',
   scheduleCron: '30 1 * * ? *',
+  consoleBackendRoleArns:
+    'arn:aws:iam::123456789012:role/console-backend,arn:aws:iam::210987654321:role/ops/console-backend',
+  resyncMaxClosedPeriods: '2',
 };
 const config = parseConfig(raw);
 let s: Synthesized;
@@ -265,16 +269,11 @@ describe('least privilege', () => {
       }
     }
     const api = all('ApiHandlerRole');
-    for (const a of [
-      'CreateSecret',
-      'PutSecretValue',
-      'GetSecretValue',
-      'DeleteSecret',
-      'DescribeSecret',
-      'TagResource',
-    ]) {
+    for (const a of ['CreateSecret', 'PutSecretValue', 'GetSecretValue', 'DeleteSecret', 'TagResource']) {
       expect(api).toContain(`secretsmanager:${a}`);
     }
+    // The API never calls DescribeSecret (issue 10).
+    expect(api).not.toContain('secretsmanager:DescribeSecret');
   });
 
   it('grants Resource "*" only for X-Ray, and Scan or wildcard actions to no one', () => {
@@ -322,7 +321,7 @@ describe('api', () => {
   it('throttles the stage, traces it and writes JSON access logs without request bodies', () => {
     const stage = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Stage'))[0]!.Properties;
     expect(stage['TracingEnabled']).toBe(true);
-    expect(stage['MethodSettings']).toEqual([
+    expect(stage['MethodSettings']).toContainEqual(
       expect.objectContaining({
         HttpMethod: '*',
         ResourcePath: '/*',
@@ -330,7 +329,7 @@ describe('api', () => {
         ThrottlingBurstLimit: 50,
         DataTraceEnabled: false,
       }),
-    ]);
+    );
     const access = stage['AccessLogSetting'] as { DestinationArn: unknown; Format: string };
     expect(JSON.stringify(access.DestinationArn)).toContain(
       logicalId(s.template, 'AWS::Logs::LogGroup', 'ApiAccessLogs'),
@@ -338,16 +337,94 @@ describe('api', () => {
     expect(Object.keys(JSON.parse(access.Format))).toEqual(expect.arrayContaining(['requestId', 'status', 'caller']));
   });
 
-  it('validates requests and hands them to the api function by proxy integration', () => {
-    s.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
-      ValidateRequestBody: true,
-      ValidateRequestParameters: true,
-    });
-    s.template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'ANY',
-      RequestParameters: { 'method.request.path.proxy': true },
-      Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
-    });
+  it('logs who called which path, the integration latency and the error of every request', () => {
+    const stage = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Stage'))[0]!.Properties;
+    const format = JSON.parse((stage['AccessLogSetting'] as { Format: string }).Format) as Record<string, string>;
+    expect(Object.values(format)).toEqual(
+      expect.arrayContaining([
+        '$context.path',
+        '$context.identity.userArn',
+        '$context.integrationLatency',
+        '$context.error.message',
+        '$context.resourcePath',
+        '$context.httpMethod',
+        '$context.status',
+      ]),
+    );
+  });
+
+  it('gives each route that calls Gradient its own low method throttle (defaults 5 rps, burst 10)', () => {
+    const stage = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Stage'))[0]!.Properties;
+    const settings = stage['MethodSettings'] as Record<string, unknown>[];
+    const routes = [
+      ['PUT', '/v1/partners/{partnerId}/connection'],
+      ['DELETE', '/v1/partners/{partnerId}/connection'],
+      ['POST', '/v1/partners/{partnerId}/connection/test'],
+      ['POST', '/v1/partners/{partnerId}/mappings/sync'],
+    ];
+    for (const [method, path] of routes) {
+      // Method settings name a resource path with `/` escaped as `~1`.
+      expect(settings).toContainEqual(
+        expect.objectContaining({
+          HttpMethod: method,
+          ResourcePath: `/${path!.replaceAll('/', '~1')}`,
+          ThrottlingRateLimit: 5,
+          ThrottlingBurstLimit: 10,
+        }),
+      );
+      // …and the route exists as that resource and method, so the setting applies to it.
+      const resource = s.stack.api.restApi.root.resourceForPath(path!).node.defaultChild as CfnElement;
+      const resourceId = s.stack.getLogicalId(resource);
+      s.template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        ResourceId: { Ref: resourceId },
+        AuthorizationType: 'AWS_IAM',
+      });
+    }
+    expect(settings).toHaveLength(1 + routes.length);
+  });
+
+  it('admits only the console backend roles and denies every other principal', () => {
+    const policy = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::RestApi'))[0]!.Properties['Policy'] as {
+      Statement: { Effect: string; Principal: unknown; Action: string; Resource: unknown; Condition: unknown }[];
+    };
+    const roles = config.consoleBackendRoleArns;
+    expect(roles).toHaveLength(2);
+    expect(policy.Statement).toEqual([
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'execute-api:Invoke',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': roles } },
+      }),
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'execute-api:Invoke',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': roles } },
+      }),
+    ]);
+    // The policy covers every method of every stage of this API.
+    for (const st of policy.Statement) expect(st.Resource).toBe('execute-api:/*');
+  });
+
+  it('validates nothing at API Gateway (the handler validates) and hands every route to the api function', () => {
+    s.template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    const methods = Object.values(resourcesOf(s.template, 'AWS::ApiGateway::Method'));
+    for (const m of methods) {
+      expect(m.Properties['RequestValidatorId']).toBeUndefined();
+      expect(m.Properties['Integration']).toEqual(expect.objectContaining({ Type: 'AWS_PROXY' }));
+    }
+    // One invoke permission for the whole API, not one per method.
+    const permissions = Object.values(resourcesOf(s.template, 'AWS::Lambda::Permission')).filter(
+      (p) => p.Properties['Principal'] === 'apigateway.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(1);
+  });
+
+  it('tells the api function how many closed periods a resync may reach back', () => {
+    const env = (fnProps('Handler')['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(env['RESYNC_MAX_CLOSED_PERIODS']).toBe('2');
   });
 });
 
