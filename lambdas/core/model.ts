@@ -180,6 +180,9 @@ export interface PartnerLease {
   until: string;
 }
 
+/** How long a key is remembered after its first use. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /** A resync `Idempotency-Key` of one partner: the request it came with and the run it answered, until expiry. */
 export interface ResyncClaim {
   key: string;

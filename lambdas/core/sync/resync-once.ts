@@ -4,12 +4,9 @@
 // the key: run ids sort by time for newest-first listing, and the time of the first request is what a later
 // one could not derive.
 import { ConflictError } from '../errors';
-import type { ResyncClaim } from '../model';
+import { IDEMPOTENCY_WINDOW_MS, type ResyncClaim } from '../model';
 import type { AppDeps } from '../ports';
 import { enqueueResync, prepareResync, type QueuedResync, type ResyncInput } from './resync';
-
-/** How long a key is remembered after its first use. */
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** The request as the key remembers it: an absent `full` is `false`, an absent period stays "the current one". */
 const requestOf = (input: ResyncInput): ResyncClaim['request'] => ({

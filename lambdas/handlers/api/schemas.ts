@@ -5,9 +5,9 @@
 import * as z from 'zod';
 import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
-import { AGGREGATIONS } from '../../core/model';
+import { AGGREGATIONS, IDEMPOTENCY_WINDOW_MS } from '../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/run-history';
-import { IDEMPOTENCY_WINDOW_MS } from '../../core/sync/resync-once';
+
 import {
   connectionFailureSchema,
   idSchema,
