@@ -48,7 +48,6 @@ async function sync(): Promise<number> {
 async function serve(): Promise<void> {
   const { startLocalStack } = await import('../lambdas/local/stack');
   const { startApiServer } = await import('../lambdas/local/api-server');
-  const { createApiHandler } = await import('../lambdas/handlers/api');
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startLocalStack({
     dataDir,
@@ -58,7 +57,7 @@ async function serve(): Promise<void> {
     emulator: { port: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) },
   });
   stack.queue.startAutoDrain(stack.worker);
-  const server = await startApiServer({ port, host: '127.0.0.1', handler: createApiHandler(async () => stack.deps) });
+  const server = await startApiServer({ port, host: '127.0.0.1', handler: stack.api });
   console.log(`gradient-billing-sync API   http://127.0.0.1:${server.port}  (GET /openapi.json)`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
   console.log(`data                         ${dataDir}   (delete it for a fresh start)`);

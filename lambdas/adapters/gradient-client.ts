@@ -192,17 +192,20 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
 
 export interface GradientFactoryOptions {
   baseUrl: string;
-  /** Resolved on every partner client so a rotated vendor key is picked up (cache it in the supplier). */
-  vendorApiKey: () => Promise<string> | string;
+  /**
+   * Resolved on every partner client so a rotated vendor key is picked up (cache it in the supplier; `fresh`
+   * asks it to read past its cache).
+   */
+  vendorApiKey: (options: { fresh: boolean }) => Promise<string> | string;
   timeoutMs: number;
   onCall?: (call: GradientCall) => void;
 }
 
 export function createGradientFactory(opts: GradientFactoryOptions): GradientFactory {
-  return async (partnerApiKey) =>
+  return async (partnerApiKey, options = {}) =>
     createGradientClient({
       baseUrl: opts.baseUrl,
-      vendorApiKey: await opts.vendorApiKey(),
+      vendorApiKey: await opts.vendorApiKey({ fresh: options.freshVendorKey === true }),
       partnerApiKey,
       timeoutMs: opts.timeoutMs,
       ...(opts.onCall && { onCall: opts.onCall }),

@@ -1,4 +1,6 @@
-// Partner API keys live in Secrets Manager only, one secret per partner. Values are never logged or thrown.
+// Partner API keys live in Secrets Manager only, one secret per partner, and the vendor key in its own secret.
+// Both are cached per process; a read with `fresh` goes past the cache (a key Gradient rejected may have been
+// rotated by another process). Values are never logged or thrown.
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
@@ -9,7 +11,7 @@ import {
   SecretsManagerClient,
   type SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
-import type { PartnerKeyStore } from '../core/ports';
+import type { KeyReadOptions, PartnerKeyStore } from '../core/ports';
 import { SERVICE_NAME } from '../shared/names';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -68,9 +70,9 @@ export class SecretsManagerKeyStore implements PartnerKeyStore {
     }
   }
 
-  async get(partnerId: string): Promise<string | undefined> {
+  async get(partnerId: string, options: KeyReadOptions = {}): Promise<string | undefined> {
     const cached = this.cache.get(partnerId);
-    if (cached && cached.expiresAt > this.clock()) return cached.value;
+    if (!options.fresh && cached && cached.expiresAt > this.clock()) return cached.value;
     this.cache.delete(partnerId);
     const value = await getSecretString(this.client, this.secretName(partnerId));
     if (value !== undefined) this.cache.set(partnerId, { value, expiresAt: this.clock() + this.ttlMs });
@@ -96,26 +98,32 @@ export class SecretsManagerKeyStore implements PartnerKeyStore {
   }
 }
 
-const vendorKeyCache = new Map<string, { value: string; expiresAt: number }>();
-
-/** The Gradient Vendor API key, cached per process (warm Lambdas must not read it on every call). */
-export async function readVendorKey(
-  client: SecretsManagerClient,
-  secretId: string,
-  opts: { cacheTtlMs?: number; clock?: () => number } = {},
-): Promise<string> {
-  const now = (opts.clock ?? Date.now)();
-  const cached = vendorKeyCache.get(secretId);
-  if (cached && cached.expiresAt > now) return cached.value;
-  const value = await getSecretString(client, secretId);
-  if (value === undefined || value.trim() === '') throw new Error(`vendor key secret ${secretId} is missing or empty`);
-  vendorKeyCache.set(secretId, { value: value.trim(), expiresAt: now + (opts.cacheTtlMs ?? DEFAULT_TTL_MS) });
-  return value.trim();
+export interface VendorKeyReaderOptions {
+  cacheTtlMs?: number;
+  clock?: () => number;
 }
 
-/** Tests and key rotation: forget cached vendor keys. */
-export function clearVendorKeyCache(): void {
-  vendorKeyCache.clear();
+/** Reads the Gradient Vendor API key; `fresh` goes past the cache. */
+export type VendorKeyReader = (options?: KeyReadOptions) => Promise<string>;
+
+/**
+ * The Gradient Vendor API key, cached by the reader (one per process and handler: warm Lambdas must not read it
+ * on every call, and two handlers never share a cache, as two Lambdas cannot).
+ */
+export function vendorKeyReader(
+  client: SecretsManagerClient,
+  secretId: string,
+  opts: VendorKeyReaderOptions = {},
+): VendorKeyReader {
+  const clock = opts.clock ?? Date.now;
+  let cached: { value: string; expiresAt: number } | undefined;
+  return async (options = {}) => {
+    if (!options.fresh && cached && cached.expiresAt > clock()) return cached.value;
+    const value = (await getSecretString(client, secretId))?.trim();
+    if (value === undefined || value === '') throw new Error(`vendor key secret ${secretId} is missing or empty`);
+    cached = { value, expiresAt: clock() + (opts.cacheTtlMs ?? DEFAULT_TTL_MS) };
+    return value;
+  };
 }
 
 async function getSecretString(client: SecretsManagerClient, secretId: string): Promise<string | undefined> {

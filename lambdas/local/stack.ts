@@ -12,12 +12,14 @@ import { createDynamoClient } from '../adapters/dynamo';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { AppDeps } from '../core/ports';
 import type { PlanResult } from '../core/sync/plan';
+import { createApiHandler } from '../handlers/api/app';
 import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
 import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { ALL_TABLES } from '../shared/tables';
+import type { ProxyHandler } from './api-server';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
 import { InProcessQueue, type InProcessQueueOptions, type WorkerHandler } from './in-process-queue';
@@ -47,7 +49,12 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   env: Env;
+  /** The worker's (and planner's) dependencies. */
   deps: AppDeps;
+  /** The API's: built apart, as another Lambda has them, so key caches behave as in AWS. */
+  apiDeps: AppDeps;
+  /** The API handler on `apiDeps`. */
+  api: ProxyHandler;
   queue: InProcessQueue;
   /** The built-in Gradient, unless another base URL was configured. */
   emulator?: GradientEmulator;
@@ -100,6 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const queue = new InProcessQueue(options.queue);
   const deps = buildDeps(env, { queue });
+  const apiDeps = buildDeps(env, { queue });
   const getDeps = async () => deps;
   const worker = createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler;
   const plannerHandler = createPlannerHandler(getDeps);
@@ -107,6 +115,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     env,
     deps,
+    apiDeps,
+    api: createApiHandler(async () => apiDeps) as ProxyHandler,
     queue,
     ...(emulator && { emulator }),
     gradientUrl,

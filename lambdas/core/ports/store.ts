@@ -14,12 +14,17 @@ import type {
   UsageSnapshot,
 } from '../model';
 
+/** `fresh`: read past any cache (the key in hand was rejected; another process may have stored a new one). */
+export interface KeyReadOptions {
+  fresh?: boolean;
+}
+
 /** Where Partner API keys live (Secrets Manager). The only place a key is ever written. */
 export interface PartnerKeyStore {
   /** Creates or replaces the partner's key. */
   put(partnerId: string, partnerApiKey: string): Promise<void>;
   /** undefined when the partner has no stored key. */
-  get(partnerId: string): Promise<string | undefined>;
+  get(partnerId: string, options?: KeyReadOptions): Promise<string | undefined>;
   /** Deletes at once (no recovery window) so the name can be reused; no error when absent. */
   delete(partnerId: string): Promise<void>;
 }
