@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { KeyReadOptions, PartnerKeyStore } from '../core/ports';
 import { SERVICE_NAME } from '../shared/names';
+import { rememberSecret } from '../shared/secret-text';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 5_000;
@@ -49,6 +50,7 @@ export class SecretsManagerKeyStore implements PartnerKeyStore {
 
   async put(partnerId: string, partnerApiKey: string): Promise<void> {
     const name = this.secretName(partnerId);
+    rememberSecret(partnerApiKey);
     this.cache.delete(partnerId);
     try {
       await this.client.send(
@@ -126,10 +128,13 @@ export function vendorKeyReader(
   };
 }
 
+/** A secret's value, remembered so that log lines mask it (`secret-text.ts`). */
 async function getSecretString(client: SecretsManagerClient, secretId: string): Promise<string | undefined> {
   try {
     const res = await client.send(new GetSecretValueCommand({ SecretId: secretId }), { abortSignal: timeout() });
     if (res.SecretString === undefined) throw new Error(`secret ${secretId} holds no string value`);
+    rememberSecret(res.SecretString);
+    rememberSecret(res.SecretString.trim());
     return res.SecretString;
   } catch (err) {
     if (err instanceof ResourceNotFoundException) return undefined;

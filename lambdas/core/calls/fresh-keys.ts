@@ -16,7 +16,7 @@ export async function storedKeyGradient(deps: KeyDeps, partnerId: string): Promi
     const fresh = await deps.keys.get(partnerId, { fresh: true });
     deps.log.info('Gradient rejected a key: read the keys again, trying once more', {
       partnerId,
-      partnerKeyChanged: fresh !== undefined && fresh !== key,
+      storedKeyChanged: fresh !== undefined && fresh !== key,
     });
     return fresh === undefined ? undefined : deps.gradient(fresh, { freshVendorKey: true });
   });
