@@ -5,12 +5,14 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   GetSecretValueCommand,
+  InvalidRequestException,
   PutSecretValueCommand,
   ResourceExistsException,
   ResourceNotFoundException,
   SecretsManagerClient,
   type SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
+import { ConflictError } from '../core/errors';
 import type { KeyReadOptions, PartnerKeyStore } from '../core/ports';
 import { SERVICE_NAME } from '../shared/names';
 import { rememberSecret } from '../shared/secret-text';
@@ -18,6 +20,11 @@ import { rememberSecret } from '../shared/secret-text';
 const DEFAULT_TTL_MS = 5 * 60_000;
 const CALL_TIMEOUT_MS = 5_000;
 const APP_TAG = { Key: 'app', Value: SERVICE_NAME };
+/**
+ * Waits before creating a partner's secret again while its force-deletion (a disconnect) is still completing:
+ * AWS finishes it asynchronously, usually within seconds. About 8 s in all, inside the API's 29 s.
+ */
+const RECREATE_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 
 /** `new SecretsManagerClient({...})` honours AWS_ENDPOINT_URL_SECRETS_MANAGER, so local runs reach the emulator. */
 export function createSecretsManagerClient(config: SecretsManagerClientConfig = {}): SecretsManagerClient {
@@ -33,6 +40,9 @@ export interface SecretsKeyStoreOptions {
   kmsKeyId?: string;
   cacheTtlMs?: number;
   clock?: () => number;
+  /** Waits between creations while the name is still scheduled for deletion (tests shorten them). */
+  recreateDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export class SecretsManagerKeyStore implements PartnerKeyStore {
@@ -52,24 +62,46 @@ export class SecretsManagerKeyStore implements PartnerKeyStore {
     const name = this.secretName(partnerId);
     rememberSecret(partnerApiKey);
     this.cache.delete(partnerId);
-    try {
-      await this.client.send(
-        new CreateSecretCommand({
-          Name: name,
-          SecretString: partnerApiKey,
-          KmsKeyId: this.opts.kmsKeyId,
-          Description: 'Gradient Partner API key',
-          Tags: [APP_TAG, { Key: 'partnerId', Value: partnerId }],
-        }),
-        { abortSignal: timeout() },
-      );
-    } catch (err) {
-      if (!(err instanceof ResourceExistsException)) throw err;
-      // A regenerated key replaces the old one as the current version.
-      await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: partnerApiKey }), {
-        abortSignal: timeout(),
-      });
+    const delays = this.opts.recreateDelaysMs ?? RECREATE_DELAYS_MS;
+    const sleep = this.opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.create(partnerId, name, partnerApiKey);
+        return;
+      } catch (err) {
+        if (err instanceof ResourceExistsException) {
+          // A regenerated key replaces the old one as the current version.
+          await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: partnerApiKey }), {
+            abortSignal: timeout(),
+          });
+          return;
+        }
+        if (!isPendingDeletion(err)) throw err;
+        // Reconnected right after a disconnect: the old secret is not gone yet. A force-deleted secret cannot be
+        // restored, so wait for the deletion to complete, within a bound.
+        const delay = delays[attempt];
+        if (delay === undefined) {
+          throw new ConflictError(
+            `the previous key of partner ${partnerId} is still being deleted; try again in a minute`,
+            'key_deletion_pending',
+          );
+        }
+        await sleep(delay);
+      }
     }
+  }
+
+  private async create(partnerId: string, name: string, partnerApiKey: string): Promise<void> {
+    await this.client.send(
+      new CreateSecretCommand({
+        Name: name,
+        SecretString: partnerApiKey,
+        KmsKeyId: this.opts.kmsKeyId,
+        Description: 'Gradient Partner API key',
+        Tags: [APP_TAG, { Key: 'partnerId', Value: partnerId }],
+      }),
+      { abortSignal: timeout() },
+    );
   }
 
   async get(partnerId: string, options: KeyReadOptions = {}): Promise<string | undefined> {
@@ -89,7 +121,8 @@ export class SecretsManagerKeyStore implements PartnerKeyStore {
         { abortSignal: timeout() },
       );
     } catch (err) {
-      if (!(err instanceof ResourceNotFoundException)) throw err;
+      // Gone already, or its deletion is under way (an interrupted disconnect, called again).
+      if (!(err instanceof ResourceNotFoundException) && !isPendingDeletion(err)) throw err;
     } finally {
       this.cache.delete(partnerId);
     }
@@ -137,9 +170,14 @@ async function getSecretString(client: SecretsManagerClient, secretId: string): 
     rememberSecret(res.SecretString.trim());
     return res.SecretString;
   } catch (err) {
-    if (err instanceof ResourceNotFoundException) return undefined;
+    // A secret scheduled for deletion (a disconnect completing) holds no key any more.
+    if (err instanceof ResourceNotFoundException || isPendingDeletion(err)) return undefined;
     throw err;
   }
 }
+
+/** Secrets Manager's answer for a name whose deletion has not completed yet. */
+const isPendingDeletion = (err: unknown): boolean =>
+  err instanceof InvalidRequestException && /(scheduled|marked) for deletion/i.test(err.message ?? '');
 
 const timeout = () => AbortSignal.timeout(CALL_TIMEOUT_MS);

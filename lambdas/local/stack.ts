@@ -24,7 +24,7 @@ import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
 import { InProcessQueue, type InProcessQueueOptions, type WorkerHandler } from './in-process-queue';
 import { localContext } from './lambda-context';
-import { startSecretsManagerEmulator } from './secrets-manager-emulator';
+import { type SecretsManagerEmulatorOptions, startSecretsManagerEmulator } from './secrets-manager-emulator';
 
 export const LOCAL_VENDOR = {
   vendorApiKey: 'local-vendor-key',
@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   /** The vendor key written into the local Secrets Manager (the emulator's vendor key by default). */
   vendorApiKey?: string;
   emulator?: Omit<GradientEmulatorOptions, 'vendors' | 'dataFile'>;
+  /** Secrets Manager emulator settings, e.g. how long a force-deleted secret takes to go. */
+  secrets?: Pick<SecretsManagerEmulatorOptions, 'forceDeleteDelayMs'>;
   /** Requests/s the worker may send (the one local worker takes the whole budget). */
   rateBudget?: number;
   queue?: InProcessQueueOptions;
@@ -71,7 +73,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { dataDir } = options;
   const vendorApiKey = options.vendorApiKey ?? LOCAL_VENDOR.vendorApiKey;
   const dynamo = await startDynalite(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
-  const secrets = await startSecretsManagerEmulator(dataDir ? { dataFile: join(dataDir, 'secrets.json') } : {});
+  const secrets = await startSecretsManagerEmulator({
+    ...options.secrets,
+    ...(dataDir && { dataFile: join(dataDir, 'secrets.json') }),
+  });
   const emulator = options.gradientBaseUrl
     ? undefined
     : await startGradientEmulator({

@@ -125,6 +125,47 @@ describe('SecretsManagerKeyStore', () => {
   });
 });
 
+describe('SecretsManagerKeyStore while a deletion completes (AWS deletes asynchronously)', () => {
+  let slow: SecretsManagerEmulator;
+  let slowClient: SecretsManagerClient;
+  beforeAll(async () => {
+    slow = await startSecretsManagerEmulator({ forceDeleteDelayMs: 300 });
+    slowClient = clientFor(slow.url);
+  });
+  afterAll(async () => {
+    slowClient?.destroy();
+    await slow?.close();
+  });
+
+  it('stores a key again right after a disconnect deleted the old one, once the deletion completed', async () => {
+    const store = new SecretsManagerKeyStore(slowClient, { prefix: PREFIX, recreateDelaysMs: [100, 200, 400, 800] });
+    await store.put('again', 'key-before');
+    await store.delete('again');
+    // Scheduled for deletion: no key, and a second delete (an interrupted disconnect, repeated) is no error.
+    expect(await store.get('again')).toBeUndefined();
+    await expect(store.delete('again')).resolves.toBeUndefined();
+    await store.put('again', 'key-after');
+    expect(await store.get('again', { fresh: true })).toBe('key-after');
+  });
+
+  it('answers a clear conflict when the deletion outlasts its wait', async () => {
+    const stuck = await startSecretsManagerEmulator({ forceDeleteDelayMs: 3_600_000 });
+    const stuckClient = clientFor(stuck.url);
+    try {
+      const store = new SecretsManagerKeyStore(stuckClient, { prefix: PREFIX, recreateDelaysMs: [1, 1] });
+      await store.put('stuck', 'key-before');
+      await store.delete('stuck');
+      await expect(store.put('stuck', 'key-after')).rejects.toMatchObject({
+        name: 'ConflictError',
+        code: 'key_deletion_pending',
+      });
+    } finally {
+      stuckClient.destroy();
+      await stuck.close();
+    }
+  });
+});
+
 describe('vendorKeyReader', () => {
   it('reads the vendor key once and caches it; a fresh read goes past the cache', async () => {
     await client.send(new CreateSecretCommand({ Name: 'vendor-key', SecretString: 'vendor-1' }));

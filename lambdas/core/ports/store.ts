@@ -25,7 +25,10 @@ export interface PartnerKeyStore {
   put(partnerId: string, partnerApiKey: string): Promise<void>;
   /** undefined when the partner has no stored key. */
   get(partnerId: string, options?: KeyReadOptions): Promise<string | undefined>;
-  /** Deletes at once (no recovery window) so the name can be reused; no error when absent. */
+  /**
+   * Deletes without a recovery window so the name can be reused (Secrets Manager completes it asynchronously; a
+   * `put` meanwhile waits for it, within a bound); no error when absent.
+   */
   delete(partnerId: string): Promise<void>;
 }
 

@@ -39,6 +39,7 @@ export const connectionRoutes: Route[] = [
     responses: {
       200: { description: 'The partner', schema: S.PartnerView },
       400: errorDocs.badRequest,
+      409: { ...errorDocs.conflict, description: 'The previous key (a disconnect) is still being deleted' },
       ...gradientErrorDocs,
     },
     async handle({ deps, params, body }) {
