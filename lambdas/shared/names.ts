@@ -19,3 +19,9 @@ export const WORKER_TUNING = {
   /** Capped, jittered backoff for 429/5xx/timeouts. */
   retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
 } as const;
+
+/**
+ * Connection tests per partner id and minute, across every API instance: a test with a key in the body is a
+ * key-check oracle on the vendor key for anyone who may call the API, so it is rate limited (429 past it).
+ */
+export const CONNECTION_TEST_LIMIT = { max: 10, windowSeconds: 60 } as const;

@@ -64,6 +64,8 @@ export const TABLES = {
   },
   /** Last value Gradient accepted per line and period (`YYYY-MM#account#service`): the diff basis. */
   accepted: { id: 'Accepted', envVar: 'TABLE_ACCEPTED', partitionKey: s('partnerId'), sortKey: s('periodLine') },
+  /** Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`). */
+  limits: { id: 'Limits', envVar: 'TABLE_LIMITS', partitionKey: s('limitKey'), ttlAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof TABLES;

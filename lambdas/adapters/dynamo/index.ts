@@ -4,6 +4,7 @@ import type { TABLES, TableName } from '../../shared/tables';
 import { DynamoAcceptedValueRepository } from './accepted-repository';
 import { DynamoAccountRepository } from './account-repository';
 import { DynamoCatalogRepository } from './catalog-repository';
+import { DynamoAttemptLimiter } from './limit-repository';
 import { DynamoMappingRepository } from './mapping-repository';
 import { DynamoPartnerRepository } from './partner-repository';
 import { DynamoRunRepository } from './run-repository';
@@ -22,6 +23,7 @@ export interface Repositories {
   usage: DynamoUsageRepository;
   accepted: DynamoAcceptedValueRepository;
   runs: DynamoRunRepository;
+  limits: DynamoAttemptLimiter;
 }
 
 export function createRepositories(
@@ -37,5 +39,6 @@ export function createRepositories(
     usage: new DynamoUsageRepository(doc, tables.TABLE_USAGE, tables.TABLE_USAGE_LINES, opts),
     accepted: new DynamoAcceptedValueRepository(doc, tables.TABLE_ACCEPTED),
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
+    limits: new DynamoAttemptLimiter(doc, tables.TABLE_LIMITS),
   };
 }

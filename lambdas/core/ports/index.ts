@@ -6,6 +6,7 @@ import type { Clock, Log, Metrics, SyncQueue } from './runtime';
 import type {
   AcceptedValueRepository,
   AccountRepository,
+  AttemptLimiter,
   CatalogRepository,
   MappingRepository,
   PartnerKeyStore,
@@ -28,6 +29,7 @@ export interface AppDeps {
   accepted: AcceptedValueRepository;
   runs: RunRepository;
   keys: PartnerKeyStore;
+  limits: AttemptLimiter;
   gradient: GradientFactory;
   queue: SyncQueue;
   clock: Clock;

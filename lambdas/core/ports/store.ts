@@ -14,6 +14,20 @@ import type {
   UsageSnapshot,
 } from '../model';
 
+/** At most `max` attempts per fixed window of `windowSeconds`. */
+export interface AttemptLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Counts attempts per key across every process (one shared store, not a per-Lambda memory). */
+export interface AttemptLimiter {
+  /** Counts one attempt against `key` in the window containing `now`, unless that window already holds `max`. */
+  take(key: string, limit: AttemptLimit, now: Date): Promise<AttemptVerdict>;
+}
+
 /** `fresh`: read past any cache (the key in hand was rejected; another process may have stored a new one). */
 export interface KeyReadOptions {
   fresh?: boolean;
