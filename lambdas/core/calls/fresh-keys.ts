@@ -31,23 +31,49 @@ export async function givenKeyGradient(deps: KeyDeps, partnerId: string, partner
 }
 
 /**
- * `first`, until a call is rejected: then `refresh` builds a client from fresh keys (once, shared by every call
- * rejected meanwhile) and the call runs again on it. A call already made with the fresh client is not repeated.
+ * `first`, until a call is rejected: then `refresh` builds a client from fresh keys and that call runs again on it,
+ * as the probe. Calls rejected meanwhile wait for the probe: if Gradient took the fresh keys they run again on
+ * them, if it rejected them too they fail at once. So a revoked key costs one request more, not one per call.
  */
 function refreshingGradient(first: GradientPort, refresh: () => Promise<GradientPort | undefined>): GradientPort {
   let current = first;
-  let refreshed: Promise<GradientPort | undefined> | undefined;
+  /** The fresh client once Gradient took it, undefined when it did not (or no key was left to read). */
+  let verdict: Promise<GradientPort | undefined> | undefined;
+
+  const probe = async <T>(fn: (gradient: GradientPort) => Promise<T>, rejection: unknown): Promise<T> => {
+    let settle: (fresh: GradientPort | undefined) => void = () => undefined;
+    verdict = new Promise((resolve) => {
+      settle = resolve;
+    });
+    let fresh: GradientPort | undefined;
+    try {
+      fresh = await refresh();
+    } finally {
+      if (!fresh) settle(undefined);
+    }
+    if (!fresh) throw rejection;
+    try {
+      const result = await fn(fresh);
+      current = fresh;
+      settle(fresh);
+      return result;
+    } catch (error) {
+      // Any answer but a rejection (a 404 not mapped, a 500) means the fresh keys were taken.
+      const taken = !(error instanceof GradientKeyRejectedError);
+      if (taken) current = fresh;
+      settle(taken ? fresh : undefined);
+      throw error;
+    }
+  };
+
   const run = async <T>(fn: (gradient: GradientPort) => Promise<T>): Promise<T> => {
     const used = current;
     try {
       return await fn(used);
     } catch (error) {
       if (!(error instanceof GradientKeyRejectedError)) throw error;
-      refreshed ??= refresh().then((fresh) => {
-        if (fresh) current = fresh;
-        return fresh;
-      });
-      const fresh = await refreshed;
+      if (verdict === undefined) return probe(fn, error);
+      const fresh = await verdict;
       if (!fresh || fresh === used) throw error;
       return fn(fresh);
     }

@@ -81,6 +81,38 @@ describe('storedKeyGradient', () => {
     expect(built).toHaveLength(2);
   });
 
+  it('costs one request more for a revoked key, however many calls were rejected at the same time', async () => {
+    const { keys } = staleKeys('revoked', 'revoked');
+    const requests: string[] = [];
+    const factory: GradientFactory = () => {
+      const g = rejecting();
+      const reject = g.beforeCall;
+      g.beforeCall = (route) => {
+        requests.push(route);
+        reject(route);
+      };
+      return g;
+    };
+    const gradient = await storedKeyGradient({ ...memoryDeps(), keys, gradient: factory }, 'msp-1');
+    const results = await Promise.allSettled([
+      gradient!.setUnitCount('s', 'a', 1, { noBuild: true }),
+      gradient!.setUnitCount('s', 'b', 1, { noBuild: true }),
+      gradient!.setUnitCount('s', 'c', 1, { noBuild: true }),
+    ]);
+    expect(results.every((r) => r.status === 'rejected' && r.reason instanceof GradientKeyRejectedError)).toBe(true);
+    expect(requests).toHaveLength(3 + 1);
+  });
+
+  it('takes the fresh keys as good when the probe gets any answer but a rejection (e.g. not mapped)', async () => {
+    const { keys } = staleKeys('old', 'new');
+    const { factory, good } = gradientFactory('new');
+    const gradient = await storedKeyGradient({ ...memoryDeps(), keys, gradient: factory }, 'msp-1');
+    const notMapped = gradient!.setUnitCount('s', 'unmapped', 1, { noBuild: true });
+    await expect(notMapped).rejects.toMatchObject({ name: 'GradientNotMappedError' });
+    await gradient!.listAccounts();
+    expect(good.calls).toEqual(['setUnitCount', 'listAccounts']);
+  });
+
   it('rethrows the rejection when the secret is gone meanwhile (a disconnect)', async () => {
     const { keys } = staleKeys('old', undefined);
     const { factory, built } = gradientFactory('new');
