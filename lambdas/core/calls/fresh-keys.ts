@@ -40,14 +40,19 @@ function refreshingGradient(first: GradientPort, refresh: () => Promise<Gradient
   /** The fresh client once Gradient took it, undefined when it did not (or no key was left to read). */
   let verdict: Promise<GradientPort | undefined> | undefined;
 
-  const probe = async <T>(fn: (gradient: GradientPort) => Promise<T>, rejection: unknown): Promise<T> => {
+  const probe = async <T>(
+    fn: (gradient: GradientPort) => Promise<T>,
+    used: GradientPort,
+    rejection: unknown,
+  ): Promise<T> => {
     let settle: (fresh: GradientPort | undefined) => void = () => undefined;
     verdict = new Promise((resolve) => {
       settle = resolve;
     });
     let fresh: GradientPort | undefined;
     try {
-      fresh = await refresh();
+      // The very client that was rejected (a factory that reuses clients for the same keys): nothing to try.
+      fresh = await refresh().then((built) => (built === used ? undefined : built));
     } finally {
       if (!fresh) settle(undefined);
     }
@@ -72,7 +77,7 @@ function refreshingGradient(first: GradientPort, refresh: () => Promise<Gradient
       return await fn(used);
     } catch (error) {
       if (!(error instanceof GradientKeyRejectedError)) throw error;
-      if (verdict === undefined) return probe(fn, error);
+      if (verdict === undefined) return probe(fn, used, error);
       const fresh = await verdict;
       if (!fresh || fresh === used) throw error;
       return fn(fresh);
