@@ -49,7 +49,6 @@ async function sync(): Promise<number> {
 async function serve(demo: boolean): Promise<void> {
   const { startLocalStack } = await import('../lambdas/local/stack');
   const { startApiServer } = await import('../lambdas/local/api-server');
-  const { createApiHandler } = await import('../lambdas/handlers/api');
   const { buildConsole } = await import('../console/build');
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startLocalStack({
@@ -61,12 +60,7 @@ async function serve(demo: boolean): Promise<void> {
   });
   const consoleMsp = demo ? await seedForConsole(stack) : undefined;
   stack.queue.startAutoDrain(stack.worker);
-  const server = await startApiServer({
-    port,
-    host: '127.0.0.1',
-    handler: createApiHandler(async () => stack.deps),
-    console: await buildConsole(),
-  });
+  const server = await startApiServer({ port, host: '127.0.0.1', handler: stack.api, console: await buildConsole() });
   console.log(`gradient-billing-sync API   ${server.url}  (GET /openapi.json)`);
   console.log(`console                     ${server.url}/console/`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);

@@ -65,6 +65,8 @@ export const FUNCTION_ACCESS = {
       runs: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
       // Read only: the run view lists a run's receipts; only the worker writes them.
       receipts: ['Query'],
+      // The per-partner limit on connection tests: a conditional ADD per attempt.
+      limits: ['UpdateItem'],
     },
     // Tags on CreateSecret need TagResource; DescribeSecret is never called.
     partnerSecrets: ['CreateSecret', 'TagResource', 'PutSecretValue', 'GetSecretValue', 'DeleteSecret'],

@@ -14,6 +14,7 @@ import {
   GradientUnreachableError,
 } from '../core/errors';
 import type { GradientFactory, GradientPort } from '../core/ports';
+import { rememberSecret } from '../shared/secret-text';
 import {
   accountListSchema,
   ackSchema,
@@ -67,6 +68,8 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
   const token = gradientToken(options.vendorApiKey, options.partnerApiKey);
   // Anything that could leak a secret into a message is scrubbed, whatever Gradient or the socket layer says.
   const secrets = [token, options.vendorApiKey, options.partnerApiKey].filter((s) => s.length > 0);
+  // ... and log lines mask them too, wherever one ends up (a key given to test or save is never stored).
+  for (const secret of secrets) rememberSecret(secret);
   const scrub = (text: string): string => {
     let out = text;
     for (const secret of secrets) out = out.split(secret).join('[redacted]');
@@ -192,17 +195,20 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
 
 export interface GradientFactoryOptions {
   baseUrl: string;
-  /** Resolved on every partner client so a rotated vendor key is picked up (cache it in the supplier). */
-  vendorApiKey: () => Promise<string> | string;
+  /**
+   * Resolved on every partner client so a rotated vendor key is picked up (cache it in the supplier; `fresh`
+   * asks it to read past its cache).
+   */
+  vendorApiKey: (options: { fresh: boolean }) => Promise<string> | string;
   timeoutMs: number;
   onCall?: (call: GradientCall) => void;
 }
 
 export function createGradientFactory(opts: GradientFactoryOptions): GradientFactory {
-  return async (partnerApiKey) =>
+  return async (partnerApiKey, options = {}) =>
     createGradientClient({
       baseUrl: opts.baseUrl,
-      vendorApiKey: await opts.vendorApiKey(),
+      vendorApiKey: await opts.vendorApiKey({ fresh: options.freshVendorKey === true }),
       partnerApiKey,
       timeoutMs: opts.timeoutMs,
       ...(opts.onCall && { onCall: opts.onCall }),

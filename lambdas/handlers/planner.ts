@@ -13,21 +13,24 @@ export type { PlanResult };
 
 /** The planner handler over the dependencies it uses; a full AppDeps fits too (the local stack passes one). */
 export function createPlannerHandler(getDeps: () => Promise<PlannerDeps>) {
-  return middy(async (event: unknown): Promise<PlanResult> => {
-    const deps = await getDeps();
-    const input = plannerInputSchema.parse(event);
-    const scheduledAt = input?.scheduledTime ? new Date(input.scheduledTime) : deps.clock.now();
-    const result = await planNightly(deps, scheduledAt);
-    if (result.failed.length > 0) {
-      // Fail the invocation so Lambda's async retries (and then the failure destination) take over.
-      throw new Error(
-        `could not enqueue ${result.failed.length} partners: ${result.failed.map((f) => f.partnerId).join(', ')}`,
-      );
-    }
-    return result;
-  })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(powertoolsMetrics));
+  return (
+    middy(async (event: unknown): Promise<PlanResult> => {
+      const deps = await getDeps();
+      const input = plannerInputSchema.parse(event);
+      const scheduledAt = input?.scheduledTime ? new Date(input.scheduledTime) : deps.clock.now();
+      const result = await planNightly(deps, scheduledAt);
+      if (result.failed.length > 0) {
+        // Fail the invocation so Lambda's async retries (and then the failure destination) take over.
+        throw new Error(
+          `could not enqueue ${result.failed.length} partners: ${result.failed.map((f) => f.partnerId).join(', ')}`,
+        );
+      }
+      return result;
+    })
+      // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it may carry a key.
+      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(logMetrics(powertoolsMetrics))
+  );
 }
 
 export const handler = createPlannerHandler(productionPlannerDeps);

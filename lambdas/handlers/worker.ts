@@ -91,16 +91,19 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
     }
   };
 
-  return middy(
-    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-      processPartialResponse(event, (record: SQSRecord) => recordHandler(record, context), processor, {
-        context,
-        // Expected conditions (busy, incomplete) are item failures, not function errors that page someone.
-        throwOnFullBatchFailure: false,
-      }),
-  )
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(powertoolsMetrics));
+  return (
+    middy(
+      async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+        processPartialResponse(event, (record: SQSRecord) => recordHandler(record, context), processor, {
+          context,
+          // Expected conditions (busy, incomplete) are item failures, not function errors that page someone.
+          throwOnFullBatchFailure: false,
+        }),
+    )
+      // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it may carry a key.
+      .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+      .use(logMetrics(powertoolsMetrics))
+  );
 }
 
 function safeJson(body: string): unknown {

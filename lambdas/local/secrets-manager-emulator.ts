@@ -21,6 +21,11 @@ export interface SecretsManagerEmulatorOptions {
   accountId?: string;
   /** Epoch milliseconds; tests may pin time. */
   clock?: () => number;
+  /**
+   * How long a secret deleted with ForceDeleteWithoutRecovery stays "scheduled for deletion" (AWS completes it
+   * asynchronously: meanwhile its name cannot be created again and its value cannot be read). Default 0: gone at once.
+   */
+  forceDeleteDelayMs?: number;
 }
 
 export interface SecretsManagerEmulator {
@@ -274,9 +279,15 @@ export async function startSecretsManagerEmulator(
       if (!secret) throw notFound();
       const now = nowSeconds();
       if (req.ForceDeleteWithoutRecovery) {
-        secrets.delete(secret.name);
+        const delaySeconds = (opts.forceDeleteDelayMs ?? 0) / 1000;
+        if (delaySeconds > 0) {
+          secret.deletedDate ??= now;
+          secret.deletionDate = Math.min(secret.deletionDate ?? Number.POSITIVE_INFINITY, now + delaySeconds);
+        } else {
+          secrets.delete(secret.name);
+        }
         persist();
-        return { ARN: secret.arn, Name: secret.name, DeletionDate: now };
+        return { ARN: secret.arn, Name: secret.name, DeletionDate: now + delaySeconds };
       }
       if (secret.deletedDate !== undefined) throw markedForDeletion();
       secret.deletedDate = now;

@@ -14,18 +14,20 @@ import { withOpenMarker } from '../adapters/dynamo/run-repository';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { AppDeps } from '../core/ports';
 import type { PlanResult } from '../core/sync/plan';
+import { createApiHandler } from '../handlers/api/app';
 import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
 import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
 import { ALL_TABLES, TABLES } from '../shared/tables';
+import type { ProxyHandler } from './api-server';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
 import { InProcessQueue, type InProcessQueueOptions, type WorkerHandler } from './in-process-queue';
 import { localContext } from './lambda-context';
 import { resumeOpenRuns } from './resume';
-import { startSecretsManagerEmulator } from './secrets-manager-emulator';
+import { type SecretsManagerEmulatorOptions, startSecretsManagerEmulator } from './secrets-manager-emulator';
 
 export const LOCAL_VENDOR = {
   vendorApiKey: 'local-vendor-key',
@@ -41,6 +43,8 @@ export interface LocalStackOptions {
   /** The vendor key written into the local Secrets Manager (the emulator's vendor key by default). */
   vendorApiKey?: string;
   emulator?: Omit<GradientEmulatorOptions, 'vendors' | 'dataFile'>;
+  /** Secrets Manager emulator settings, e.g. how long a force-deleted secret takes to go. */
+  secrets?: Pick<SecretsManagerEmulatorOptions, 'forceDeleteDelayMs'>;
   /** Requests/s the worker may send (the one local worker takes the whole budget). */
   rateBudget?: number;
   queue?: InProcessQueueOptions;
@@ -50,7 +54,12 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   env: Env;
+  /** The worker's (and planner's) dependencies. */
   deps: AppDeps;
+  /** The API's: built apart, as another Lambda has them, so key caches behave as in AWS. */
+  apiDeps: AppDeps;
+  /** The API handler on `apiDeps`. */
+  api: ProxyHandler;
   queue: InProcessQueue;
   /** The built-in Gradient, unless another base URL was configured. */
   emulator?: GradientEmulator;
@@ -69,7 +78,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { dataDir } = options;
   const vendorApiKey = options.vendorApiKey ?? LOCAL_VENDOR.vendorApiKey;
   const dynamo = await startDynalite(dataDir ? { path: join(dataDir, 'dynamodb') } : {});
-  const secrets = await startSecretsManagerEmulator(dataDir ? { dataFile: join(dataDir, 'secrets.json') } : {});
+  const secrets = await startSecretsManagerEmulator({
+    ...options.secrets,
+    ...(dataDir && { dataFile: join(dataDir, 'secrets.json') }),
+  });
   const emulator = options.gradientBaseUrl
     ? undefined
     : await startGradientEmulator({
@@ -107,6 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const queue = new InProcessQueue(options.queue);
   const deps = buildDeps(env, { queue });
+  const apiDeps = buildDeps(env, { queue });
   const getDeps = async () => deps;
   const worker = createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler;
   const plannerHandler = createPlannerHandler(getDeps);
@@ -115,6 +128,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     env,
     deps,
+    apiDeps,
+    api: createApiHandler(async () => apiDeps) as ProxyHandler,
     queue,
     ...(emulator && { emulator }),
     gradientUrl,

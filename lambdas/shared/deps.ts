@@ -4,7 +4,7 @@
 
 import { createDocumentClient, createDynamoClient, createRepositories } from '../adapters/dynamo';
 import { createGradientFactory } from '../adapters/gradient-client';
-import { createSecretsManagerClient, readVendorKey, SecretsManagerKeyStore } from '../adapters/secrets-key-store';
+import { createSecretsManagerClient, SecretsManagerKeyStore, vendorKeyReader } from '../adapters/secrets-key-store';
 import { createSqsClient, SqsSyncQueue } from '../adapters/sqs-queue';
 import { systemClock } from '../adapters/system-clock';
 import type { AppDeps, PlannerDeps, SyncQueue } from '../core/ports';
@@ -22,10 +22,11 @@ const noQueue: SyncQueue = {
 const queueFor = (config: Env): SyncQueue =>
   config.QUEUE_URL ? new SqsSyncQueue(traced(createSqsClient()), config.QUEUE_URL) : noQueue;
 
-/** Everything: the API and the worker. */
+/** Everything: the API and the worker (each its own graph, with its own key caches). */
 export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
   const secrets = traced(createSecretsManagerClient());
   const repos = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
+  const vendorKey = vendorKeyReader(secrets, config.VENDOR_KEY_SECRET_ID);
   return {
     ...repos,
     keys: new SecretsManagerKeyStore(secrets, {
@@ -34,7 +35,7 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
     }),
     gradient: createGradientFactory({
       baseUrl: config.GRADIENT_BASE_URL,
-      vendorApiKey: () => readVendorKey(secrets, config.VENDOR_KEY_SECRET_ID),
+      vendorApiKey: vendorKey,
       timeoutMs: config.GRADIENT_TIMEOUT_MS,
     }),
     queue: queueFor(config),

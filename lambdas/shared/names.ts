@@ -21,3 +21,9 @@ export const WORKER_TUNING = {
   /** How long a run waits (SQS DelaySeconds of its message's copy) while another run of its partner syncs. */
   partnerBusyDelaySeconds: 30,
 } as const;
+
+/**
+ * Connection tests per partner id and minute, across every API instance: a test with a key in the body is a
+ * key-check oracle on the vendor key for anyone who may call the API, so it is rate limited (429 past it).
+ */
+export const CONNECTION_TEST_LIMIT = { max: 10, windowSeconds: 60 } as const;

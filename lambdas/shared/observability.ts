@@ -1,21 +1,28 @@
 // One Powertools logger and one metrics buffer per process, and the core ports built on them. Every log line
-// the logger writes passes `redactSecretFields`, so no call, through the port or direct, can log a key.
+// the logger writes passes `redactSecretFields`, so no call, through the port or direct, can log a key: not as
+// the value of a secret-looking field, nor as text inside a string (`secret-text.ts`).
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { Log, MetricName, Metrics } from '../core/ports';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './names';
+import { maskSecretText } from './secret-text';
 
-/** Field names that must never reach a log line, whatever a caller passes by mistake. */
-const SECRET_FIELD = /(api_?key|token|secret|password|authorization)/i;
+/** Field names (`x-api-key`, `partnerKey`, …) whose values never reach a log line, whatever a caller passes. */
+const SECRET_FIELD =
+  /(api[-_]?key|partner[-_]?key|vendor[-_]?key|token|secret|password|passphrase|authorization|credential|cookie)/i;
 const REDACTED = '[redacted]';
+/** Objects nested deeper than this are cut off (`[truncated]`), never logged raw. */
+export const REDACT_MAX_DEPTH = 6;
+const TRUNCATED = '[truncated]';
 
 /**
  * The logger's JSON replacer: `JSON.stringify` calls it for every key at every depth of a log line, so the value
- * of a secret-looking field is replaced wherever it sits.
+ * of a secret-looking field is replaced wherever it sits, and key text inside any string is masked.
  */
 export function redactSecretFields(key: string, value: unknown): unknown {
-  return SECRET_FIELD.test(key) ? REDACTED : value;
+  if (SECRET_FIELD.test(key)) return REDACTED;
+  return typeof value === 'string' ? maskSecretText(value) : value;
 }
 
 /** A Powertools logger whose every line is redacted (a `jsonReplacerFn` in `options` is replaced). */
@@ -31,15 +38,18 @@ export const powertoolsMetrics = new PowertoolsMetrics({
 });
 
 /**
- * Replaces values of secret-looking fields, at any depth, and errors by their name and message, before the
- * port hands fields to a logger (which may be one built without `createLogger`).
+ * Replaces values of secret-looking fields and key text in strings, at any depth, errors by their (masked) name
+ * and message, and whatever is nested past `REDACT_MAX_DEPTH`, before the port hands fields to a logger (which
+ * may be one built without `createLogger`).
  */
 export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (typeof value === 'string') return maskSecretText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > REDACT_MAX_DEPTH) return TRUNCATED;
+  if (value instanceof Error) return { name: value.name, message: maskSecretText(value.message) };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactSecretFields(k, redact(v, depth + 1));
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_FIELD.test(k) ? REDACTED : redact(v, depth + 1);
   return out;
 }
 

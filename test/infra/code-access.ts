@@ -23,7 +23,7 @@ const PORT_RESOURCES: Record<string, { className: string; resource: Resource }> 
   queue: { className: 'SqsSyncQueue', resource: 'queue:work' },
 };
 /** Adapter functions the composition root calls directly, with what they act on. */
-const FUNCTION_RESOURCES: Record<string, Resource> = { readVendorKey: 'secret:vendor' };
+const FUNCTION_RESOURCES: Record<string, Resource> = { vendorKeyReader: 'secret:vendor' };
 
 // lib-dynamodb's document commands → the DynamoDB API action each sends.
 const DOCUMENT_ACTIONS: Record<string, string> = {

@@ -14,7 +14,7 @@ let api: ApiServer;
 beforeAll(async () => {
   stack = await startLocalStack();
   stack.queue.startAutoDrain(stack.worker);
-  const handler = createApiHandler(async () => stack.deps, {
+  const handler = createApiHandler(async () => stack.apiDeps, {
     logger: new Logger({ serviceName: 'api-flow', logLevel: 'SILENT' }),
     metrics: testMetrics(false),
   });

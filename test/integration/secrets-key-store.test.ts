@@ -16,10 +16,9 @@ import {
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
 import {
-  clearVendorKeyCache,
   createSecretsManagerClient,
-  readVendorKey,
   SecretsManagerKeyStore,
+  vendorKeyReader,
 } from '../../lambdas/adapters/secrets-key-store';
 import { type SecretsManagerEmulator, startSecretsManagerEmulator } from '../../lambdas/local/secrets-manager-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../support/local-aws';
@@ -105,6 +104,16 @@ describe('SecretsManagerKeyStore', () => {
     expect(await store.get('p3')).toBe('second');
   });
 
+  it('reads past its cache when asked for a fresh key, and caches what it read', async () => {
+    const store = new SecretsManagerKeyStore(client, { prefix: PREFIX, cacheTtlMs: 3_600_000 });
+    await store.put('p5', 'first');
+    expect(await store.get('p5')).toBe('first');
+    await client.send(new PutSecretValueCommand({ SecretId: `${PREFIX}p5`, SecretString: 'second' }));
+    expect(await store.get('p5')).toBe('first');
+    expect(await store.get('p5', { fresh: true })).toBe('second');
+    expect(await store.get('p5')).toBe('second');
+  });
+
   it('forgets its cached key when the key is replaced or deleted through it', async () => {
     const store = new SecretsManagerKeyStore(client, { prefix: PREFIX, cacheTtlMs: 3_600_000 });
     await store.put('p4', 'old');
@@ -116,20 +125,69 @@ describe('SecretsManagerKeyStore', () => {
   });
 });
 
-describe('readVendorKey', () => {
-  it('reads the vendor key once and caches it', async () => {
-    clearVendorKeyCache();
+describe('SecretsManagerKeyStore while a deletion completes (AWS deletes asynchronously)', () => {
+  let slow: SecretsManagerEmulator;
+  let slowClient: SecretsManagerClient;
+  beforeAll(async () => {
+    slow = await startSecretsManagerEmulator({ forceDeleteDelayMs: 300 });
+    slowClient = clientFor(slow.url);
+  });
+  afterAll(async () => {
+    slowClient?.destroy();
+    await slow?.close();
+  });
+
+  it('stores a key again right after a disconnect deleted the old one, once the deletion completed', async () => {
+    const store = new SecretsManagerKeyStore(slowClient, { prefix: PREFIX, recreateDelaysMs: [100, 200, 400, 800] });
+    await store.put('again', 'key-before');
+    await store.delete('again');
+    // Scheduled for deletion: no key, and a second delete (an interrupted disconnect, repeated) is no error.
+    expect(await store.get('again')).toBeUndefined();
+    await expect(store.delete('again')).resolves.toBeUndefined();
+    await store.put('again', 'key-after');
+    expect(await store.get('again', { fresh: true })).toBe('key-after');
+  });
+
+  it('answers a clear conflict when the deletion outlasts its wait', async () => {
+    const stuck = await startSecretsManagerEmulator({ forceDeleteDelayMs: 3_600_000 });
+    const stuckClient = clientFor(stuck.url);
+    try {
+      const store = new SecretsManagerKeyStore(stuckClient, { prefix: PREFIX, recreateDelaysMs: [1, 1] });
+      await store.put('stuck', 'key-before');
+      await store.delete('stuck');
+      await expect(store.put('stuck', 'key-after')).rejects.toMatchObject({
+        name: 'ConflictError',
+        code: 'key_deletion_pending',
+      });
+    } finally {
+      stuckClient.destroy();
+      await stuck.close();
+    }
+  });
+});
+
+describe('vendorKeyReader', () => {
+  it('reads the vendor key once and caches it; a fresh read goes past the cache', async () => {
     await client.send(new CreateSecretCommand({ Name: 'vendor-key', SecretString: 'vendor-1' }));
-    expect(await readVendorKey(client, 'vendor-key')).toBe('vendor-1');
+    const read = vendorKeyReader(client, 'vendor-key');
+    expect(await read()).toBe('vendor-1');
     await client.send(new PutSecretValueCommand({ SecretId: 'vendor-key', SecretString: 'vendor-2' }));
-    expect(await readVendorKey(client, 'vendor-key')).toBe('vendor-1');
-    clearVendorKeyCache();
-    expect(await readVendorKey(client, 'vendor-key')).toBe('vendor-2');
+    expect(await read()).toBe('vendor-1');
+    expect(await read({ fresh: true })).toBe('vendor-2');
+    expect(await read()).toBe('vendor-2');
+  });
+
+  it('keeps one cache per reader, as two Lambdas have', async () => {
+    await client.send(new CreateSecretCommand({ Name: 'vendor-key-2', SecretString: 'v-1' }));
+    const api = vendorKeyReader(client, 'vendor-key-2');
+    expect(await api()).toBe('v-1');
+    await client.send(new PutSecretValueCommand({ SecretId: 'vendor-key-2', SecretString: 'v-2' }));
+    expect(await vendorKeyReader(client, 'vendor-key-2')()).toBe('v-2');
+    expect(await api()).toBe('v-1');
   });
 
   it('fails clearly when the vendor key secret is missing', async () => {
-    clearVendorKeyCache();
-    await expect(readVendorKey(client, 'no-such-vendor-key')).rejects.toThrow(/missing or empty/);
+    await expect(vendorKeyReader(client, 'no-such-vendor-key')()).rejects.toThrow(/missing or empty/);
   });
 });
 

@@ -197,6 +197,8 @@ export interface MemoryDeps extends AppDeps {
     snapshots: Map<string, UsageSnapshot>;
     held: Map<string, HeldValue>;
     keys: Map<string, string>;
+    /** Rate-limit counters by key and window start. */
+    attempts: Map<string, number>;
     sent: SyncRequest[];
     logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
     metrics: Array<{ name: MetricName; value: number }>;
@@ -215,6 +217,7 @@ export function memoryDeps(): MemoryDeps {
     snapshots: new Map(),
     held: new Map(),
     keys: new Map(),
+    attempts: new Map(),
     sent: [],
     logs: [],
     metrics: [],
@@ -293,6 +296,16 @@ export function memoryDeps(): MemoryDeps {
       put: async (v) => void state.held.set(`${v.partnerId}|${v.accountId}|${v.serviceKey}`, clone(v)),
       deleteAll: async (p) => {
         for (const [k, v] of state.held) if (v.partnerId === p) state.held.delete(k);
+      },
+    },
+    limits: {
+      take: async (key, limit, now) => {
+        const seconds = Math.floor(now.getTime() / 1000);
+        const start = seconds - (seconds % limit.windowSeconds);
+        const attempts = state.attempts.get(`${key}#${start}`) ?? 0;
+        if (attempts >= limit.max) return { allowed: false, retryAfterSeconds: start + limit.windowSeconds - seconds };
+        state.attempts.set(`${key}#${start}`, attempts + 1);
+        return { allowed: true };
       },
     },
     keys: {

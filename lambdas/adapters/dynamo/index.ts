@@ -4,6 +4,7 @@ import type { TABLES, TableName } from '../../shared/tables';
 import { DynamoAccountRepository } from './account-repository';
 import { DynamoCatalogRepository } from './catalog-repository';
 import { DynamoHeldValueRepository } from './held-repository';
+import { DynamoAttemptLimiter } from './limit-repository';
 import { DynamoMappingRepository } from './mapping-repository';
 import { DynamoPartnerRepository } from './partner-repository';
 import { DynamoRunRepository } from './run-repository';
@@ -22,6 +23,7 @@ export interface Repositories {
   usage: DynamoUsageRepository;
   held: DynamoHeldValueRepository;
   runs: DynamoRunRepository;
+  limits: DynamoAttemptLimiter;
 }
 
 export function createRepositories(
@@ -37,5 +39,6 @@ export function createRepositories(
     usage: new DynamoUsageRepository(doc, tables.TABLE_USAGE, tables.TABLE_USAGE_LINES, opts),
     held: new DynamoHeldValueRepository(doc, tables.TABLE_HELD),
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
+    limits: new DynamoAttemptLimiter(doc, tables.TABLE_LIMITS),
   };
 }

@@ -1,5 +1,6 @@
 // Disconnecting a partner: Gradient told (best effort), our copy of the key, mappings and held values
 // forgotten (Gradient deleted the accounts, and the counts with them), the record kept with its run history.
+import { storedKeyGradient } from '../calls/fresh-keys';
 import { GradientError } from '../errors';
 import type { ConnectionFailure } from '../model';
 import { requirePartner } from '../partners';
@@ -26,10 +27,10 @@ export async function disconnect(
   if (partner.status === 'disconnected') return { changed: false };
 
   let gradientWarning: DisconnectResult['gradientWarning'];
-  const key = await deps.keys.get(partnerId);
-  if (key !== undefined) {
+  const gradient = await storedKeyGradient(deps, partnerId);
+  if (gradient !== undefined) {
     try {
-      await (await deps.gradient(key)).updateIntegrationStatus('inactive');
+      await gradient.updateIntegrationStatus('inactive');
     } catch (error) {
       if (!(error instanceof GradientError)) throw error;
       const failure = connectionFailureOf(error);

@@ -1,5 +1,7 @@
 // The console's mapping views and "Sync mappings": services and accounts reconciled with Gradient on request,
 // with the stored key of a partner whose sync is on.
+
+import { storedKeyGradient } from '../calls/fresh-keys';
 import { GradientKeyRejectedError } from '../errors';
 import { type AccountReconciliation, ensureServices, reconcileAccounts } from '../gradient-setup';
 import type { AccountMapping, Partner, ServiceMapping } from '../model';
@@ -16,9 +18,9 @@ async function connectedGradient(
 ): Promise<{ partner: Partner; gradient: GradientPort }> {
   const partner = await requirePartner(deps, partnerId);
   requireConnected(partner);
-  const key = await deps.keys.get(partnerId);
-  if (key === undefined) throw notConnected(partnerId, 'no stored key');
-  return { partner, gradient: await deps.gradient(key) };
+  const gradient = await storedKeyGradient(deps, partnerId);
+  if (gradient === undefined) throw notConnected(partnerId, 'no stored key');
+  return { partner, gradient };
 }
 
 /** Sync mappings: services and accounts reconciled, `isMapped` pulled and stored. */

@@ -5,6 +5,7 @@
 // retry after a 502/504 completes what an earlier attempt started. Our own durable state, the secret and the
 // partner record, is written only after Gradient setup succeeded. Mapping rows written by a failed first save
 // are removed again, so a partner that was not connected before a failed save looks exactly as it did.
+import { givenKeyGradient } from '../calls/fresh-keys';
 import { ensureServices, reconcileAccounts } from '../gradient-setup';
 import type { Partner, RoundingPolicy } from '../model';
 import { isSyncEnabled } from '../partners';
@@ -21,7 +22,7 @@ export interface SaveConnectionInput {
  */
 export async function saveConnection(deps: AppDeps, partnerId: string, input: SaveConnectionInput): Promise<Partner> {
   const before = await deps.partners.get(partnerId);
-  const gradient = await deps.gradient(input.partnerApiKey);
+  const gradient = await givenKeyGradient(deps, partnerId, input.partnerApiKey);
   const org = await gradient.getOrganization();
   const wasConnected = before !== undefined && isSyncEnabled(before.status);
   // Mappings exist from an earlier connection unless the partner is new or disconnected (which forgot them).

@@ -1,5 +1,7 @@
 // Testing a Partner API key (the console's "Test connection"), and the reason a person can act on when
 // Gradient refuses or fails, which a save's disconnect warning reuses.
+
+import { givenKeyGradient, storedKeyGradient } from '../calls/fresh-keys';
 import {
   GradientError,
   GradientKeyRejectedError,
@@ -9,7 +11,7 @@ import {
 } from '../errors';
 import type { ConnectionFailure } from '../model';
 import { requirePartner } from '../partners';
-import type { AppDeps, GradientOrganization } from '../ports';
+import type { AppDeps, GradientOrganization, GradientPort } from '../ports';
 
 export interface ConnectionTestResult {
   ok: boolean;
@@ -55,20 +57,21 @@ export async function testConnection(
   partnerId: string,
   partnerApiKey?: string,
 ): Promise<ConnectionTestResult> {
-  let key = partnerApiKey;
-  if (key === undefined) {
+  let gradient: GradientPort | undefined;
+  if (partnerApiKey === undefined) {
     await requirePartner(deps, partnerId);
-    key = await deps.keys.get(partnerId);
-    if (key === undefined) {
+    gradient = await storedKeyGradient(deps, partnerId);
+    if (gradient === undefined) {
       return {
         ok: false,
         code: 'no_key',
         reason: 'No Partner API key is stored for this partner. Paste the key from Gradient Synthesize and save.',
       };
     }
+  } else {
+    gradient = await givenKeyGradient(deps, partnerId, partnerApiKey);
   }
   try {
-    const gradient = await deps.gradient(key);
     const org = await gradient.getOrganization();
     deps.log.info('connection test succeeded', { partnerId, organizationId: org.organizationId });
     return { ok: true, organization: organizationView(org) };

@@ -63,5 +63,11 @@ export interface GradientPort {
   setUnitCount(serviceId: string, accountId: string, unitCount: number, options: { noBuild: boolean }): Promise<void>;
 }
 
-/** Builds a Gradient client for one partner key (the vendor key is the factory's business). */
-export type GradientFactory = (partnerApiKey: string) => Promise<GradientPort> | GradientPort;
+/**
+ * Builds a Gradient client for one partner key (the vendor key is the factory's business; `freshVendorKey` makes
+ * it read the vendor key past its cache, after Gradient rejected a client built with the cached one).
+ */
+export type GradientFactory = (
+  partnerApiKey: string,
+  options?: { freshVendorKey?: boolean },
+) => Promise<GradientPort> | GradientPort;

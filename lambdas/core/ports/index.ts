@@ -5,6 +5,7 @@ import type { GradientFactory } from './gradient';
 import type { Clock, Log, Metrics, SyncQueue } from './runtime';
 import type {
   AccountRepository,
+  AttemptLimiter,
   CatalogRepository,
   HeldValueRepository,
   MappingRepository,
@@ -28,6 +29,7 @@ export interface AppDeps {
   held: HeldValueRepository;
   runs: RunRepository;
   keys: PartnerKeyStore;
+  limits: AttemptLimiter;
   gradient: GradientFactory;
   queue: SyncQueue;
   clock: Clock;

@@ -16,13 +16,35 @@ import type {
   UsageSnapshot,
 } from '../model';
 
+/** At most `max` attempts per fixed window of `windowSeconds`. */
+export interface AttemptLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+export type AttemptVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Counts attempts per key across every process (one shared store, not a per-Lambda memory). */
+export interface AttemptLimiter {
+  /** Counts one attempt against `key` in the window containing `now`, unless that window already holds `max`. */
+  take(key: string, limit: AttemptLimit, now: Date): Promise<AttemptVerdict>;
+}
+
+/** `fresh`: read past any cache (the key in hand was rejected; another process may have stored a new one). */
+export interface KeyReadOptions {
+  fresh?: boolean;
+}
+
 /** Where Partner API keys live (Secrets Manager). The only place a key is ever written. */
 export interface PartnerKeyStore {
   /** Creates or replaces the partner's key. */
   put(partnerId: string, partnerApiKey: string): Promise<void>;
   /** undefined when the partner has no stored key. */
-  get(partnerId: string): Promise<string | undefined>;
-  /** Deletes at once (no recovery window) so the name can be reused; no error when absent. */
+  get(partnerId: string, options?: KeyReadOptions): Promise<string | undefined>;
+  /**
+   * Deletes without a recovery window so the name can be reused (Secrets Manager completes it asynchronously; a
+   * `put` meanwhile waits for it, within a bound); no error when absent.
+   */
   delete(partnerId: string): Promise<void>;
 }
 

@@ -3,6 +3,7 @@
 // push the rest at a paced rate, record each line's receipt as it lands so a redelivered message resumes instead
 // of starting over.
 import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
+import { storedKeyGradient } from '../calls/fresh-keys';
 import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
 import { reconcileAccounts } from '../gradient-setup';
 import type { Run, SyncRequest } from '../model';
@@ -54,14 +55,13 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     const refusal = notConnected(request.partnerId, partner?.status ?? 'unknown');
     return finishRun(deps, run, emptySummary(), 'failed', { code: refusal.code, message: refusal.message });
   }
-  const key = await deps.keys.get(partner.partnerId);
-  if (!key) {
+  const gradient = await storedKeyGradient(deps, partner.partnerId);
+  if (!gradient) {
     return finishRun(deps, run, emptySummary(), 'failed', {
       code: 'no_partner_key',
       message: 'no Partner API key is stored; save the connection again',
     });
   }
-  const gradient = await deps.gradient(key);
   const call = callerFor(deps, options);
 
   // The nightly also provisions what changed since the last save: companies the vendor added are created in

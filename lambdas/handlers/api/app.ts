@@ -62,10 +62,13 @@ export function createApiHandler(getDeps: () => Promise<AppDeps>, options: ApiHa
     return response;
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(log, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(serve);
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      // Never the event, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it may carry a key.
+      .use(injectLambdaContext(log, { resetKeys: true, logEvent: false }))
+      .use(logMetrics(metrics))
+      .handler(serve)
+  );
 }
 
 function errorSummary(error: unknown): { name: string; message: string } {

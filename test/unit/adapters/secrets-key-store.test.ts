@@ -13,11 +13,7 @@ import {
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  clearVendorKeyCache,
-  readVendorKey,
-  SecretsManagerKeyStore,
-} from '../../../lambdas/adapters/secrets-key-store';
+import { SecretsManagerKeyStore, vendorKeyReader } from '../../../lambdas/adapters/secrets-key-store';
 
 const PREFIX = 'gradient-billing-sync/partner/';
 const client = new SecretsManagerClient({
@@ -25,10 +21,7 @@ const client = new SecretsManagerClient({
   credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
 });
 const sm = mockClient(client);
-beforeEach(() => {
-  sm.reset();
-  clearVendorKeyCache();
-});
+beforeEach(() => sm.reset());
 afterAll(() => sm.restore());
 
 const meta = { $metadata: { httpStatusCode: 400 } };
@@ -168,11 +161,11 @@ describe('SecretsManagerKeyStore.delete', () => {
   });
 });
 
-describe('readVendorKey', () => {
+describe('vendorKeyReader', () => {
   it('trims the stored value and serves it from its cache until the TTL runs out', async () => {
     let now = 0;
     sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: '  vk-1\n' }).resolves({ SecretString: 'vk-2' });
-    const read = () => readVendorKey(client, 'vendor-key', { cacheTtlMs: 1000, clock: () => now });
+    const read = vendorKeyReader(client, 'vendor-key', { cacheTtlMs: 1000, clock: () => now });
     expect(await read()).toBe('vk-1');
     now = 999;
     expect(await read()).toBe('vk-1');
@@ -183,15 +176,14 @@ describe('readVendorKey', () => {
 
   it('fails clearly on a blank value, and reads again on the next call', async () => {
     sm.on(GetSecretValueCommand).resolvesOnce({ SecretString: ' \n' }).resolves({ SecretString: 'vk' });
-    await expect(readVendorKey(client, 'vendor-key')).rejects.toThrow(
-      'vendor key secret vendor-key is missing or empty',
-    );
-    expect(await readVendorKey(client, 'vendor-key')).toBe('vk');
+    const read = vendorKeyReader(client, 'vendor-key');
+    await expect(read()).rejects.toThrow('vendor key secret vendor-key is missing or empty');
+    expect(await read()).toBe('vk');
   });
 
   it('passes access denied on unchanged', async () => {
     const error = accessDenied();
     sm.on(GetSecretValueCommand).rejects(error);
-    await expect(readVendorKey(client, 'vendor-key')).rejects.toBe(error);
+    await expect(vendorKeyReader(client, 'vendor-key')()).rejects.toBe(error);
   });
 });

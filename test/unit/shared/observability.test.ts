@@ -1,5 +1,7 @@
-// The process logger redacts secret-looking fields in the JSON it writes, for direct `logger.*` calls too.
-import { createLogger, logger } from '../../../lambdas/shared/observability';
+// The process logger and the Log port redact secret-looking fields and key text, for direct `logger.*` calls too.
+import { createGradientClient, gradientToken } from '../../../lambdas/adapters/gradient-client';
+import { createLogger, logger, REDACT_MAX_DEPTH, redact } from '../../../lambdas/shared/observability';
+import { forgetSecrets, rememberSecret } from '../../../lambdas/shared/secret-text';
 
 const KEY = 'pk-live-7f3a9c2e5b1d';
 
@@ -76,5 +78,84 @@ describe('createLogger', () => {
     const text = written(() => own.info('x', { partnerApiKey: KEY }));
     expect(text).not.toContain(KEY);
     expect(JSON.parse(text).partnerApiKey).toBe('[redacted]');
+  });
+});
+
+describe('redact (the Log port)', () => {
+  afterEach(() => forgetSecrets());
+
+  it('cuts off what is nested past the depth limit instead of returning it raw', () => {
+    let deep: Record<string, unknown> = { value: KEY };
+    for (let i = 0; i < REDACT_MAX_DEPTH + 3; i++) deep = { next: deep };
+    const text = JSON.stringify(redact({ deep }));
+    expect(text).not.toContain(KEY);
+    expect(text).toContain('[truncated]');
+    // Up to the limit everything is kept.
+    expect(redact({ a: { b: { c: 'kept' } } })).toEqual({ a: { b: { c: 'kept' } } });
+  });
+
+  it('masks x-api-key, partnerKey, vendorKey and similar fields', () => {
+    const fields = {
+      headers: { 'x-api-key': KEY, 'X-Api-Key': KEY, cookie: KEY, accept: 'application/json' },
+      partnerKey: KEY,
+      vendor_key: KEY,
+      credentials: KEY,
+    };
+    expect(redact(fields)).toEqual({
+      headers: {
+        'x-api-key': '[redacted]',
+        'X-Api-Key': '[redacted]',
+        cookie: '[redacted]',
+        accept: 'application/json',
+      },
+      partnerKey: '[redacted]',
+      vendor_key: '[redacted]',
+      credentials: '[redacted]',
+    });
+  });
+
+  it('masks a key this process handled inside any string and error message', () => {
+    rememberSecret(KEY);
+    const out = redact({ note: `sent ${KEY} twice`, error: new Error(`socket closed while sending ${KEY}`) });
+    expect(JSON.stringify(out)).not.toContain(KEY);
+    expect(out).toEqual({
+      note: 'sent [redacted] twice',
+      error: { name: 'Error', message: 'socket closed while sending [redacted]' },
+    });
+  });
+
+  it('masks labelled key text of any shape inside a string, e.g. a request body', () => {
+    const unknownShape = 'Zq9!unknown-shape-of-key';
+    const body = JSON.stringify({ partnerApiKey: unknownShape, roundingPolicy: 'none' });
+    const out = redact({ body, header: `Authorization: Bearer ${unknownShape}`, raw: `x-api-key=${unknownShape}` });
+    expect(JSON.stringify(out)).not.toContain(unknownShape);
+    expect((out as { body: string }).body).toBe('{"partnerApiKey":"[redacted]","roundingPolicy":"none"}');
+  });
+
+  it('masks the keys of every Gradient client built, and its GRADIENT-TOKEN', () => {
+    const vendor = 'vendor-key-for-redaction-0001';
+    createGradientClient({ baseUrl: 'http://127.0.0.1:9', vendorApiKey: vendor, partnerApiKey: KEY, timeoutMs: 1 });
+    const token = gradientToken(vendor, KEY);
+    const text = JSON.stringify(redact({ message: `${vendor} ${KEY} ${token}` }));
+    expect(text).not.toContain(KEY);
+    expect(text).not.toContain(vendor);
+    expect(text).not.toContain(token);
+  });
+});
+
+describe('the process logger on key text', () => {
+  afterEach(() => forgetSecrets());
+
+  it('masks a remembered key in the message and in string fields of a direct call', () => {
+    const level = logger.getLevelName();
+    logger.setLogLevel('INFO');
+    try {
+      rememberSecret(KEY);
+      const text = written(() => logger.info(`rejected ${KEY}`, { detail: `key ${KEY}` }));
+      expect(text).not.toContain(KEY);
+      expect(JSON.parse(text)).toMatchObject({ message: 'rejected [redacted]', detail: 'key [redacted]' });
+    } finally {
+      logger.setLogLevel(level);
+    }
   });
 });

@@ -1,7 +1,9 @@
 // The connection routes: the buttons of the console's Gradient setup flow (test, save, disconnect, sync
 // mappings) and the stored mappings.
 import { disconnect, listMappings, saveConnection, syncMappings, testConnection } from '../../../core/connection';
+import { CONNECTION_TEST_LIMIT } from '../../../shared/names';
 import { json, noContent } from '../http';
+import { enforceLimit } from '../rate-limit';
 import * as S from '../schemas';
 import { mappingSyncView, mappingsView } from '../views';
 import { partnerAnswer } from './partners';
@@ -21,9 +23,15 @@ export const connectionRoutes: Route[] = [
       200: { description: 'The outcome', schema: S.ConnectionTestResultView },
       400: errorDocs.badRequest,
       404: errorDocs.notFound,
+      429: {
+        description: `More than ${CONNECTION_TEST_LIMIT.max} tests for this partner id in ${CONNECTION_TEST_LIMIT.windowSeconds} s (see Retry-After)`,
+        schema: S.ErrorView,
+      },
     },
     async handle({ deps, params, body }) {
-      return json(200, await testConnection(await deps(), params.partnerId, body?.partnerApiKey));
+      const d = await deps();
+      await enforceLimit(d, 'connection-test', params.partnerId, CONNECTION_TEST_LIMIT);
+      return json(200, await testConnection(d, params.partnerId, body?.partnerApiKey));
     },
   }),
   route({
@@ -39,6 +47,7 @@ export const connectionRoutes: Route[] = [
     responses: {
       200: { description: 'The partner', schema: S.PartnerView },
       400: errorDocs.badRequest,
+      409: { ...errorDocs.conflict, description: 'The previous key (a disconnect) is still being deleted' },
       ...gradientErrorDocs,
     },
     async handle({ deps, params, body }) {
