@@ -1,12 +1,9 @@
 // Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
 // A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
 import { ValidationError } from './errors';
-import { type Account, type CatalogService, ID_PATTERN, type UsageSnapshot } from './model';
+import { type Account, type CatalogService, isValidId, type UsageSnapshot } from './model';
 import { addDays, isValidIsoDate, todayUtc } from './period';
 import type { AppDeps } from './ports';
-
-/** Ids of partners, accounts, services and runs (`ID_PATTERN`). No '#': the store uses it as a key separator. */
-export const isValidId = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
 
 export const MAX_SNAPSHOTS_PER_BATCH = 1000;
 

@@ -2,10 +2,15 @@
 // vocabulary is a const array here, and the types, the zod schemas (stored items, queue messages, the API) and
 // the OpenAPI document are built from it.
 
-/** Ids of partners, accounts, services and runs: what the API, the store and secret names accept. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-export const ID_RULE =
-  'must be 1-128 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
+/**
+ * Ids of partners, accounts, services and runs. One pattern valid everywhere an id goes: DynamoDB keys (no '#',
+ * the key separator), Secrets Manager names `<prefix><partnerId>` (no ':'; names allow letters, digits and
+ * `/_+=.@-`), Gradient account ids and URL path segments (only unreserved characters, so nothing to escape).
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const MAX_ID_LENGTH = 128;
+export const ID_RULE = 'must be 1-128 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+export const isValidId = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
 /** A billing period, `YYYY-MM`. */
 export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A calendar date, `YYYY-MM-DD` (whether it is a real date is `period.ts`'s `isValidIsoDate`). */

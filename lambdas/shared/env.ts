@@ -1,7 +1,8 @@
 // Runtime configuration of the Lambdas (and of the local stack, which sets the same variables).
 // Parsed once with zod so a missing or malformed variable fails at init with a clear message.
 import * as z from 'zod';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
+import { MAX_ID_LENGTH } from '../core/model';
+import { SECRET_NAME_PATTERN, WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
 import { TABLES, type TableName } from './tables';
 
 const tableNames = Object.fromEntries(
@@ -10,8 +11,15 @@ const tableNames = Object.fromEntries(
 
 export const envSchema = z.object({
   ...tableNames,
-  /** Partner keys live under `<prefix><partnerId>` in Secrets Manager. */
-  PARTNER_SECRET_PREFIX: z.string().min(1).default('gradient-billing-sync/partner/'),
+  /** Partner keys live under `<prefix><partnerId>` in Secrets Manager: every valid id must make a valid name. */
+  PARTNER_SECRET_PREFIX: z
+    .string()
+    .min(1)
+    .refine(
+      (prefix) => SECRET_NAME_PATTERN.test(`${prefix}${'x'.repeat(MAX_ID_LENGTH)}`),
+      `with a ${MAX_ID_LENGTH}-character id must make a Secrets Manager name (A-Z a-z 0-9 / _ + = . @ -, at most 512)`,
+    )
+    .default('gradient-billing-sync/partner/'),
   /** Secrets Manager id of the secret holding the Gradient Vendor API key. */
   VENDOR_KEY_SECRET_ID: z.string().min(1),
   /** KMS key for partner secrets (optional: Secrets Manager's default key otherwise). */

@@ -22,6 +22,8 @@ export interface PartnerKeyStore {
   get(partnerId: string): Promise<string | undefined>;
   /** Deletes at once (no recovery window) so the name can be reused; no error when absent. */
   delete(partnerId: string): Promise<void>;
+  /** Throws a ValidationError when `put` could not store a key for this partner (e.g. an invalid secret name). */
+  assertStorable(partnerId: string): void;
 }
 
 export interface PartnerRepository {

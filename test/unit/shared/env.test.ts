@@ -14,6 +14,12 @@ describe('configuration', () => {
     expect(env.TABLE_PARTNERS).toBe('test-Partners');
   });
 
+  it('refuses a partner secret prefix that cannot make a Secrets Manager name with every valid id', () => {
+    expect(() => parseEnv({ ...complete(), PARTNER_SECRET_PREFIX: 'partners:' })).toThrow(/PARTNER_SECRET_PREFIX/);
+    expect(() => parseEnv({ ...complete(), PARTNER_SECRET_PREFIX: 'p'.repeat(385) })).toThrow(/PARTNER_SECRET_PREFIX/);
+    expect(parseEnv({ ...complete(), PARTNER_SECRET_PREFIX: 'p'.repeat(384) }).PARTNER_SECRET_PREFIX).toHaveLength(384);
+  });
+
   it('lists every missing or malformed variable in one error', () => {
     const source = complete();
     delete source.TABLE_RUNS;

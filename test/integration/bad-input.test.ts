@@ -1,0 +1,88 @@
+// Bad input on the real local stack (dynalite, the Secrets Manager emulator, the Gradient emulator) through the API
+// over loopback: each request the security review found answering 500 or writing half gets a 400 and changes
+// nothing anywhere: not Gradient, not our tables, not Secrets Manager.
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
+import { createSecretsManagerClient } from '../../lambdas/adapters/secrets-key-store';
+import { createApiHandler } from '../../lambdas/handlers/api/app';
+import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { testMetrics } from '../unit/handlers/api/support';
+
+const KEY = 'pk_bad_input_4c3b2a1908f7e6d5';
+
+let stack: LocalStack;
+let api: ApiServer;
+let organizationId: string;
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  const handler = createApiHandler(async () => stack.deps, {
+    logger: new Logger({ serviceName: 'bad-input', logLevel: 'SILENT' }),
+    metrics: testMetrics(false),
+  });
+  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  organizationId = stack.emulator!.addPartner({
+    partnerApiKey: KEY,
+    organizationName: 'Colon MSP',
+    psaCompanies: ['Acme Corp'],
+    psaProducts: ['Business Seat'],
+  });
+  const service = {
+    name: 'Business Seat',
+    description: 'Seat',
+    category: 'security',
+    subcategory: 'password management',
+    aggregation: 'peak',
+  };
+  expect((await call('PUT', '/v1/services/business-seat', service)).status).toBe(201);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await stack?.close();
+});
+
+async function call(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${api.url}${path}`, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Everything a request could have changed: Gradient's side, our partner records and the secrets. */
+async function everything(partnerIds: string[]) {
+  const secrets = createSecretsManagerClient();
+  try {
+    const listed = await secrets.send(new ListSecretsCommand({}));
+    return {
+      gradientRequests: stack.emulator!.requestLog().length,
+      gradientServices: stack.emulator!.services(),
+      gradientAccounts: stack.emulator!.accounts(organizationId),
+      partners: await Promise.all(partnerIds.map((id) => stack.deps.partners.get(id))),
+      secrets: (listed.SecretList ?? []).map((s) => s.Name).sort(),
+    };
+  } finally {
+    secrets.destroy();
+  }
+}
+
+describe('a partner id with ":" (not valid in a Secrets Manager name)', () => {
+  it('is refused with 400 on save, and nothing changed in Gradient, the partner record or the secrets', async () => {
+    const before = await everything(['acme:1']);
+    const res = await call('PUT', '/v1/partners/acme:1/connection', { partnerApiKey: KEY });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ path: 'partnerId' }] });
+    expect(await everything(['acme:1'])).toEqual(before);
+  });
+
+  it('is refused for accounts and usage too, so no data can pile up under an id that can never connect', async () => {
+    expect((await call('PUT', '/v1/partners/acme:1/accounts/cust-1', { name: 'Acme Corp' })).status).toBe(400);
+    expect((await call('PUT', '/v1/partners/acme-1/accounts/cust:1', { name: 'Acme Corp' })).status).toBe(400);
+    expect(await stack.deps.accounts.list('acme:1')).toEqual([]);
+  });
+});
