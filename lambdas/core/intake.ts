@@ -1,7 +1,16 @@
 // Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
 // A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
 import { ValidationError } from './errors';
-import { type Account, type CatalogService, isValidId, type UsageSnapshot } from './model';
+import {
+  type Account,
+  type CatalogService,
+  isValidId,
+  isValidQuantity,
+  isValidUnitScale,
+  QUANTITY_RULE,
+  UNIT_SCALE_RULE,
+  type UsageSnapshot,
+} from './model';
 import { addDays, isValidIsoDate, todayUtc } from './period';
 import type { AppDeps } from './ports';
 
@@ -21,8 +30,11 @@ export async function upsertService(
   serviceKey: string,
   input: ServiceInput,
 ): Promise<{ service: CatalogService; created: boolean }> {
-  if (!isValidId(serviceKey))
-    throw new ValidationError('invalid serviceKey', [{ path: 'serviceKey', message: 'invalid id' }]);
+  const bad: Issue[] = [];
+  if (!isValidId(serviceKey)) bad.push({ path: 'serviceKey', message: 'invalid id' });
+  if (input.unitScale !== undefined && !isValidUnitScale(input.unitScale))
+    bad.push({ path: 'unitScale', message: `unitScale ${UNIT_SCALE_RULE}` });
+  if (bad.length > 0) throw new ValidationError('invalid service', bad);
   const before = await deps.catalog.get(serviceKey);
   const service: CatalogService = {
     serviceKey,
@@ -94,9 +106,9 @@ export interface UsageBatchInput {
 
 /**
  * The checks that need state or time, for snapshots whose shape is valid: the service exists, the date is a real
- * date no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is a finite
- * number ≥ 0, and no (account, service, date) appears twice in one batch (which one should win is ambiguous).
- * The catalog is read once.
+ * date no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is within the
+ * bounds the store can hold (`isValidQuantity`), and no (account, service, date) appears twice in one batch (which
+ * one should win is ambiguous). The catalog is read once.
  */
 async function checkSnapshots(
   deps: Pick<AppDeps, 'catalog' | 'clock'>,
@@ -120,9 +132,7 @@ async function checkSnapshots(
     if (!isValidIsoDate(s.date)) issues.push({ path: at('date'), message: 'not a real calendar date (YYYY-MM-DD)' });
     else if (s.date > latest)
       issues.push({ path: at('date'), message: `date is in the future (latest accepted: ${latest})` });
-    if (typeof s.quantity !== 'number' || !Number.isFinite(s.quantity) || s.quantity < 0) {
-      issues.push({ path: at('quantity'), message: 'quantity must be a finite number ≥ 0' });
-    }
+    if (!isValidQuantity(s.quantity)) issues.push({ path: at('quantity'), message: `quantity ${QUANTITY_RULE}` });
     const key = `${s.accountId}\u0000${s.serviceKey}\u0000${s.date}`;
     const first = seen.get(key);
     if (first !== undefined) {

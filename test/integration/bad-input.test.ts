@@ -86,3 +86,29 @@ describe('a partner id with ":" (not valid in a Secrets Manager name)', () => {
     expect(await stack.deps.accounts.list('acme:1')).toEqual([]);
   });
 });
+
+describe('numbers the store cannot hold', () => {
+  it('refuses the batch [acc1 q=5, acc9 q=1e308] with 400 and writes neither snapshot', async () => {
+    for (const id of ['acc1', 'acc9']) {
+      expect((await call('PUT', `/v1/partners/num-msp/accounts/${id}`, { name: id })).status).toBe(201);
+    }
+    const date = new Date().toISOString().slice(0, 10);
+    const res = await fetch(`${api.url}/v1/partners/num-msp/usage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"snapshots":[{"accountId":"acc1","serviceKey":"business-seat","date":"${date}","quantity":5},{"accountId":"acc9","serviceKey":"business-seat","date":"${date}","quantity":1e308}]}`,
+    });
+    expect(res.status).toBe(400);
+    expect(await stack.deps.usage.linesForPeriod('num-msp', date.slice(0, 7))).toEqual([]);
+  });
+
+  it.each(['1e20', '1e308', '5e-324'])('refuses unitScale %s with 400 and stores no service', async (unitScale) => {
+    const res = await fetch(`${api.url}/v1/services/storage-${unitScale.replace(/\W/g, '')}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: `{"name":"Storage","description":"d","category":"security","subcategory":"password management","aggregation":"sum","unitScale":${unitScale}}`,
+    });
+    expect(res.status).toBe(400);
+    expect((await stack.deps.catalog.list()).map((s) => s.serviceKey)).toEqual(['business-seat']);
+  });
+});

@@ -41,6 +41,28 @@ describe('PUT /v1/services/{serviceKey}', () => {
     expect(h.deps.state.catalog.size).toBe(0);
   });
 
+  it.each(['1e20', '1e308', '5e-324', '0.5', '1.0000001'])(
+    'rejects a unitScale the store cannot hold or that would scale up (%s) with 400 and writes nothing',
+    async (unitScale) => {
+      const h = harness();
+      const raw = `{"name":"Storage","description":"d","category":"security","subcategory":"password management","aggregation":"sum","unitScale":${unitScale}}`;
+      const res = await h.call('PUT', '/v1/services/storage', { raw });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([
+        { path: 'unitScale', message: expect.stringMatching(/from 1 to 1e15 with/) },
+      ]);
+      expect(h.deps.state.catalog.size).toBe(0);
+    },
+  );
+
+  it('accepts a unitScale of 1, 3600, 1e9 and 1e15', async () => {
+    const h = harness();
+    for (const unitScale of [1, 3600, 1e9, 1e15]) {
+      const raw = `{"name":"S","description":"d","category":"security","subcategory":"password management","aggregation":"sum","unitScale":${unitScale}}`;
+      expect((await h.call('PUT', `/v1/services/s-${unitScale}`, { raw })).status).toBe(201);
+    }
+  });
+
   it('rejects a service key containing the store separator "#"', async () => {
     const h = harness();
     const res = await h.call('PUT', '/v1/services/seat%23x', { body: {} });
@@ -143,6 +165,33 @@ describe('POST /v1/partners/{partnerId}/usage', () => {
     const res = await h.call('POST', '/v1/partners/msp-1/usage', { raw });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('snapshots.0.quantity');
+  });
+
+  it.each([
+    ['1e308', '1e308'],
+    ['2^53+1', '9007199254740993'],
+    ['1e-320', '1e-320'],
+    ['above 1e14', '100000000000000.5'],
+    ['more than 6 decimals', '0.1234567'],
+  ])('rejects a quantity the store cannot hold (%s) with 400, before any write', async (_, quantity) => {
+    const h = harness();
+    await h.service();
+    const raw = `{"snapshots":[${JSON.stringify(snapshot({ accountId: 'acc1', quantity: 5 }))},{"accountId":"acc9","serviceKey":"business-seat","date":"2026-11-20","quantity":${quantity}}]}`;
+    const res = await h.call('POST', '/v1/partners/msp-1/usage', { raw });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: 'snapshots.1.quantity', message: expect.stringMatching(/at most 6 decimals/) },
+    ]);
+    expect(h.deps.state.snapshots.size).toBe(0);
+  });
+
+  it('accepts the bounds themselves: 0, 0.000001, 6 decimals and 1e14', async () => {
+    const h = harness();
+    await h.service();
+    const quantities = [0, 0.000001, 1234.567891, 1e14];
+    const snapshots = quantities.map((quantity, i) => snapshot({ accountId: `a${i}`, quantity }));
+    expect((await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots } })).status).toBe(200);
+    expect([...h.deps.state.snapshots.values()].map((s) => s.quantity)).toEqual(quantities);
   });
 
   it('rejects more than 1000 snapshots, an empty batch and a missing body', async () => {
