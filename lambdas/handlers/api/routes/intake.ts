@@ -9,7 +9,7 @@ import {
   upsertAccount,
   upsertService,
 } from '../../../core/intake';
-import { json, zodDetails } from '../http';
+import { detailPath, json, unknownFields, zodDetails } from '../http';
 import * as S from '../schemas';
 import { accountView, serviceView } from '../views';
 import { errorDocs, type Route, route, upsertDocs, upserted } from './route';
@@ -35,9 +35,8 @@ function readUsageBatch(body: unknown): UsageBatchInput {
       parsed.success ? [{ path: 'snapshots', message: 'invalid' }] : zodDetails(parsed.error),
     );
   }
-  const issues: Issue[] = Object.keys(body)
-    .filter((k) => k !== 'snapshots')
-    .map((k) => ({ path: k, message: 'Unrecognized key' }));
+  const unknown = Object.keys(body).filter((k) => k !== 'snapshots').length;
+  const issues: Issue[] = unknown > 0 ? [{ path: detailPath([]), message: unknownFields(unknown) }] : [];
   const snapshots: IndexedSnapshot[] = [];
   items.forEach((item, index) => {
     const parsed = S.UsageSnapshotInput.safeParse(item);
