@@ -112,3 +112,33 @@ describe('numbers the store cannot hold', () => {
     expect((await stack.deps.catalog.list()).map((s) => s.serviceKey)).toEqual(['business-seat']);
   });
 });
+
+describe('usage for an unknown partner or an unregistered account', () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+  const seatOn = (accountId: string, serviceKey = 'business-seat') => ({
+    accountId,
+    serviceKey,
+    date: today(),
+    quantity: 3,
+  });
+
+  it('answers 404 for a partner with neither accounts nor a connection', async () => {
+    const res = await call('POST', '/v1/partners/nobody-msp/usage', { snapshots: [seatOn('cust-1')] });
+    expect(res.status).toBe(404);
+    expect(await stack.deps.usage.linesForPeriod('nobody-msp', today().slice(0, 7))).toEqual([]);
+  });
+
+  it('answers 400 listing the unregistered accounts and unknown services, and writes nothing', async () => {
+    expect((await call('PUT', '/v1/partners/reg-msp/accounts/cust-1', { name: 'Acme Corp' })).status).toBe(201);
+    const res = await call('POST', '/v1/partners/reg-msp/usage', {
+      snapshots: [seatOn('cust-1'), seatOn('cust-2'), seatOn('cust-3', 'storage-gb')],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+      'snapshots.1.accountId',
+      'snapshots.2.accountId',
+      'snapshots.2.serviceKey',
+    ]);
+    expect(await stack.deps.usage.linesForPeriod('reg-msp', today().slice(0, 7))).toEqual([]);
+  });
+});

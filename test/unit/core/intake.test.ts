@@ -1,6 +1,6 @@
 // Core intake for callers other than the API (the demo, scripts): the same bounds as at the API's edge, checked
 // before any write.
-import { ValidationError } from '../../../lambdas/core/errors';
+import { NotFoundError, ValidationError } from '../../../lambdas/core/errors';
 import { ingestUsage, type ServiceInput, upsertAccount, upsertService } from '../../../lambdas/core/intake';
 import { memoryDeps } from '../../support/memory-deps';
 
@@ -55,4 +55,21 @@ describe('upsertService bounds unitScale', () => {
       expect(deps.state.catalog.size).toBe(0);
     },
   );
+});
+
+describe('ingestUsage only takes usage of registered accounts of a known partner', () => {
+  const seatOn = (accountId: string) => ({ accountId, serviceKey: 'business-seat', date: '2026-11-20', quantity: 1 });
+
+  it('throws NotFoundError for a partner with neither accounts nor a connection, and writes nothing', async () => {
+    const deps = await seeded();
+    await expect(ingestUsage(deps, 'msp-unknown', [seatOn('acc1')])).rejects.toBeInstanceOf(NotFoundError);
+    expect(deps.state.snapshots.size).toBe(0);
+  });
+
+  it('lists every unregistered account, writing nothing', async () => {
+    const deps = await seeded();
+    const error = await caught(ingestUsage(deps, 'msp-1', [seatOn('acc1'), seatOn('acc2'), seatOn('acc3')]));
+    expect(error.issues.map((i) => i.path)).toEqual(['snapshots.1.accountId', 'snapshots.2.accountId']);
+    expect(deps.state.snapshots.size).toBe(0);
+  });
 });

@@ -90,6 +90,7 @@ it('the Partner API key appears in no response, log line, metric, stored record 
 it('a key sent as a JSON field name is never echoed: "unknown field" at the path of the object holding it', async () => {
   const h = harness();
   await h.service();
+  await h.account('msp-1', 'acme', 'Acme');
   const snapshot = { accountId: 'acme', serviceKey: 'business-seat', date: '2026-11-20', quantity: 3 };
   const answers = [
     await h.call('PUT', '/v1/partners/msp-1/connection', { body: { [PARTNER_KEY]: true } }),
