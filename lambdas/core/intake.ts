@@ -8,6 +8,7 @@ import {
   isValidId,
   isValidQuantity,
   isValidUnitScale,
+  MIN_USAGE_DATE,
   QUANTITY_RULE,
   UNIT_SCALE_RULE,
   type UsageSnapshot,
@@ -121,7 +122,7 @@ interface Known {
 /**
  * The checks that need state or time, for snapshots whose shape is valid: the account is registered (usage of an
  * account Gradient never hears of could never be pushed), the service exists, the date is a real
- * date no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is within the
+ * date from MIN_USAGE_DATE on and no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is within the
  * bounds the store can hold (`isValidQuantity`), and no (account, service, date) appears twice in one batch (which
  * one should win is ambiguous). Every problem of a snapshot is listed.
  */
@@ -167,6 +168,8 @@ function checkFields(s: Partial<SnapshotInput>, index: number, known: Known, lat
   }
   if (check('date')) {
     if (!isValidIsoDate(s.date)) issues.push({ path: at('date'), message: 'not a real calendar date (YYYY-MM-DD)' });
+    else if (s.date < MIN_USAGE_DATE)
+      issues.push({ path: at('date'), message: `date is before ${MIN_USAGE_DATE} (the earliest accepted)` });
     else if (s.date > latest)
       issues.push({ path: at('date'), message: `date is in the future (latest accepted: ${latest})` });
   }

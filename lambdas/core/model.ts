@@ -37,6 +37,8 @@ export const UNIT_SCALE_RULE = `must be a number from ${MIN_UNIT_SCALE} to ${sci
 export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A calendar date, `YYYY-MM-DD` (whether it is a real date is `period.ts`'s `isValidIsoDate`). */
 export const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** The earliest usage date accepted, and so the earliest period a sync can compute. */
+export const MIN_USAGE_DATE = '2000-01-01';
 
 /** How a service's snapshots turn into one value for a billing period (architecture §3). */
 export const AGGREGATIONS = ['average', 'peak', 'last', 'sum'] as const;

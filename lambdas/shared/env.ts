@@ -2,7 +2,7 @@
 // Parsed once with zod so a missing or malformed variable fails at init with a clear message.
 import * as z from 'zod';
 import { MAX_ID_LENGTH } from '../core/model';
-import { SECRET_NAME_PATTERN, WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
+import { DEFAULT_RESYNC_MAX_CLOSED_PERIODS, SECRET_NAME_PATTERN, WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
 import { TABLES, type TableName } from './tables';
 
 const tableNames = Object.fromEntries(
@@ -33,6 +33,8 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** The work queue's maxReceiveCount: on the last delivery the worker closes the run instead of leaving lines open. */
   WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(WORK_QUEUE_MAX_RECEIVE_COUNT),
+  /** How many closed periods back a manual resync may reach (the API's); 0 allows the current period only. */
+  RESYNC_MAX_CLOSED_PERIODS: z.coerce.number().int().min(0).max(120).default(DEFAULT_RESYNC_MAX_CLOSED_PERIODS),
   /** SQS work queue (planner and API send, worker receives). */
   QUEUE_URL: z.string().min(1).optional(),
 });
@@ -56,6 +58,11 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   return result.data;
 }
+
+const apiSettingsSchema = envSchema.pick({ RESYNC_MAX_CLOSED_PERIODS: true });
+
+/** The API's own settings, read without the rest of the configuration (which `env()` checks at init). */
+export const apiSettings = (source: NodeJS.ProcessEnv = process.env) => apiSettingsSchema.parse(source);
 
 /** Forget the parsed environment (tests and the local stack change it). */
 export function resetEnvCache(): void {

@@ -13,6 +13,9 @@ export const METRICS_NAMESPACE = 'GradientBillingSync';
 /** The work queue's maxReceiveCount: the delivery with this receive count is the last before the DLQ. */
 export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
 
+/** How many closed periods back a manual resync may reach (RESYNC_MAX_CLOSED_PERIODS): 1 is the previous month. */
+export const DEFAULT_RESYNC_MAX_CLOSED_PERIODS = 1;
+
 /** How the worker paces and retries its Gradient calls inside one invocation. */
 export const WORKER_TUNING = {
   /** Calls one worker has in flight at most. */

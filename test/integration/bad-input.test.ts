@@ -142,3 +142,21 @@ describe('usage for an unknown partner or an unregistered account', () => {
     expect(await stack.deps.usage.linesForPeriod('reg-msp', today().slice(0, 7))).toEqual([]);
   });
 });
+
+describe('a resync further back than RESYNC_MAX_CLOSED_PERIODS', () => {
+  it('is refused with 400 naming the limit (default 1: the previous month), and no run is queued', async () => {
+    expect((await call('PUT', '/v1/partners/resync-msp/accounts/cust-1', { name: 'Acme Corp' })).status).toBe(201);
+    expect((await call('PUT', '/v1/partners/resync-msp/connection', { partnerApiKey: KEY })).status).toBe(200);
+    const [year, month] = new Date().toISOString().slice(0, 7).split('-').map(Number);
+    const back = (n: number) => {
+      const m = year! * 12 + (month! - 1) - n;
+      return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+    };
+    expect(stack.env.RESYNC_MAX_CLOSED_PERIODS).toBe(1);
+    const res = await call('POST', '/v1/partners/resync-msp/resync', { period: back(2) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].message).toMatch(/at most 1 closed period\(s\) \(RESYNC_MAX_CLOSED_PERIODS\)/);
+    expect(await stack.deps.runs.list('resync-msp', 10)).toEqual([]);
+    expect((await call('POST', '/v1/partners/resync-msp/resync', { period: back(1) })).status).toBe(202);
+  });
+});

@@ -1,9 +1,9 @@
 // Manual resync: the same queue message the nightly planner sends, for one partner, on request.
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors';
-import type { IsoDate, Period } from '../model';
+import { type IsoDate, MIN_USAGE_DATE, type Period } from '../model';
 import { requireConnected, requirePartner } from '../partners';
-import { asOfFor, periodOf, todayUtc } from '../period';
+import { asOfFor, periodOf, previousPeriod, todayUtc } from '../period';
 import type { AppDeps } from '../ports';
 import { enqueueRun, newRunId } from './enqueue';
 
@@ -12,15 +12,21 @@ export interface ResyncInput {
   full?: boolean;
 }
 
+/** How far back a resync may reach: `maxClosedPeriods` closed periods (RESYNC_MAX_CLOSED_PERIODS), never before 2000. */
+export interface ResyncLimits {
+  maxClosedPeriods: number;
+}
+
 /**
  * Enqueues the nightly sync's message for one partner now. The current period is computed as of today, a past
- * one as of its last day; a period that has not started is refused. The period's shape was checked at the edge
- * (and `asOfFor` refuses a malformed one for any other caller).
+ * one as of its last day; a period that has not started, or lies further back than `limits` allow, is refused.
+ * The period's shape was checked at the edge (and `asOfFor` refuses a malformed one for any other caller).
  */
 export async function resync(
   deps: AppDeps,
   partnerId: string,
-  input: ResyncInput = {},
+  input: ResyncInput,
+  limits: ResyncLimits,
 ): Promise<{ runId: string; period: Period; asOf: IsoDate; full: boolean }> {
   requireConnected(await requirePartner(deps, partnerId));
   const now = deps.clock.now();
@@ -31,6 +37,15 @@ export async function resync(
       { path: 'period', message: `period ${period} is in the future (current period: ${periodOf(today)})` },
     ]);
   }
+  const earliest = earliestResyncPeriod(periodOf(today), limits);
+  if (period < earliest) {
+    throw new ValidationError('period is further back than a resync may reach', [
+      {
+        path: 'period',
+        message: `a resync reaches back at most ${limits.maxClosedPeriods} closed period(s) (RESYNC_MAX_CLOSED_PERIODS): the earliest is ${earliest}`,
+      },
+    ]);
+  }
   const asOf = asOfFor(period, today);
   const full = input.full ?? false;
   const runId = newRunId(now, 'resync', randomUUID().replace(/-/g, '').slice(0, 8));
@@ -38,3 +53,11 @@ export async function resync(
   deps.log.info('resync enqueued', { partnerId, runId, period, asOf, full });
   return { runId, period, asOf, full };
 }
+
+const earliestResyncPeriod = (current: Period, limits: ResyncLimits): Period => {
+  let earliest = current;
+  for (let i = 0; i < limits.maxClosedPeriods && earliest > periodOf(MIN_USAGE_DATE); i++) {
+    earliest = previousPeriod(earliest);
+  }
+  return earliest;
+};

@@ -5,8 +5,9 @@
 import * as z from 'zod';
 import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
-import { AGGREGATIONS, QUANTITY_RULE, UNIT_SCALE_RULE } from '../../core/model';
+import { AGGREGATIONS, MIN_USAGE_DATE, QUANTITY_RULE, UNIT_SCALE_RULE } from '../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/run-history';
+import { DEFAULT_RESYNC_MAX_CLOSED_PERIODS } from '../../shared/names';
 import {
   connectionFailureSchema,
   idSchema,
@@ -99,7 +100,7 @@ export const UsageSnapshotInput = named(
   z.strictObject({
     accountId: Id,
     serviceKey: Id.meta({ description: 'A service of the catalog.' }),
-    date: IsoDate.meta({ description: 'A real UTC calendar date, no later than tomorrow.' }),
+    date: IsoDate.meta({ description: `A real UTC calendar date from ${MIN_USAGE_DATE} on, no later than tomorrow.` }),
     quantity: quantitySchema.meta({ description: `A quantity that ${QUANTITY_RULE}.` }),
   }),
   'UsageSnapshotInput',
@@ -133,7 +134,7 @@ export const PartnerPatch = named(
 export const ResyncRequest = named(
   z.strictObject({
     period: Period.optional().meta({
-      description: 'Default: the current period. A past period is computed as of its last day.',
+      description: `Default: the current period. A past period is computed as of its last day; at most RESYNC_MAX_CLOSED_PERIODS (default ${DEFAULT_RESYNC_MAX_CLOSED_PERIODS}) closed periods back.`,
     }),
     full: z.boolean().optional().meta({ description: 'Send every line, even unchanged ones (default false).' }),
   }),

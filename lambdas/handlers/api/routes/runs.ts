@@ -1,6 +1,7 @@
 // The run routes: a manual resync (the nightly message, now) and the run history with per-line receipts.
 import { getRun, listRuns } from '../../../core/run-history';
 import { resync } from '../../../core/sync/resync';
+import { apiSettings } from '../../../shared/env';
 import { json } from '../http';
 import * as S from '../schemas';
 import { runDetailView, runView } from '../views';
@@ -26,7 +27,8 @@ export const runRoutes: Route[] = [
         ...(body?.period !== undefined && { period: body.period }),
         ...(body?.full !== undefined && { full: body.full }),
       };
-      const queued = await resync(await deps(), params.partnerId, input);
+      const limits = { maxClosedPeriods: apiSettings().RESYNC_MAX_CLOSED_PERIODS };
+      const queued = await resync(await deps(), params.partnerId, input, limits);
       return json(202, queued, { location: `/v1/partners/${params.partnerId}/runs/${queued.runId}` });
     },
   }),

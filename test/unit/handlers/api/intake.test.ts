@@ -198,6 +198,23 @@ describe('POST /v1/partners/{partnerId}/usage', () => {
     expect(res.body.error.details[0].path).toBe('snapshots.0.accountId');
   });
 
+  it('rejects usage dated before 2000-01-01 and takes 2000-01-01 itself', async () => {
+    const h = await registered();
+    const res = await h.call('POST', '/v1/partners/msp-1/usage', {
+      body: { snapshots: [snapshot({ date: '0001-01-01' }), snapshot({ date: '1999-12-31' })] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([
+      { path: 'snapshots.0.date', message: 'date is before 2000-01-01 (the earliest accepted)' },
+      { path: 'snapshots.1.date', message: 'date is before 2000-01-01 (the earliest accepted)' },
+    ]);
+    expect(h.deps.state.snapshots.size).toBe(0);
+    const first = await h.call('POST', '/v1/partners/msp-1/usage', {
+      body: { snapshots: [snapshot({ date: '2000-01-01' })] },
+    });
+    expect(first.status).toBe(200);
+  });
+
   it('accepts tomorrow (UTC) for platforms east of UTC but not the day after', async () => {
     const h = await registered();
     // The virtual clock says 2026-11-26.
