@@ -7,7 +7,6 @@ import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/grad
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
 import { AGGREGATIONS, MIN_USAGE_DATE, QUANTITY_RULE, UNIT_SCALE_RULE } from '../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/run-history';
-import { DEFAULT_RESYNC_MAX_CLOSED_PERIODS } from '../../shared/names';
 import {
   connectionFailureSchema,
   idSchema,
@@ -134,7 +133,7 @@ export const PartnerPatch = named(
 export const ResyncRequest = named(
   z.strictObject({
     period: Period.optional().meta({
-      description: `Default: the current period. A past period is computed as of its last day; at most RESYNC_MAX_CLOSED_PERIODS (default ${DEFAULT_RESYNC_MAX_CLOSED_PERIODS}) closed periods back.`,
+      description: 'Default: the current period. A past period is computed as of its last day.',
     }),
     full: z.boolean().optional().meta({ description: 'Send every line, even unchanged ones (default false).' }),
   }),
