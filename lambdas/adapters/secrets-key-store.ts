@@ -12,9 +12,9 @@ import {
   SecretsManagerClient,
   type SecretsManagerClientConfig,
 } from '@aws-sdk/client-secrets-manager';
-import { ConflictError } from '../core/errors';
+import { ConflictError, ValidationError } from '../core/errors';
 import type { KeyReadOptions, PartnerKeyStore } from '../core/ports';
-import { SERVICE_NAME } from '../shared/names';
+import { SECRET_NAME_PATTERN, SERVICE_NAME } from '../shared/names';
 import { rememberSecret } from '../shared/secret-text';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -125,6 +125,14 @@ export class SecretsManagerKeyStore implements PartnerKeyStore {
       if (!(err instanceof ResourceNotFoundException) && !isPendingDeletion(err)) throw err;
     } finally {
       this.cache.delete(partnerId);
+    }
+  }
+
+  assertStorable(partnerId: string): void {
+    if (!SECRET_NAME_PATTERN.test(this.secretName(partnerId))) {
+      throw new ValidationError('no key can be stored for this partner id', [
+        { path: 'partnerId', message: 'the secret name it makes is not valid in Secrets Manager' },
+      ]);
     }
   }
 

@@ -1,12 +1,20 @@
 // Intake: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
 // A usage batch is all or nothing: any invalid snapshot rejects the whole batch and nothing is written.
-import { ValidationError } from './errors';
-import { type Account, type CatalogService, ID_PATTERN, type UsageSnapshot } from './model';
+import { NotFoundError, ValidationError } from './errors';
+import {
+  type Account,
+  type CatalogService,
+  type IsoDate,
+  isValidId,
+  isValidQuantity,
+  isValidUnitScale,
+  MIN_USAGE_DATE,
+  QUANTITY_RULE,
+  UNIT_SCALE_RULE,
+  type UsageSnapshot,
+} from './model';
 import { addDays, isValidIsoDate, todayUtc } from './period';
 import type { AppDeps } from './ports';
-
-/** Ids of partners, accounts, services and runs (`ID_PATTERN`). No '#': the store uses it as a key separator. */
-export const isValidId = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
 
 export const MAX_SNAPSHOTS_PER_BATCH = 1000;
 
@@ -24,8 +32,11 @@ export async function upsertService(
   serviceKey: string,
   input: ServiceInput,
 ): Promise<{ service: CatalogService; created: boolean }> {
-  if (!isValidId(serviceKey))
-    throw new ValidationError('invalid serviceKey', [{ path: 'serviceKey', message: 'invalid id' }]);
+  const bad: Issue[] = [];
+  if (!isValidId(serviceKey)) bad.push({ path: 'serviceKey', message: 'invalid id' });
+  if (input.unitScale !== undefined && !isValidUnitScale(input.unitScale))
+    bad.push({ path: 'unitScale', message: `unitScale ${UNIT_SCALE_RULE}` });
+  if (bad.length > 0) throw new ValidationError('invalid service', bad);
   const before = await deps.catalog.get(serviceKey);
   const service: CatalogService = {
     serviceKey,
@@ -84,54 +95,86 @@ export interface IndexedSnapshot {
   snapshot: SnapshotInput;
 }
 
+/** A snapshot whose shape is invalid, with only its fields that are valid: checked, never written. */
+export interface IndexedPartialSnapshot {
+  index: number;
+  fields: Partial<SnapshotInput>;
+}
+
 /**
- * A batch as the API read it: how many snapshots it held, those whose shape is valid (by index) and the problems
- * already found with the others, so one answer lists every problem of the batch. Other callers pass the
- * snapshots alone.
+ * A batch as the API read it: how many snapshots it held, those whose shape is valid (by index), the valid fields
+ * of the others and the problems already found with them, so one answer lists every problem of the batch and of
+ * each snapshot. Other callers pass the snapshots alone.
  */
 export interface UsageBatchInput {
   size: number;
   snapshots: IndexedSnapshot[];
+  partial?: IndexedPartialSnapshot[];
   issues: Issue[];
 }
 
+/** What the checks of a batch compare against: the catalog and the partner's registered accounts. */
+interface Known {
+  services: ReadonlySet<string>;
+  accounts: ReadonlySet<string>;
+}
+
 /**
- * The checks that need state or time, for snapshots whose shape is valid: the service exists, the date is a real
- * date no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is a finite
- * number ≥ 0, and no (account, service, date) appears twice in one batch (which one should win is ambiguous).
- * The catalog is read once.
+ * The checks that need state or time, for snapshots whose shape is valid: the account is registered (usage of an
+ * account Gradient never hears of could never be pushed), the service exists, the date is a real
+ * date from MIN_USAGE_DATE on and no later than tomorrow (UTC; a platform east of UTC may already be a day ahead), the quantity is within the
+ * bounds the store can hold (`isValidQuantity`), and no (account, service, date) appears twice in one batch (which
+ * one should win is ambiguous). Every problem of a snapshot is listed.
  */
-async function checkSnapshots(
-  deps: Pick<AppDeps, 'catalog' | 'clock'>,
-  entries: readonly IndexedSnapshot[],
-): Promise<Issue[]> {
+function checkSnapshots(deps: Pick<AppDeps, 'clock'>, known: Known, batch: UsageBatchInput): Issue[] {
   const issues: Issue[] = [];
-  if (entries.length === 0) return issues;
-  const known = new Set((await deps.catalog.list()).map((s) => s.serviceKey));
   const latest = addDays(todayUtc(deps.clock.now()), 1);
   const seen = new Map<string, number>();
-  for (const { index, snapshot: s } of entries) {
-    const at = (field: string) => `snapshots.${index}.${field}`;
-    if (!isValidId(s.accountId)) issues.push({ path: at('accountId'), message: 'invalid id' });
-    if (!isValidId(s.serviceKey)) issues.push({ path: at('serviceKey'), message: 'invalid id' });
-    else if (!known.has(s.serviceKey)) {
-      issues.push({
-        path: at('serviceKey'),
-        message: `unknown service "${s.serviceKey}"; PUT /v1/services/{serviceKey} first`,
-      });
-    }
-    if (!isValidIsoDate(s.date)) issues.push({ path: at('date'), message: 'not a real calendar date (YYYY-MM-DD)' });
-    else if (s.date > latest)
-      issues.push({ path: at('date'), message: `date is in the future (latest accepted: ${latest})` });
-    if (typeof s.quantity !== 'number' || !Number.isFinite(s.quantity) || s.quantity < 0) {
-      issues.push({ path: at('quantity'), message: 'quantity must be a finite number ≥ 0' });
-    }
-    const key = `${s.accountId}\u0000${s.serviceKey}\u0000${s.date}`;
+  for (const { index, snapshot } of batch.snapshots) {
+    issues.push(...checkFields(snapshot, index, known, latest));
+    const key = `${snapshot.accountId}\u0000${snapshot.serviceKey}\u0000${snapshot.date}`;
     const first = seen.get(key);
     if (first !== undefined) {
       issues.push({ path: `snapshots.${index}`, message: `same account, service and date as snapshots.${first}` });
     } else seen.set(key, index);
   }
+  // Their missing fields were reported with their shape.
+  for (const { index, fields } of batch.partial ?? []) issues.push(...checkFields(fields, index, known, latest, true));
+  return issues;
+}
+
+/** The problems of one snapshot's fields; with `presentOnly`, fields it lacks are not checked. */
+function checkFields(s: Partial<SnapshotInput>, index: number, known: Known, latest: IsoDate, presentOnly = false) {
+  const issues: Issue[] = [];
+  const at = (field: keyof SnapshotInput) => `snapshots.${index}.${field}`;
+  const check = (field: keyof SnapshotInput) => !presentOnly || s[field] !== undefined;
+  if (check('accountId')) {
+    if (!isValidId(s.accountId)) issues.push({ path: at('accountId'), message: 'invalid id' });
+    else if (!known.accounts.has(s.accountId)) {
+      issues.push({
+        path: at('accountId'),
+        message: `account "${s.accountId}" is not registered; PUT /v1/partners/{partnerId}/accounts/{accountId} first`,
+      });
+    }
+  }
+  if (check('serviceKey')) {
+    if (!isValidId(s.serviceKey)) issues.push({ path: at('serviceKey'), message: 'invalid id' });
+    else if (!known.services.has(s.serviceKey)) {
+      issues.push({
+        path: at('serviceKey'),
+        message: `unknown service "${s.serviceKey}"; PUT /v1/services/{serviceKey} first`,
+      });
+    }
+  }
+  if (check('date')) {
+    if (!isValidIsoDate(s.date)) issues.push({ path: at('date'), message: 'not a real calendar date (YYYY-MM-DD)' });
+    else if (s.date < MIN_USAGE_DATE)
+      issues.push({ path: at('date'), message: `date is before ${MIN_USAGE_DATE} (the earliest accepted)` });
+    else if (s.date > latest)
+      issues.push({ path: at('date'), message: `date is in the future (latest accepted: ${latest})` });
+  }
+  if (check('quantity') && !isValidQuantity(s.quantity))
+    issues.push({ path: at('quantity'), message: `quantity ${QUANTITY_RULE}` });
   return issues;
 }
 
@@ -139,11 +182,23 @@ async function checkSnapshots(
 const snapshotIndex = (path: string): number => Number(path.split('.')[1] ?? -1);
 
 /**
+ * What a batch is checked against. A partner with neither a registered account nor a connection is unknown
+ * (NotFoundError); usage may arrive before the connection is saved, once the partner's accounts are registered.
+ */
+async function knownFor(deps: Pick<AppDeps, 'catalog' | 'accounts' | 'partners'>, partnerId: string): Promise<Known> {
+  const [catalog, accounts] = await Promise.all([deps.catalog.list(), deps.accounts.list(partnerId)]);
+  if (accounts.length === 0 && (await deps.partners.get(partnerId)) === undefined) {
+    throw new NotFoundError(`partner ${partnerId} not found: register its accounts first`);
+  }
+  return { services: new Set(catalog.map((c) => c.serviceKey)), accounts: new Set(accounts.map((a) => a.accountId)) };
+}
+
+/**
  * Writes a batch of snapshots after checking every one of them; the same key overwrites an earlier value. Any
  * problem rejects the whole batch, with every problem listed in snapshot order.
  */
 export async function ingestUsage(
-  deps: Pick<AppDeps, 'catalog' | 'clock' | 'usage' | 'log'>,
+  deps: Pick<AppDeps, 'catalog' | 'accounts' | 'partners' | 'clock' | 'usage' | 'log'>,
   partnerId: string,
   input: readonly SnapshotInput[] | UsageBatchInput,
 ): Promise<{ written: number }> {
@@ -158,7 +213,8 @@ export async function ingestUsage(
       { path: 'snapshots', message: `1 to ${MAX_SNAPSHOTS_PER_BATCH} snapshots per call` },
     ]);
   }
-  const issues = [...batch.issues, ...(await checkSnapshots(deps, batch.snapshots))];
+  const known = await knownFor(deps, partnerId);
+  const issues = [...batch.issues, ...checkSnapshots(deps, known, batch)];
   if (issues.length > 0) {
     issues.sort((a, b) => snapshotIndex(a.path) - snapshotIndex(b.path));
     const bad = new Set(issues.map((i) => snapshotIndex(i.path)).filter((i) => i >= 0)).size;

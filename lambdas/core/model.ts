@@ -2,14 +2,43 @@
 // vocabulary is a const array here, and the types, the zod schemas (stored items, queue messages, the API) and
 // the OpenAPI document are built from it.
 
-/** Ids of partners, accounts, services and runs: what the API, the store and secret names accept. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
-export const ID_RULE =
-  'must be 1-128 characters: letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
+/**
+ * Ids of partners, accounts, services and runs. One pattern valid everywhere an id goes: DynamoDB keys (no '#',
+ * the key separator), Secrets Manager names `<prefix><partnerId>` (no ':'; names allow letters, digits and
+ * `/_+=.@-`), Gradient account ids and URL path segments (only unreserved characters, so nothing to escape).
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const MAX_ID_LENGTH = 128;
+export const ID_RULE = 'must be 1-128 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+export const isValidId = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
+/**
+ * Bounds of the numbers the vendor sends, so that each one and everything computed from it stays storable: DynamoDB
+ * keeps 38 digits between 1e-130 and 1e125, and the SDK refuses any number above `Number.MAX_SAFE_INTEGER` (1e308,
+ * 2^53+1 and 1e20 fail in the SDK, 1e-320 and 5e-324 in DynamoDB as an underflow).
+ * - A quantity is 0 or between 0.000001 and 1e14, with at most 6 decimals (usage is computed to 4): a month's
+ *   `sum` of 31 of the largest is 3.1e15, still a safe integer; a number prints in at most 17 digits (of 38).
+ * - A unitScale divides a finer reported unit into the billed one (bytes → GB 1e9, seconds → hours 3600): between
+ *   1 and 1e15 (bytes → PB), at most 6 decimals; at least 1, so a computed value is never above the raw aggregate.
+ */
+export const NUMBER_DECIMALS = 6;
+export const MAX_QUANTITY = 1e14;
+export const MIN_UNIT_SCALE = 1;
+export const MAX_UNIT_SCALE = 1e15;
+const hasAtMostDecimals = (x: number, decimals: number): boolean => Number(x.toFixed(decimals)) === x;
+const inRange = (x: unknown, min: number, max: number): x is number =>
+  typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max && hasAtMostDecimals(x, NUMBER_DECIMALS);
+export const isValidQuantity = (x: unknown): x is number => inRange(x, 0, MAX_QUANTITY);
+export const isValidUnitScale = (x: unknown): x is number => inRange(x, MIN_UNIT_SCALE, MAX_UNIT_SCALE);
+const sci = (x: number): string => x.toExponential().replace('e+', 'e');
+export const QUANTITY_RULE = `must be a number from 0 to ${sci(MAX_QUANTITY)} with at most ${NUMBER_DECIMALS} decimals`;
+export const UNIT_SCALE_RULE = `must be a number from ${MIN_UNIT_SCALE} to ${sci(MAX_UNIT_SCALE)} with at most ${NUMBER_DECIMALS} decimals`;
+
 /** A billing period, `YYYY-MM`. */
 export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A calendar date, `YYYY-MM-DD` (whether it is a real date is `period.ts`'s `isValidIsoDate`). */
 export const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** The earliest usage date accepted, and so the earliest period a sync can compute. */
+export const MIN_USAGE_DATE = '2000-01-01';
 
 /** How a service's snapshots turn into one value for a billing period (architecture §3). */
 export const AGGREGATIONS = ['average', 'peak', 'last', 'sum'] as const;

@@ -1,7 +1,8 @@
 // Runtime configuration of the Lambdas (and of the local stack, which sets the same variables).
 // Parsed once with zod so a missing or malformed variable fails at init with a clear message.
 import * as z from 'zod';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
+import { MAX_ID_LENGTH } from '../core/model';
+import { DEFAULT_RESYNC_MAX_CLOSED_PERIODS, SECRET_NAME_PATTERN, WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
 import { TABLES, type TableName } from './tables';
 
 const tableNames = Object.fromEntries(
@@ -10,8 +11,15 @@ const tableNames = Object.fromEntries(
 
 export const envSchema = z.object({
   ...tableNames,
-  /** Partner keys live under `<prefix><partnerId>` in Secrets Manager. */
-  PARTNER_SECRET_PREFIX: z.string().min(1).default('gradient-billing-sync/partner/'),
+  /** Partner keys live under `<prefix><partnerId>` in Secrets Manager: every valid id must make a valid name. */
+  PARTNER_SECRET_PREFIX: z
+    .string()
+    .min(1)
+    .refine(
+      (prefix) => SECRET_NAME_PATTERN.test(`${prefix}${'x'.repeat(MAX_ID_LENGTH)}`),
+      `with a ${MAX_ID_LENGTH}-character id must make a Secrets Manager name (A-Z a-z 0-9 / _ + = . @ -, at most 512)`,
+    )
+    .default('gradient-billing-sync/partner/'),
   /** Secrets Manager id of the secret holding the Gradient Vendor API key. */
   VENDOR_KEY_SECRET_ID: z.string().min(1),
   /** KMS key for partner secrets (optional: Secrets Manager's default key otherwise). */
@@ -25,6 +33,8 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** The work queue's maxReceiveCount: on the last delivery the worker closes the run instead of leaving lines open. */
   WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(WORK_QUEUE_MAX_RECEIVE_COUNT),
+  /** How many closed periods back a manual resync may reach (the API's); 0 allows the current period only. */
+  RESYNC_MAX_CLOSED_PERIODS: z.coerce.number().int().min(0).max(120).default(DEFAULT_RESYNC_MAX_CLOSED_PERIODS),
   /** SQS work queue (planner and API send, worker receives). */
   QUEUE_URL: z.string().min(1).optional(),
 });
@@ -48,6 +58,11 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   return result.data;
 }
+
+const apiSettingsSchema = envSchema.pick({ RESYNC_MAX_CLOSED_PERIODS: true });
+
+/** The API's own settings, read without the rest of the configuration (which `env()` checks at init). */
+export const apiSettings = (source: NodeJS.ProcessEnv = process.env) => apiSettingsSchema.parse(source);
 
 /** Forget the parsed environment (tests and the local stack change it). */
 export function resetEnvCache(): void {

@@ -4,11 +4,17 @@
 /** The Powertools service name, the `service` metric dimension and the `app` tag on partner secrets. */
 export const SERVICE_NAME = 'gradient-billing-sync';
 
+/** What Secrets Manager accepts as a secret name: letters, digits and `/_+=.@-`, at most 512 characters. */
+export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+
 /** The CloudWatch namespace of the EMF metrics every Lambda emits. */
 export const METRICS_NAMESPACE = 'GradientBillingSync';
 
 /** The work queue's maxReceiveCount: the delivery with this receive count is the last before the DLQ. */
 export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
+
+/** How many closed periods back a manual resync may reach (RESYNC_MAX_CLOSED_PERIODS): 1 is the previous month. */
+export const DEFAULT_RESYNC_MAX_CLOSED_PERIODS = 1;
 
 /** How the worker paces and retries its Gradient calls inside one invocation. */
 export const WORKER_TUNING = {

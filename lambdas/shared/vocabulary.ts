@@ -6,14 +6,18 @@ import {
   ID_PATTERN,
   ID_RULE,
   ISO_DATE_PATTERN,
+  isValidQuantity,
+  isValidUnitScale,
   LINE_OUTCOMES,
   PARTNER_STATUSES,
   PERIOD_PATTERN,
+  QUANTITY_RULE,
   ROUNDING_POLICIES,
   RUN_STATUSES,
   RUN_SUMMARY_FIELDS,
   RUN_TRIGGERS,
   type RunSummary,
+  UNIT_SCALE_RULE,
 } from '../core/model';
 import { isValidIsoDate } from '../core/period';
 
@@ -23,6 +27,10 @@ export const isoDateSchema = z
   .string()
   .regex(ISO_DATE_PATTERN, 'must be a date YYYY-MM-DD')
   .refine(isValidIsoDate, 'not a real calendar date');
+
+/** A usage quantity and a service's unitScale, within the bounds the store can hold (`core/model.ts`). */
+export const quantitySchema = z.number().refine(isValidQuantity, QUANTITY_RULE);
+export const unitScaleSchema = z.number().refine(isValidUnitScale, UNIT_SCALE_RULE);
 
 export const partnerStatusSchema = z.enum(PARTNER_STATUSES);
 export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);

@@ -118,8 +118,11 @@ export async function seedPartner(stack: LocalStack, options: SeedOptions = {}):
       lines.push({ accountId: id, serviceKey: 'archive', value: 1, notMapped: 'service' });
     }
   }
-  for (let i = 0; i < snapshots.length; i += 500) writes.push(ingestUsage(deps, PARTNER, snapshots.slice(i, i + 500)));
+  // Accounts first: usage of an account that is not registered yet is refused.
   await Promise.all(writes);
+  const usage: Array<Promise<unknown>> = [];
+  for (let i = 0; i < snapshots.length; i += 500) usage.push(ingestUsage(deps, PARTNER, snapshots.slice(i, i + 500)));
+  await Promise.all(usage);
 
   const organizationId = stack.emulator!.addPartner({
     partnerApiKey: PARTNER_KEY,

@@ -312,6 +312,8 @@ export function memoryDeps(): MemoryDeps {
       put: async (p, key) => void state.keys.set(p, key),
       get: async (p) => state.keys.get(p),
       delete: async (p) => void state.keys.delete(p),
+      // Any partner id can be held in memory; tests that need a refusal replace this.
+      assertStorable: () => undefined,
     },
     gradient: (key) => {
       const g = gradients.get(key);

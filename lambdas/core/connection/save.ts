@@ -1,13 +1,15 @@
 // Saving a partner's connection (the console's "Save"): a verified key, Gradient set up, then our state.
 //
-// "Nothing half-written" on save: the key is verified first (a rejected key changes nothing), then every
+// "Nothing half-written" on save: everything the save will need (the partner id, the secret name it will write,
+// the rounding policy) is checked before its first call, then the key is verified (a rejected key changes nothing), then every
 // Gradient-side step runs; all of them are idempotent (services matched by id then name, accounts by id), so a
 // retry after a 502/504 completes what an earlier attempt started. Our own durable state, the secret and the
 // partner record, is written only after Gradient setup succeeded. Mapping rows written by a failed first save
 // are removed again, so a partner that was not connected before a failed save looks exactly as it did.
 import { givenKeyGradient } from '../calls/fresh-keys';
+import { ValidationError } from '../errors';
 import { ensureServices, reconcileAccounts } from '../gradient-setup';
-import type { Partner, RoundingPolicy } from '../model';
+import { isValidId, type Partner, ROUNDING_POLICIES, type RoundingPolicy } from '../model';
 import { isSyncEnabled } from '../partners';
 import type { AppDeps } from '../ports';
 
@@ -21,6 +23,7 @@ export interface SaveConnectionInput {
  * A rejected key throws GradientKeyRejectedError before anything is written.
  */
 export async function saveConnection(deps: AppDeps, partnerId: string, input: SaveConnectionInput): Promise<Partner> {
+  assertSavable(deps, partnerId, input);
   const before = await deps.partners.get(partnerId);
   const gradient = await givenKeyGradient(deps, partnerId, input.partnerApiKey);
   const org = await gradient.getOrganization();
@@ -66,6 +69,21 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
 
   deps.log.info('partner connection saved', { partnerId, organizationId: org.organizationId, status: partner.status });
   return partner;
+}
+
+/** The checks that need no call: a save that would fail later on its input fails here, before any side effect. */
+function assertSavable(deps: Pick<AppDeps, 'keys'>, partnerId: string, input: SaveConnectionInput): void {
+  if (!isValidId(partnerId))
+    throw new ValidationError('invalid partnerId', [{ path: 'partnerId', message: 'invalid id' }]);
+  if (input.roundingPolicy !== undefined && !ROUNDING_POLICIES.includes(input.roundingPolicy)) {
+    throw new ValidationError('invalid roundingPolicy', [
+      { path: 'roundingPolicy', message: `must be one of ${ROUNDING_POLICIES.join(', ')}` },
+    ]);
+  }
+  if (typeof input.partnerApiKey !== 'string' || input.partnerApiKey.trim() === '') {
+    throw new ValidationError('missing partnerApiKey', [{ path: 'partnerApiKey', message: 'must not be empty' }]);
+  }
+  deps.keys.assertStorable(partnerId);
 }
 
 async function forgetMappings(deps: AppDeps, partnerId: string, why: string): Promise<void> {

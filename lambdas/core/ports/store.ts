@@ -46,6 +46,8 @@ export interface PartnerKeyStore {
    * `put` meanwhile waits for it, within a bound); no error when absent.
    */
   delete(partnerId: string): Promise<void>;
+  /** Throws a ValidationError when `put` could not store a key for this partner (e.g. an invalid secret name). */
+  assertStorable(partnerId: string): void;
 }
 
 export interface PartnerRepository {

@@ -6,7 +6,7 @@
 import { ConflictError } from '../errors';
 import { IDEMPOTENCY_WINDOW_MS, type ResyncClaim } from '../model';
 import type { AppDeps } from '../ports';
-import { enqueueResync, prepareResync, type QueuedResync, type ResyncInput } from './resync';
+import { enqueueResync, prepareResync, type QueuedResync, type ResyncInput, type ResyncLimits } from './resync';
 
 /** The request as the key remembers it: an absent `full` is `false`, an absent period stays "the current one". */
 const requestOf = (input: ResyncInput): ResyncClaim['request'] => ({
@@ -18,14 +18,15 @@ export async function resyncOnce(
   deps: AppDeps,
   partnerId: string,
   key: string,
-  input: ResyncInput = {},
+  input: ResyncInput,
+  limits: ResyncLimits,
 ): Promise<QueuedResync> {
   const now = deps.clock.now();
   const request = requestOf(input);
   const earlier = await deps.runs.getClaim(partnerId, key, now.toISOString());
   if (earlier) return replay(deps, partnerId, earlier, request);
 
-  const queued = await prepareResync(deps, partnerId, input);
+  const queued = await prepareResync(deps, partnerId, input, limits);
   const claim: ResyncClaim = {
     key,
     request,

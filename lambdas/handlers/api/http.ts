@@ -141,11 +141,20 @@ export function readJsonBody(event: APIGatewayProxyEvent): unknown {
   }
 }
 
-/** zod issues as `{path, message}`, path dotted from the given prefix. Never includes the input value. */
+/** The path of a detail, dotted; the body itself is `(body)`. */
+export const detailPath = (path: readonly PropertyKey[]): string => path.map(String).join('.') || '(body)';
+
+/** What an unknown field is called in an answer: never by its name, which may be a pasted key. */
+export const unknownFields = (count: number): string => (count === 1 ? 'unknown field' : `${count} unknown fields`);
+
+/**
+ * zod issues as `{path, message}`, path dotted from the given prefix. Never includes the input value, nor the
+ * names of unknown fields: those are reported at the path of the object that holds them.
+ */
 export function zodDetails(error: z.ZodError, prefix: string[] = []): Detail[] {
   return error.issues.map((issue) => ({
-    path: [...prefix, ...issue.path.map(String)].join('.') || '(body)',
-    message: issue.message,
+    path: detailPath([...prefix, ...issue.path]),
+    message: issue.code === 'unrecognized_keys' ? unknownFields(issue.keys.length) : issue.message,
   }));
 }
 

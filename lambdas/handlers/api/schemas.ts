@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../adapters/gradient-enums';
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../core/intake';
-import { AGGREGATIONS, IDEMPOTENCY_WINDOW_MS } from '../../core/model';
+import { AGGREGATIONS, IDEMPOTENCY_WINDOW_MS, MIN_USAGE_DATE, QUANTITY_RULE, UNIT_SCALE_RULE } from '../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../core/run-history';
 
 import {
@@ -15,10 +15,12 @@ import {
   lineOutcomeSchema,
   partnerStatusSchema,
   periodSchema,
+  quantitySchema,
   roundingPolicySchema,
   runStatusSchema,
   runSummarySchema,
   runTriggerSchema,
+  unitScaleSchema,
 } from '../../shared/vocabulary';
 
 /** Named schemas, emitted as `#/components/schemas/<id>`. */
@@ -75,11 +77,9 @@ export const ServiceUpsert = named(
     category: z.enum(GRADIENT_CATEGORIES),
     subcategory: z.enum(GRADIENT_SUBCATEGORIES),
     aggregation: z.enum(AGGREGATIONS).meta({ description: 'How daily snapshots become a value for the period.' }),
-    unitScale: z
-      .number()
-      .positive()
+    unitScale: unitScaleSchema
       .optional()
-      .meta({ description: 'The value is divided by this (bytes → GB: 1e9).' }),
+      .meta({ description: `The value is divided by this (bytes → GB: 1e9); ${UNIT_SCALE_RULE}.` }),
   }),
   'ServiceUpsert',
 );
@@ -100,8 +100,8 @@ export const UsageSnapshotInput = named(
   z.strictObject({
     accountId: Id,
     serviceKey: Id.meta({ description: 'A service of the catalog.' }),
-    date: IsoDate.meta({ description: 'A real UTC calendar date, no later than tomorrow.' }),
-    quantity: z.number().nonnegative().meta({ description: 'A finite number ≥ 0.' }),
+    date: IsoDate.meta({ description: `A real UTC calendar date from ${MIN_USAGE_DATE} on, no later than tomorrow.` }),
+    quantity: quantitySchema.meta({ description: `A quantity that ${QUANTITY_RULE}.` }),
   }),
   'UsageSnapshotInput',
 );

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SecretsManagerKeyStore, vendorKeyReader } from '../../../lambdas/adapters/secrets-key-store';
+import { ValidationError } from '../../../lambdas/core/errors';
 
 const PREFIX = 'gradient-billing-sync/partner/';
 const client = new SecretsManagerClient({
@@ -158,6 +159,21 @@ describe('SecretsManagerKeyStore.delete', () => {
     expect(await keys.get('p1')).toBe('pk-old');
     await expect(keys.delete('p1')).rejects.toBe(error);
     expect(await keys.get('p1')).toBeUndefined();
+  });
+});
+
+describe('SecretsManagerKeyStore.assertStorable', () => {
+  it('accepts every id of the one pattern under the configured prefix and sends nothing', () => {
+    const store = new SecretsManagerKeyStore(client, { prefix: PREFIX });
+    expect(() => store.assertStorable(`A${'b._-9'.repeat(25)}xy`)).not.toThrow();
+    expect(sm.calls()).toHaveLength(0);
+  });
+
+  it('refuses a partner id whose secret name Secrets Manager would refuse (":", or over 512 characters)', () => {
+    const store = new SecretsManagerKeyStore(client, { prefix: PREFIX });
+    expect(() => store.assertStorable('acme:1')).toThrow(ValidationError);
+    const long = new SecretsManagerKeyStore(client, { prefix: 'p/'.repeat(200) });
+    expect(() => long.assertStorable('x'.repeat(128))).toThrow(/no key can be stored/);
   });
 });
 

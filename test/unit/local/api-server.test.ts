@@ -38,7 +38,7 @@ describe('local API server', () => {
         })
       ).status,
     ).toBe(201);
-    expect((await call('PUT', '/v1/partners/msp-1/accounts/acme%3Aeu', { name: 'Acme EU' })).status).toBe(201);
+    expect((await call('PUT', '/v1/partners/msp-1/accounts/acme%2Eeu', { name: 'Acme EU' })).status).toBe(201);
     expect((await call('POST', '/v1/partners/msp-1/connection/test', { partnerApiKey: PARTNER_KEY })).body.ok).toBe(
       true,
     );
@@ -46,7 +46,7 @@ describe('local API server', () => {
     expect(saved.status).toBe(200);
     expect(saved.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const sync = await call('POST', '/v1/partners/msp-1/mappings/sync');
-    expect(sync.body.unmapped).toEqual([{ accountId: 'acme:eu', name: 'Acme EU' }]);
+    expect(sync.body.unmapped).toEqual([{ accountId: 'acme.eu', name: 'Acme EU' }]);
     const queued = await call('POST', '/v1/partners/msp-1/resync', {});
     expect(queued.status).toBe(202);
     const run = await call('GET', `/v1/partners/msp-1/runs/${queued.body.runId}`);

@@ -14,6 +14,20 @@ describe('configuration', () => {
     expect(env.TABLE_PARTNERS).toBe('test-Partners');
   });
 
+  it('refuses a partner secret prefix that cannot make a Secrets Manager name with every valid id', () => {
+    expect(() => parseEnv({ ...complete(), PARTNER_SECRET_PREFIX: 'partners:' })).toThrow(/PARTNER_SECRET_PREFIX/);
+    expect(() => parseEnv({ ...complete(), PARTNER_SECRET_PREFIX: 'p'.repeat(385) })).toThrow(/PARTNER_SECRET_PREFIX/);
+    expect(parseEnv({ ...complete(), PARTNER_SECRET_PREFIX: 'p'.repeat(384) }).PARTNER_SECRET_PREFIX).toHaveLength(384);
+  });
+
+  it('reads RESYNC_MAX_CLOSED_PERIODS (default 1) and refuses one that is not a whole number from 0 to 120', () => {
+    expect(parseEnv(complete()).RESYNC_MAX_CLOSED_PERIODS).toBe(1);
+    expect(parseEnv({ ...complete(), RESYNC_MAX_CLOSED_PERIODS: '0' }).RESYNC_MAX_CLOSED_PERIODS).toBe(0);
+    for (const bad of ['-1', '1.5', '121', 'two']) {
+      expect(() => parseEnv({ ...complete(), RESYNC_MAX_CLOSED_PERIODS: bad })).toThrow(/RESYNC_MAX_CLOSED_PERIODS/);
+    }
+  });
+
   it('lists every missing or malformed variable in one error', () => {
     const source = complete();
     delete source.TABLE_RUNS;

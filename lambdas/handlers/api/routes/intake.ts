@@ -1,15 +1,19 @@
 // The intake routes: the vendor's platform feeds the catalog, the managed companies and daily usage snapshots.
+
+import type * as z from 'zod';
 import { ValidationError } from '../../../core/errors';
 import {
+  type IndexedPartialSnapshot,
   type IndexedSnapshot,
   type Issue,
   ingestUsage,
   MAX_SNAPSHOTS_PER_BATCH,
+  type SnapshotInput,
   type UsageBatchInput,
   upsertAccount,
   upsertService,
 } from '../../../core/intake';
-import { json, zodDetails } from '../http';
+import { detailPath, json, unknownFields, zodDetails } from '../http';
 import * as S from '../schemas';
 import { accountView, serviceView } from '../views';
 import { errorDocs, type Route, route, upsertDocs, upserted } from './route';
@@ -35,16 +39,29 @@ function readUsageBatch(body: unknown): UsageBatchInput {
       parsed.success ? [{ path: 'snapshots', message: 'invalid' }] : zodDetails(parsed.error),
     );
   }
-  const issues: Issue[] = Object.keys(body)
-    .filter((k) => k !== 'snapshots')
-    .map((k) => ({ path: k, message: 'Unrecognized key' }));
+  const unknown = Object.keys(body).filter((k) => k !== 'snapshots').length;
+  const issues: Issue[] = unknown > 0 ? [{ path: detailPath([]), message: unknownFields(unknown) }] : [];
   const snapshots: IndexedSnapshot[] = [];
+  const partial: IndexedPartialSnapshot[] = [];
   items.forEach((item, index) => {
     const parsed = S.UsageSnapshotInput.safeParse(item);
     if (parsed.success) snapshots.push({ index, snapshot: parsed.data });
-    else issues.push(...zodDetails(parsed.error, ['snapshots', String(index)]));
+    else {
+      issues.push(...zodDetails(parsed.error, ['snapshots', String(index)]));
+      partial.push({ index, fields: validFields(item, parsed.error) });
+    }
   });
-  return { size: items.length, snapshots, issues };
+  return { size: items.length, snapshots, partial, issues };
+}
+
+/** The fields of a snapshot zod found nothing wrong with (core checks them further), so every problem is listed. */
+function validFields(item: unknown, error: z.ZodError): Partial<SnapshotInput> {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return {};
+  const flagged = new Set(error.issues.map((issue) => issue.path[0]));
+  const fields = Object.keys(S.UsageSnapshotInput.shape) as Array<keyof SnapshotInput>;
+  return Object.fromEntries(
+    fields.filter((f) => f in item && !flagged.has(f)).map((f) => [f, (item as Record<string, unknown>)[f]]),
+  );
 }
 
 export const intakeRoutes: Route[] = [
@@ -97,8 +114,14 @@ export const intakeRoutes: Route[] = [
     tag: 'intake',
     summary: `Write up to ${MAX_SNAPSHOTS_PER_BATCH} usage snapshots; the same (account, service, date) overwrites`,
     params: S.PartnerPathParams,
+    description:
+      'Accounts must be registered first; a partner with neither a registered account nor a connection is unknown (404).',
     body: { schema: S.UsageBatch, required: true, validate: false },
-    responses: { 200: { description: 'Written', schema: S.UsageWrittenView }, 400: errorDocs.badRequest },
+    responses: {
+      200: { description: 'Written', schema: S.UsageWrittenView },
+      400: errorDocs.badRequest,
+      404: errorDocs.notFound,
+    },
     async handle({ deps, params, body }) {
       return json(200, await ingestUsage(await deps(), params.partnerId, readUsageBatch(body)));
     },

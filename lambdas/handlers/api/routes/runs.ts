@@ -2,6 +2,7 @@
 import { getRun, listRuns } from '../../../core/run-history';
 import { resync } from '../../../core/sync/resync';
 import { resyncOnce } from '../../../core/sync/resync-once';
+import { apiSettings } from '../../../shared/env';
 import { json } from '../http';
 import * as S from '../schemas';
 import { runDetailView, runView } from '../views';
@@ -31,11 +32,12 @@ export const runRoutes: Route[] = [
         ...(body?.period !== undefined && { period: body.period }),
         ...(body?.full !== undefined && { full: body.full }),
       };
+      const limits = { maxClosedPeriods: apiSettings().RESYNC_MAX_CLOSED_PERIODS };
       const key = headers['Idempotency-Key'];
       const queued =
         key === undefined
-          ? await resync(await deps(), params.partnerId, input)
-          : await resyncOnce(await deps(), params.partnerId, key, input);
+          ? await resync(await deps(), params.partnerId, input, limits)
+          : await resyncOnce(await deps(), params.partnerId, key, input, limits);
       return json(202, queued, { location: `/v1/partners/${params.partnerId}/runs/${queued.runId}` });
     },
   }),

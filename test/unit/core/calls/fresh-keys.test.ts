@@ -17,6 +17,7 @@ function staleKeys(cached: string | undefined, stored: string | undefined) {
   const reads: KeyReadOptions[] = [];
   const keys: PartnerKeyStore = {
     put: async () => undefined,
+    assertStorable: () => undefined,
     delete: async () => undefined,
     get: async (_partnerId, options = {}) => {
       reads.push(options);

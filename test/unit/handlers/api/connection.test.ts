@@ -1,4 +1,9 @@
-import { GradientServerError, GradientTimeoutError, GradientUnreachableError } from '../../../../lambdas/core/errors';
+import {
+  GradientServerError,
+  GradientTimeoutError,
+  GradientUnreachableError,
+  ValidationError,
+} from '../../../../lambdas/core/errors';
 import { harness, OTHER_KEY, PARTNER_KEY } from './support';
 
 /** A catalog of one service and two accounts of msp-1 (one inactive). */
@@ -109,6 +114,27 @@ describe('PUT /v1/partners/{partnerId}/connection', () => {
     expect(res.body.error.code).toBe('key_rejected');
     expect(h.deps.state.keys.size).toBe(0);
     expect(h.deps.state.partners.size).toBe(0);
+    expect(h.deps.state.accountMappings.size + h.deps.state.serviceMappings.size).toBe(0);
+  });
+
+  it('refuses a partner id with ":" (not valid in a secret name) with 400 before Gradient is called', async () => {
+    const h = await seeded();
+    const res = await h.save('acme:1');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('partnerId');
+    expect(h.gradient.calls).toEqual([]);
+    expect(h.deps.state.keys.size + h.deps.state.partners.size).toBe(0);
+  });
+
+  it('checks the secret name it will write before its first side effect', async () => {
+    const h = await seeded();
+    h.deps.keys.assertStorable = () => {
+      throw new ValidationError('no key can be stored for this partner id', [{ path: 'partnerId', message: 'x' }]);
+    };
+    const res = await h.save();
+    expect(res.status).toBe(400);
+    expect(h.gradient.calls).toEqual([]);
+    expect(h.deps.state.keys.size + h.deps.state.partners.size).toBe(0);
     expect(h.deps.state.accountMappings.size + h.deps.state.serviceMappings.size).toBe(0);
   });
 

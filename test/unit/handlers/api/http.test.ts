@@ -62,9 +62,9 @@ describe('API Gateway edge cases', () => {
   it('tolerates a trailing slash and decodes percent-encoded path segments once', async () => {
     const h = harness();
     expect((await h.call('GET', '/v1/services/')).status).toBe(200);
-    const res = await h.call('PUT', '/v1/partners/msp-1/accounts/acme%3Aeu', { body: { name: 'Acme EU' } });
+    const res = await h.call('PUT', '/v1/partners/msp-1/accounts/acme%2Eeu', { body: { name: 'Acme EU' } });
     expect(res.status).toBe(201);
-    expect(res.body.accountId).toBe('acme:eu');
+    expect(res.body.accountId).toBe('acme.eu');
     const bad = await h.call('PUT', '/v1/partners/msp-1/accounts/%E0%A4%A', { body: { name: 'x' } });
     expect(bad.status).toBe(400);
   });

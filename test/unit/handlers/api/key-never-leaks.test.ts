@@ -86,3 +86,38 @@ it('the Partner API key appears in no response, log line, metric, stored record 
     for (const text of [...answers, ...output.lines, stored]) expect(text).not.toContain(key);
   }
 });
+
+it('a key sent as a JSON field name is never echoed: "unknown field" at the path of the object holding it', async () => {
+  const h = harness();
+  await h.service();
+  await h.account('msp-1', 'acme', 'Acme');
+  const snapshot = { accountId: 'acme', serviceKey: 'business-seat', date: '2026-11-20', quantity: 3 };
+  const answers = [
+    await h.call('PUT', '/v1/partners/msp-1/connection', { body: { [PARTNER_KEY]: true } }),
+    await h.call('POST', '/v1/partners/msp-1/connection/test', {
+      body: { partnerApiKey: OTHER_KEY, [PARTNER_KEY]: 1 },
+    }),
+    await h.call('PUT', '/v1/partners/msp-1/accounts/acme', {
+      body: { name: 'Acme', [PARTNER_KEY]: 1, [OTHER_KEY]: 2 },
+    }),
+    await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: [snapshot], [PARTNER_KEY]: 1 } }),
+    await h.call('POST', '/v1/partners/msp-1/usage', { body: { snapshots: [{ ...snapshot, [PARTNER_KEY]: 1 }] } }),
+    await h.call('POST', '/v1/partners/msp-1/usage', { body: { [PARTNER_KEY]: [] } }),
+  ];
+  for (const res of answers) {
+    expect(res.status).toBe(400);
+    expect(res.raw).not.toContain(PARTNER_KEY);
+    expect(res.raw).not.toContain(OTHER_KEY);
+  }
+  const unknown = answers.map((res) =>
+    res.body.error.details.filter((d: { message: string }) => /unknown field/.test(d.message)),
+  );
+  expect(unknown).toEqual([
+    [{ path: '(body)', message: 'unknown field' }],
+    [{ path: '(body)', message: 'unknown field' }],
+    [{ path: '(body)', message: '2 unknown fields' }],
+    [{ path: '(body)', message: 'unknown field' }],
+    [{ path: 'snapshots.0', message: 'unknown field' }],
+    [{ path: '(body)', message: 'unknown field' }],
+  ]);
+});

@@ -1,6 +1,10 @@
 import type { LineReceipt, Run } from '../../../../lambdas/core/model';
 import { harness, OTHER_KEY } from './support';
 
+afterEach(() => {
+  delete process.env.RESYNC_MAX_CLOSED_PERIODS;
+});
+
 async function connected() {
   const h = harness();
   h.gradientFor();
@@ -37,10 +41,42 @@ describe('POST /v1/partners/{partnerId}/resync', () => {
 
   it('computes a past period as of its last day, with full when asked', async () => {
     const h = await connected();
+    process.env.RESYNC_MAX_CLOSED_PERIODS = '9'; // 2026-02 is nine closed periods before 2026-11
     const res = await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-02', full: true } });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ period: '2026-02', asOf: '2026-02-28', full: true });
     expect(h.deps.state.sent[0]).toMatchObject({ asOf: '2026-02-28', full: true });
+  });
+
+  it('reaches back one closed period by default: the previous month, not the one before nor 0001-01', async () => {
+    const h = await connected();
+    // The virtual clock says 2026-11-26.
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-10' } })).status).toBe(202);
+    for (const period of ['2026-09', '0001-01']) {
+      const res = await h.call('POST', '/v1/partners/msp-1/resync', { body: { period } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([
+        {
+          path: 'period',
+          message:
+            'a resync reaches back at most 1 closed period(s) (RESYNC_MAX_CLOSED_PERIODS): the earliest is 2026-10',
+        },
+      ]);
+    }
+    expect(h.deps.state.sent.map((m) => m.period)).toEqual(['2026-10']);
+  });
+
+  it('honours RESYNC_MAX_CLOSED_PERIODS: 0 allows the current period only, 12 a year back, never before 2000', async () => {
+    const h = await connected();
+    process.env.RESYNC_MAX_CLOSED_PERIODS = '0';
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-10' } })).status).toBe(400);
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-11' } })).status).toBe(202);
+    process.env.RESYNC_MAX_CLOSED_PERIODS = '12';
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2025-11' } })).status).toBe(202);
+    expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2025-10' } })).status).toBe(400);
+    process.env.RESYNC_MAX_CLOSED_PERIODS = '120';
+    const ancient = await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '1999-12' } });
+    expect(ancient.status).toBe(400);
   });
 
   it('two resyncs in the same second get two different runs', async () => {
