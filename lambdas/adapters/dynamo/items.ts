@@ -13,7 +13,9 @@ import {
   type ServiceMapping,
 } from '../../core/model';
 import {
+  lineChangesSchema,
   lineOutcomeSchema,
+  lineReasonSchema,
   partnerStatusSchema,
   roundingPolicySchema,
   runStatusSchema,
@@ -72,6 +74,7 @@ export const accountMappingItem: z.ZodType<AccountMapping> = z.object({
   accountId: z.string(),
   gradientName: z.string(),
   isMapped: optional(z.boolean()),
+  mappedFromUnmapped: optional(z.boolean()),
   mappedSince: optional(z.string()),
   syncedAt: z.string(),
 });
@@ -93,6 +96,7 @@ export const heldItem: z.ZodType<HeldValue> = z.object({
   acceptedAt: z.string(),
   serviceId: optional(z.string()),
   mappedSince: optional(z.string()),
+  basis: optional(z.object({ asOf: z.string(), days: z.array(z.number()) })),
 });
 
 export const runItem: z.ZodType<Run> = z.object({
@@ -131,6 +135,9 @@ export const receiptItem: z.ZodType<LineReceipt> = z.object({
   detail: optional(z.string()),
   attempts: z.number().int(),
   at: z.string(),
+  previous: optional(z.number().nullable()),
+  reason: optional(lineReasonSchema),
+  changes: optional(lineChangesSchema),
 });
 
 /** Identity attributes of a usage month item; the `dNN` day attributes are read separately. */
