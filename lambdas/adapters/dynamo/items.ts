@@ -5,12 +5,14 @@ import {
   type AccountMapping,
   AGGREGATIONS,
   type CatalogService,
+  type ClosingLine,
   type HeldValue,
   type LineReceipt,
   type Partner,
   type ResyncClaim,
   type Run,
   type ServiceMapping,
+  type StatementAdjustment,
 } from '../../core/model';
 import {
   lineChangesSchema,
@@ -151,3 +153,21 @@ export const usageLineItem = z.object({
   accountId: z.string(),
   serviceKey: z.string(),
 });
+
+export const closingLineItem: z.ZodType<ClosingLine> = z.object({
+  accountId: z.string(),
+  serviceKey: z.string(),
+  computed: z.number(),
+  pushed: z.number(),
+  roundingDelta: z.number(),
+});
+
+export const statementAdjustmentItem: z.ZodType<StatementAdjustment> = z.object({
+  accountId: z.string(),
+  serviceKey: z.string(),
+  closedValue: z.number(),
+  currentValue: z.number(),
+  at: z.string(),
+});
+
+export const closedMarkerItem = z.object({ asOf: z.string(), closedAt: z.string() });
