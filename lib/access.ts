@@ -58,8 +58,9 @@ export const FUNCTION_ACCESS = {
       catalog: ['GetItem', 'PutItem', 'Query'],
       accounts: ['GetItem', 'PutItem', 'Query'],
       mappings: ['Query', 'BatchWriteItem'],
-      usage: ['UpdateItem'],
-      usageLines: ['UpdateItem'],
+      // Query: a statement computes the period's lines.
+      usage: ['UpdateItem', 'Query'],
+      usageLines: ['UpdateItem', 'Query'],
       held: ['Query', 'BatchWriteItem'],
       // DeleteItem: a resync's Idempotency-Key claim is forgotten when queuing failed.
       runs: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
@@ -67,6 +68,8 @@ export const FUNCTION_ACCESS = {
       receipts: ['Query'],
       // The per-partner limit on connection tests: a conditional ADD per attempt.
       limits: ['UpdateItem'],
+      // A statement closes on its first read after the period: its lines, then its marker; adjustments later.
+      statements: ['Query', 'BatchWriteItem', 'PutItem'],
     },
     // Tags on CreateSecret need TagResource; DescribeSecret is never called.
     partnerSecrets: ['CreateSecret', 'TagResource', 'PutSecretValue', 'GetSecretValue', 'DeleteSecret'],

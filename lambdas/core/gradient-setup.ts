@@ -121,13 +121,18 @@ export async function reconcileAccounts(
     if (there || account.active) {
       // Created but not listed back (a Gradient that lists late): not mapped yet, as before the re-read.
       const isMapped = there ? there.isMapped : false;
-      const mappedSince = mappedSinceOf(before.get(account.accountId), isMapped, created.has(account.accountId), now);
+      const known = before.get(account.accountId);
+      const mappedSince = mappedSinceOf(known, isMapped, created.has(account.accountId), now);
+      // The MSP mapped it: seen unmapped, now mapped; kept for as long as this mapping lasts.
+      const fromUnmapped =
+        isMapped === true && (known?.isMapped === false || (known?.mappedFromUnmapped === true && known.isMapped));
       stored.push({
         partnerId,
         accountId: account.accountId,
         gradientName: account.name,
         ...(isMapped !== undefined && { isMapped }),
         ...(mappedSince !== undefined && { mappedSince }),
+        ...(fromUnmapped && { mappedFromUnmapped: true }),
         syncedAt: now,
       });
     }

@@ -114,6 +114,8 @@ export interface AccountMapping {
   gradientName: string;
   /** Mapped to a PSA company in Synthesize; absent when Gradient's account list does not say (older API shape). */
   isMapped?: boolean;
+  /** The current mapping began when the flag turned mapped after we had seen it unmapped: the MSP mapped it. */
+  mappedFromUnmapped?: boolean;
   /**
    * When the account's current mapping in Gradient began: we created the account there, or its flag turned
    * mapped. Values Gradient accepted before it are not held any more (architecture §3, "newly mapped").
@@ -159,6 +161,60 @@ export interface ComputedLine {
   pushed: number;
   /** pushed − computed. */
   roundingDelta: number;
+  /** Why the value is what it is against what Gradient held (`sync/explain.ts`); absent outside a sync. */
+  why?: LineWhy;
+}
+
+/**
+ * Why a line's value is what it is, against the value Gradient held before the run (`sync/explain.ts`). In order
+ * of precedence, the first that applies wins:
+ * - `not_mapped`: nothing reaches an invoice — the service is not set up in Gradient, the account is not mapped
+ *   to a PSA company, or Gradient answered 404;
+ * - `newly_mapped`: Gradient holds no value for the line because the account's mapping began only now — its flag
+ *   turned mapped after we had seen it unmapped, or a value accepted under an earlier mapping (or another Gradient
+ *   service id) is void;
+ * - `new_line`: Gradient never accepted a value for the line;
+ * - `verification`: the value equals the one Gradient holds and was sent anyway (the 28-day check or `full`);
+ * - `unchanged`: the value equals the one Gradient holds (not sent);
+ * - `new_period`: the held value was computed for another period: this is the period's first push;
+ * - `fell_to_zero`: the value is 0 and Gradient held more;
+ * - `backdated_correction`: a daily value dated on or before the as-of of the push Gradient holds changed;
+ * - `usage_changed`: the value moved through days after that as-of only.
+ */
+export const LINE_REASONS = [
+  'new_line',
+  'usage_changed',
+  'backdated_correction',
+  'new_period',
+  'fell_to_zero',
+  'newly_mapped',
+  'verification',
+  'unchanged',
+  'not_mapped',
+] as const;
+export type LineReason = (typeof LINE_REASONS)[number];
+
+/** At most one change per day of the period, so never more than 31. */
+export const MAX_LINE_CHANGES = 31;
+
+/**
+ * What moved a line's value since the previous push: for a state service (`average`, `peak`, `last`) a day whose
+ * daily state changed (`from` → `to`); for `sum` a metered day and its quantity. Units are the billed ones (scaled).
+ */
+export type LineChange = { date: IsoDate; from: number; to: number } | { date: IsoDate; quantity: number };
+
+/** The daily values (state or metered, scaled) a pushed value was computed from: day N at index N − 1. */
+export interface LineBasis {
+  asOf: IsoDate;
+  days: number[];
+}
+
+/** A line's explanation before its outcome is known; `lineReceipt` settles `not_mapped` and `verification`. */
+export interface LineWhy {
+  previous: number | null;
+  reason: LineReason;
+  changes: LineChange[];
+  basis: LineBasis;
 }
 
 export const LINE_OUTCOMES = ['accepted', 'not_mapped', 'unchanged', 'failed', 'auth_failed'] as const;
@@ -177,6 +233,10 @@ export interface LineReceipt {
   detail?: string;
   attempts: number;
   at: string;
+  /** The value Gradient held before this run (null: none); absent on receipts written before it was kept. */
+  previous?: number | null;
+  reason?: LineReason;
+  changes?: LineChange[];
 }
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
@@ -238,6 +298,8 @@ export interface HeldValue {
   serviceId?: string;
   /** The account's `mappedSince` when the value was accepted (absent while the account has none). */
   mappedSince?: string;
+  /** The daily values the value was computed from, as of its run (absent on values accepted before it was kept). */
+  basis?: LineBasis;
 }
 
 /** The one message type of the work queue, sent by the nightly planner and by a manual resync alike. */
@@ -256,3 +318,31 @@ export const emptySummary = (): RunSummary =>
   Object.fromEntries(RUN_SUMMARY_FIELDS.map((field) => [field, 0])) as RunSummary;
 
 export const lineKey = (accountId: string, serviceKey: string): string => `${accountId}#${serviceKey}`;
+
+/** One line of a closed period as computed as of its last day (`statements/`). */
+export interface ClosingLine {
+  accountId: string;
+  serviceKey: string;
+  computed: number;
+  pushed: number;
+  roundingDelta: number;
+}
+
+/** A later change to a closed period's usage: the closing value, the one computed now and when it was first seen. */
+export interface StatementAdjustment {
+  accountId: string;
+  serviceKey: string;
+  closedValue: number;
+  currentValue: number;
+  at: string;
+}
+
+/** What a period closed on: its lines as of its last day, computed after that day ended. */
+export interface ClosedStatement {
+  partnerId: string;
+  period: Period;
+  asOf: IsoDate;
+  closedAt: string;
+  lines: ClosingLine[];
+  adjustments: StatementAdjustment[];
+}

@@ -73,6 +73,16 @@ export const TABLES = {
   accepted: { id: 'Accepted', envVar: 'TABLE_ACCEPTED', partitionKey: s('partnerId'), sortKey: s('periodLine') },
   /** What Gradient holds per line (`account#service`), whatever period it was for: the diff basis. */
   held: { id: 'Held', envVar: 'TABLE_HELD', partitionKey: s('partnerId'), sortKey: s('line') },
+  /**
+   * Closing statements of finished periods (`partnerId#period`): one item per line (`account#service`), the
+   * `#closed` marker written last, and `adj#account#service` for each adjustment seen after closing.
+   */
+  statements: {
+    id: 'Statements',
+    envVar: 'TABLE_STATEMENTS',
+    partitionKey: s('statementKey'),
+    sortKey: s('line'),
+  },
   /** Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`). */
   limits: { id: 'Limits', envVar: 'TABLE_LIMITS', partitionKey: s('limitKey'), ttlAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;

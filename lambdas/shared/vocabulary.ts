@@ -9,6 +9,8 @@ import {
   isValidQuantity,
   isValidUnitScale,
   LINE_OUTCOMES,
+  LINE_REASONS,
+  MAX_LINE_CHANGES,
   PARTNER_STATUSES,
   PERIOD_PATTERN,
   QUANTITY_RULE,
@@ -38,6 +40,16 @@ export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
 export const lineOutcomeSchema = z.enum(LINE_OUTCOMES);
 export const connectionFailureSchema = z.enum(CONNECTION_FAILURES);
+export const lineReasonSchema = z.enum(LINE_REASONS);
+/** What moved a line's value (`core/model.ts`'s LineChange): a state change, or a metered day for `sum`. */
+export const lineChangesSchema = z
+  .array(
+    z.union([
+      z.object({ date: z.string(), from: z.number(), to: z.number() }),
+      z.object({ date: z.string(), quantity: z.number() }),
+    ]),
+  )
+  .max(MAX_LINE_CHANGES);
 
 /** A run's counters, each a whole number ≥ 0. */
 export const runSummarySchema = z.object(

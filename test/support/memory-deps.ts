@@ -6,6 +6,7 @@ import type {
   Account,
   AccountMapping,
   CatalogService,
+  ClosedStatement,
   HeldValue,
   LineReceipt,
   LineUsage,
@@ -196,6 +197,7 @@ export interface MemoryDeps extends AppDeps {
     serviceMappings: Map<string, ServiceMapping>;
     snapshots: Map<string, UsageSnapshot>;
     held: Map<string, HeldValue>;
+    statements: Map<string, ClosedStatement>;
     keys: Map<string, string>;
     /** Rate-limit counters by key and window start. */
     attempts: Map<string, number>;
@@ -216,6 +218,7 @@ export function memoryDeps(): MemoryDeps {
     serviceMappings: new Map(),
     snapshots: new Map(),
     held: new Map(),
+    statements: new Map(),
     keys: new Map(),
     attempts: new Map(),
     sent: [],
@@ -289,6 +292,20 @@ export function memoryDeps(): MemoryDeps {
           ...l,
           snapshots: l.snapshots.sort((a, b) => a.date.localeCompare(b.date)),
         }));
+      },
+    },
+    statements: {
+      getClosed: async (p, period) => {
+        const closed = state.statements.get(`${p}#${period}`);
+        return closed && clone(closed);
+      },
+      putClosed: async (c) => void state.statements.set(`${c.partnerId}#${c.period}`, { ...clone(c), adjustments: [] }),
+      putAdjustments: async (p, period, adjustments) => {
+        const closed = state.statements.get(`${p}#${period}`);
+        if (!closed) return;
+        const key = (a: { accountId: string; serviceKey: string }) => `${a.accountId}#${a.serviceKey}`;
+        const next = new Set(adjustments.map(key));
+        closed.adjustments = [...closed.adjustments.filter((a) => !next.has(key(a))), ...clone(adjustments)];
       },
     },
     held: {

@@ -8,6 +8,7 @@ import { DynamoAttemptLimiter } from './limit-repository';
 import { DynamoMappingRepository } from './mapping-repository';
 import { DynamoPartnerRepository } from './partner-repository';
 import { DynamoRunRepository } from './run-repository';
+import { DynamoStatementRepository } from './statement-repository';
 import { DynamoUsageRepository } from './usage-repository';
 
 export { createDocumentClient, createDynamoClient } from './client';
@@ -23,6 +24,7 @@ export interface Repositories {
   usage: DynamoUsageRepository;
   held: DynamoHeldValueRepository;
   runs: DynamoRunRepository;
+  statements: DynamoStatementRepository;
   limits: DynamoAttemptLimiter;
 }
 
@@ -39,6 +41,7 @@ export function createRepositories(
     usage: new DynamoUsageRepository(doc, tables.TABLE_USAGE, tables.TABLE_USAGE_LINES, opts),
     held: new DynamoHeldValueRepository(doc, tables.TABLE_HELD),
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
+    statements: new DynamoStatementRepository(doc, tables.TABLE_STATEMENTS),
     limits: new DynamoAttemptLimiter(doc, tables.TABLE_LIMITS),
   };
 }

@@ -5,15 +5,19 @@ import {
   type AccountMapping,
   AGGREGATIONS,
   type CatalogService,
+  type ClosingLine,
   type HeldValue,
   type LineReceipt,
   type Partner,
   type ResyncClaim,
   type Run,
   type ServiceMapping,
+  type StatementAdjustment,
 } from '../../core/model';
 import {
+  lineChangesSchema,
   lineOutcomeSchema,
+  lineReasonSchema,
   partnerStatusSchema,
   roundingPolicySchema,
   runStatusSchema,
@@ -72,6 +76,7 @@ export const accountMappingItem: z.ZodType<AccountMapping> = z.object({
   accountId: z.string(),
   gradientName: z.string(),
   isMapped: optional(z.boolean()),
+  mappedFromUnmapped: optional(z.boolean()),
   mappedSince: optional(z.string()),
   syncedAt: z.string(),
 });
@@ -93,6 +98,7 @@ export const heldItem: z.ZodType<HeldValue> = z.object({
   acceptedAt: z.string(),
   serviceId: optional(z.string()),
   mappedSince: optional(z.string()),
+  basis: optional(z.object({ asOf: z.string(), days: z.array(z.number()) })),
 });
 
 export const runItem: z.ZodType<Run> = z.object({
@@ -131,6 +137,9 @@ export const receiptItem: z.ZodType<LineReceipt> = z.object({
   detail: optional(z.string()),
   attempts: z.number().int(),
   at: z.string(),
+  previous: optional(z.number().nullable()),
+  reason: optional(lineReasonSchema),
+  changes: optional(lineChangesSchema),
 });
 
 /** Identity attributes of a usage month item; the `dNN` day attributes are read separately. */
@@ -144,3 +153,21 @@ export const usageLineItem = z.object({
   accountId: z.string(),
   serviceKey: z.string(),
 });
+
+export const closingLineItem: z.ZodType<ClosingLine> = z.object({
+  accountId: z.string(),
+  serviceKey: z.string(),
+  computed: z.number(),
+  pushed: z.number(),
+  roundingDelta: z.number(),
+});
+
+export const statementAdjustmentItem: z.ZodType<StatementAdjustment> = z.object({
+  accountId: z.string(),
+  serviceKey: z.string(),
+  closedValue: z.number(),
+  currentValue: z.number(),
+  at: z.string(),
+});
+
+export const closedMarkerItem = z.object({ asOf: z.string(), closedAt: z.string() });

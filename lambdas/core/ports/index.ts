@@ -12,6 +12,7 @@ import type {
   PartnerKeyStore,
   PartnerRepository,
   RunRepository,
+  StatementRepository,
   UsageRepository,
 } from './store';
 
@@ -28,6 +29,7 @@ export interface AppDeps {
   usage: UsageRepository;
   held: HeldValueRepository;
   runs: RunRepository;
+  statements: StatementRepository;
   keys: PartnerKeyStore;
   limits: AttemptLimiter;
   gradient: GradientFactory;

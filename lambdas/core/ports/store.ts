@@ -4,6 +4,7 @@ import type {
   Account,
   AccountMapping,
   CatalogService,
+  ClosedStatement,
   HeldValue,
   LineReceipt,
   LineUsage,
@@ -13,6 +14,7 @@ import type {
   ResyncClaim,
   Run,
   ServiceMapping,
+  StatementAdjustment,
   UsageSnapshot,
 } from '../model';
 
@@ -92,6 +94,16 @@ export interface HeldValueRepository {
   put(value: HeldValue): Promise<void>;
   /** Disconnect: Gradient deleted the accounts, so a reconnect must send every line again. */
   deleteAll(partnerId: string): Promise<void>;
+}
+
+/** Closing statements of finished periods, with the adjustments seen since. */
+export interface StatementRepository {
+  /** The period's closing statement, once it was written in full. */
+  getClosed(partnerId: string, period: Period): Promise<ClosedStatement | undefined>;
+  /** Writes the closing lines, then the marker that makes them the period's closing (rewriting is harmless). */
+  putClosed(statement: Omit<ClosedStatement, 'adjustments'>): Promise<void>;
+  /** Records adjustments first seen or changed since; one per line, the latest replaces. */
+  putAdjustments(partnerId: string, period: Period, adjustments: StatementAdjustment[]): Promise<void>;
 }
 
 export type RunAcquisition =

@@ -15,6 +15,7 @@ import type {
   ServiceMapping,
 } from '../model';
 import { emptySummary, lineKey } from '../model';
+import { settledReason } from './explain';
 import { verificationDue } from './verification';
 
 /** Outcomes a later delivery of the same run keeps instead of sending the line again. */
@@ -32,7 +33,7 @@ export interface LineToSend {
   detail?: string;
 }
 
-/** One line's receipt; `attempts` is 0 unless a request was made. */
+/** One line's receipt; `attempts` is 0 unless a request was made. Carries the line's explanation, if any. */
 export const lineReceipt = (
   runId: string,
   line: ComputedLine,
@@ -48,6 +49,11 @@ export const lineReceipt = (
   outcome,
   attempts: 0,
   at,
+  ...(line.why && {
+    previous: line.why.previous,
+    reason: settledReason(line.why, outcome, extra.detail),
+    changes: line.why.changes,
+  }),
   ...extra,
 });
 
@@ -59,7 +65,7 @@ export function serviceIdsOf(catalog: CatalogService[], mappings: ServiceMapping
 }
 
 /** What decides whether a line's account can be billed: its mapping flag and since when it is mapped. */
-export type AccountState = Pick<AccountMapping, 'isMapped' | 'mappedSince'>;
+export type AccountState = Pick<AccountMapping, 'isMapped' | 'mappedSince' | 'mappedFromUnmapped'>;
 
 export interface DecideInput {
   partnerId: string;
@@ -92,7 +98,7 @@ export interface Decision {
  * The value Gradient holds for a line, or undefined when it holds none we can rely on: never accepted, sent to
  * another Gradient service id, or accepted before the account's current mapping began (re-created or newly mapped).
  */
-function heldFor(held: HeldValue | undefined, serviceId: string, account: AccountState): HeldValue | undefined {
+export function heldFor(held: HeldValue | undefined, serviceId: string, account: AccountState): HeldValue | undefined {
   if (!held) return undefined;
   if (held.serviceId !== undefined && held.serviceId !== serviceId) return undefined;
   return held.mappedSince === account.mappedSince ? held : undefined;

@@ -84,6 +84,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
       acceptedAt: deps.clock.now().toISOString(),
       serviceId,
       ...(item.mappedSince !== undefined && { mappedSince: item.mappedSince }),
+      ...(line.why && { basis: line.why.basis }),
     });
     await record(item, 'accepted', { httpStatus: 201, attempts, ...(item.detail && { detail: item.detail }) });
   };

@@ -13,6 +13,7 @@ import type { AppDeps } from '../ports';
 import { computeLines } from '../usage';
 import type { AccountState } from './decide';
 import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
+import { explainLines } from './explain';
 import { pushLines } from './push';
 import { acquireRun, authFailed, finishRun, releaseLease, type SyncResult } from './run-lifecycle';
 
@@ -90,12 +91,16 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     deps.held.list(partner.partnerId),
     deps.runs.listReceipts(partner.partnerId, request.runId),
   ]);
-  const lines = computeLines({
-    period: request.period,
-    asOf: request.asOf,
-    services: new Map(catalog.map((s) => [s.serviceKey, s])),
-    lines: usage,
-    rounding: partner.roundingPolicy,
+  const services = new Map(catalog.map((s) => [s.serviceKey, s]));
+  const serviceIds = serviceIdsOf(catalog, serviceMappings);
+  const lines = explainLines({
+    ...request,
+    lines: computeLines({ ...request, services, lines: usage, rounding: partner.roundingPolicy }),
+    usage,
+    services,
+    held,
+    serviceIds,
+    accounts,
   });
   const decision = decideLines({
     partnerId: partner.partnerId,
@@ -104,7 +109,7 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     lines,
     earlier,
     held,
-    serviceIds: serviceIdsOf(catalog, serviceMappings),
+    serviceIds,
     accounts,
     asOf: request.asOf,
     at: clock.now().toISOString(),

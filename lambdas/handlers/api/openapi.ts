@@ -47,7 +47,12 @@ function operation(r: Route): Json {
   for (const [status, doc] of Object.entries(r.responses)) {
     responses[status] = {
       description: doc.description,
-      ...(doc.schema && { content: { 'application/json': { schema: ref(doc.schema) } } }),
+      ...(doc.schema && {
+        content: {
+          'application/json': { schema: ref(doc.schema) },
+          ...(doc.csv && { 'text/csv': { schema: { type: 'string' } } }),
+        },
+      }),
     };
   }
   responses['500'] ??= {

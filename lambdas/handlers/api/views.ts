@@ -102,6 +102,9 @@ const lineView = (l: LineReceipt): Out<typeof S.RunDetailView>['lines'][number] 
   ...(l.detail !== undefined && { detail: l.detail }),
   attempts: l.attempts,
   at: l.at,
+  previous: l.previous ?? null,
+  ...(l.reason !== undefined && { reason: l.reason }),
+  changes: l.changes ?? [],
 });
 
 export const runDetailView = ({

@@ -6,6 +6,7 @@ import * as S from '../schemas';
 import { connectionRoutes } from './connection';
 import { intakeRoutes } from './intake';
 import { partnerRoutes } from './partners';
+import { reconciliationRoutes } from './reconciliation';
 import { type Route, route } from './route';
 import { runRoutes } from './runs';
 
@@ -23,6 +24,7 @@ export const apiRoutes: Route[] = [
   ...connectionRoutes,
   ...partnerRoutes,
   ...runRoutes,
+  ...reconciliationRoutes,
   route({
     method: 'GET',
     path: '/openapi.json',

@@ -20,6 +20,8 @@ export interface RouteContext<P, Q, B, H = Record<string, never>> {
 export interface ResponseDoc {
   description: string;
   schema?: z.ZodType;
+  /** Also served as CSV text (`text/csv`), chosen by the request. */
+  csv?: boolean;
 }
 
 export interface Route<P = unknown, Q = unknown, B = unknown> {

@@ -4,7 +4,9 @@ import { AGGREGATIONS } from '../../../core/model';
 
 import {
   connectionFailureSchema,
+  lineChangesSchema,
   lineOutcomeSchema,
+  lineReasonSchema,
   partnerStatusSchema,
   roundingPolicySchema,
   runStatusSchema,
@@ -173,6 +175,17 @@ export const RunDetailView = named(
         detail: z.string().optional(),
         attempts: Count,
         at: Timestamp,
+        previous: z
+          .number()
+          .nullable()
+          .meta({ description: 'The value Gradient held before this run; null when it held none.' }),
+        reason: lineReasonSchema.optional().meta({
+          description: 'Why the value is what it is (absent only on receipts written before reasons were kept).',
+        }),
+        changes: lineChangesSchema.meta({
+          description:
+            'What moved the value since the previous push: `{date, from, to}` daily state changes, or `{date, quantity}` metered days for `sum` services.',
+        }),
       }),
     ),
   }),

@@ -23,6 +23,7 @@ const ARCHITECTURE_ROUTES = [
   'POST /v1/partners/{partnerId}/resync',
   'GET /v1/partners/{partnerId}/runs',
   'GET /v1/partners/{partnerId}/runs/{runId}',
+  'GET /v1/partners/{partnerId}/statements/{period}',
   'GET /openapi.json',
 ];
 

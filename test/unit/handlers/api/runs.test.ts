@@ -274,6 +274,9 @@ describe('GET /v1/partners/{partnerId}/runs and …/runs/{runId}', () => {
         httpStatus: 201,
         attempts: 1,
         at: '2026-11-25T02:00:02.000Z',
+        // A receipt written before reasons were kept: no reason, no previous value known, no changes.
+        previous: null,
+        changes: [],
       },
       expect.objectContaining({ accountId: 'globex', outcome: 'not_mapped', httpStatus: 404 }),
     ]);

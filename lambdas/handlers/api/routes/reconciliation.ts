@@ -1,0 +1,44 @@
+// The month-end reconciliation routes (issue 12): a period's statement (JSON or CSV).
+import { statementCsv } from '../../../core/statements/build';
+import { getStatement } from '../../../core/statements/statement';
+import { json } from '../http';
+import * as S from '../schemas';
+import { statementView } from '../views-reconciliation';
+import { errorDocs, type Route, route } from './route';
+
+const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
+  format === undefined ? /\btext\/csv\b/i.test(accept ?? '') : format === 'csv';
+
+export const reconciliationRoutes: Route[] = [
+  route({
+    method: 'GET',
+    path: '/v1/partners/{partnerId}/statements/{period}',
+    operationId: 'getStatement',
+    tag: 'reconciliation',
+    summary: "The period's statement: every line computed, pushed and held, the rounding ledger, adjustments",
+    description:
+      'JSON by default; CSV (one row per line, a header row of the `lines` field names) for `Accept: text/csv` or `?format=csv`. Read after the period ended, it closes: its values are stored and later changes appear under `adjustments`.',
+    params: S.StatementPathParams,
+    query: S.StatementQuery,
+    headers: S.StatementHeaders,
+    responses: {
+      200: { description: 'The statement', schema: S.StatementView, csv: true },
+      400: errorDocs.badRequest,
+      404: errorDocs.notFound,
+    },
+    async handle({ deps, params, query, headers }) {
+      const statement = statementView(await getStatement(await deps(), params.partnerId, params.period));
+      if (!wantsCsv(query.format, headers.Accept)) return json(200, statement);
+      return {
+        statusCode: 200,
+        headers: {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="statement-${params.partnerId}-${params.period}.csv"`,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        },
+        body: statementCsv(statement.lines),
+      };
+    },
+  }),
+];

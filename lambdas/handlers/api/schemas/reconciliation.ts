@@ -1,0 +1,61 @@
+// The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, and the
+// requests that read it.
+import * as z from 'zod';
+import { lineOutcomeSchema, lineReasonSchema, roundingPolicySchema } from '../../../shared/vocabulary';
+import { Count, Id, IsoDate, named, Period, Timestamp } from './common';
+
+export const StatementPathParams = z.object({ partnerId: Id, period: Period });
+export const StatementQuery = z.object({
+  format: z.enum(['json', 'csv']).optional().meta({ description: 'Overrides the Accept header.' }),
+});
+export const StatementHeaders = z.object({
+  Accept: z.string().max(1000).optional().meta({ description: '`text/csv` answers CSV; anything else JSON.' }),
+});
+
+export const StatementView = named(
+  z.object({
+    partnerId: Id,
+    period: Period,
+    asOf: IsoDate.meta({ description: 'The last day once the period is over, else the latest run’s as-of.' }),
+    closed: z.boolean().meta({ description: 'Computed as of its last day after that day ended: values are final.' }),
+    roundingPolicy: roundingPolicySchema,
+    lines: z.array(
+      z.object({
+        accountId: Id,
+        accountName: z.string(),
+        serviceKey: Id,
+        serviceName: z.string(),
+        computed: z.number().meta({ description: 'The value as of asOf, before rounding.' }),
+        pushed: z.number().meta({ description: 'After the rounding policy.' }),
+        roundingDelta: z.number().meta({ description: 'pushed − computed.' }),
+        held: z.number().nullable().meta({ description: 'What Gradient holds now (null: nothing).' }),
+        heldAt: Timestamp.nullable(),
+        mapped: z.boolean().meta({ description: 'Whether the line reaches an invoice.' }),
+        outcome: lineOutcomeSchema.nullable().meta({ description: 'The latest run of the period’s answer.' }),
+        reason: lineReasonSchema.nullable(),
+      }),
+    ),
+    services: z.array(
+      z.object({
+        serviceKey: Id,
+        serviceName: z.string(),
+        lines: Count,
+        computed: z.number(),
+        pushed: z.number(),
+        roundingDelta: z.number().meta({ description: 'Units billed up (> 0) or down (< 0) by rounding.' }),
+        notMappedLines: Count,
+        notMappedUnits: z.number().meta({ description: 'Computed units of unmapped lines: they reach no invoice.' }),
+      }),
+    ),
+    adjustments: z.array(
+      z.object({
+        accountId: Id,
+        serviceKey: Id,
+        closedValue: z.number(),
+        currentValue: z.number(),
+        at: Timestamp.meta({ description: 'When the change was first seen.' }),
+      }),
+    ),
+  }),
+  'Statement',
+);

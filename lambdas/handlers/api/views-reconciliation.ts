@@ -1,0 +1,45 @@
+// What the reconciliation routes answer: the domain's statements mapped to the response schemas field by field.
+import type * as z from 'zod';
+import type { Statement } from '../../core/statements/build';
+import type * as S from './schemas';
+
+type Out<T extends z.ZodType> = z.output<T>;
+
+export const statementView = (s: Statement): Out<typeof S.StatementView> => ({
+  partnerId: s.partnerId,
+  period: s.period,
+  asOf: s.asOf,
+  closed: s.closed,
+  roundingPolicy: s.roundingPolicy,
+  lines: s.lines.map((l) => ({
+    accountId: l.accountId,
+    accountName: l.accountName,
+    serviceKey: l.serviceKey,
+    serviceName: l.serviceName,
+    computed: l.computed,
+    pushed: l.pushed,
+    roundingDelta: l.roundingDelta,
+    held: l.held,
+    heldAt: l.heldAt,
+    mapped: l.mapped,
+    outcome: l.outcome,
+    reason: l.reason,
+  })),
+  services: s.services.map((r) => ({
+    serviceKey: r.serviceKey,
+    serviceName: r.serviceName,
+    lines: r.lines,
+    computed: r.computed,
+    pushed: r.pushed,
+    roundingDelta: r.roundingDelta,
+    notMappedLines: r.notMappedLines,
+    notMappedUnits: r.notMappedUnits,
+  })),
+  adjustments: s.adjustments.map((a) => ({
+    accountId: a.accountId,
+    serviceKey: a.serviceKey,
+    closedValue: a.closedValue,
+    currentValue: a.currentValue,
+    at: a.at,
+  })),
+});
