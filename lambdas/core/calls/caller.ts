@@ -1,5 +1,6 @@
 // One paced, retried call to Gradient: the only retry layer of the sync. Out of time or attempts on a retryable
-// error, a call says it is resumable, so the line stays open for the message's redelivery.
+// error, a call says it is resumable, so the line stays open for the run's next delivery. No request starts at
+// or after the deadline, however long the gate made it wait.
 import { GradientRateLimitedError } from '../errors';
 import type { CallDeps, GradientPort } from '../ports';
 import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
@@ -37,9 +38,11 @@ export function callerFor(deps: CallDeps, options: CallOptions): Caller {
     try {
       const value = await withRetries(
         async (attempt) => {
-          attempts = attempt;
           await options.gate.acquire();
           const began = clock.now().getTime();
+          // The gate's wait is not bounded by the deadline: check again, and give up without sending.
+          if (began >= options.deadline) throw new DeadlineReachedError();
+          attempts = attempt;
           deps.metrics.add('GradientRequests', 1);
           try {
             return await fn();
@@ -73,20 +76,36 @@ export function callerFor(deps: CallDeps, options: CallOptions): Caller {
       );
       return { value, attempts };
     } catch (error) {
-      // Out of time or of attempts on a retryable error: the redelivery tries again, unless there is none.
-      throw new CallFailed(error, attempts, isRetryableGradientError(error) && !options.finalDelivery);
+      // Out of time or of attempts on a retryable error: the next delivery tries again, unless there is none. A
+      // call the deadline stopped before it was sent always stays open (a continuation may still send it).
+      const notSent = error instanceof DeadlineReachedError;
+      // A retryable error with attempts left means the retry gave up because its wait would end past the deadline.
+      const outOfTime = notSent || (isRetryableGradientError(error) && attempts < options.retry.maxAttempts);
+      const resumable = notSent || (isRetryableGradientError(error) && !options.finalDelivery);
+      throw new CallFailed(error, attempts, resumable, outOfTime);
     }
   };
 }
 
-/** A call that gave up; `resumable` means it might succeed on redelivery, so the line stays open. */
+/** A call that gave up; `resumable` means it might succeed on the next delivery, so the line stays open. */
 export class CallFailed extends Error {
   constructor(
     override readonly cause: unknown,
+    /** Requests sent: 0 when the deadline stopped the call before its first one. */
     readonly attempts: number,
     readonly resumable: boolean,
+    /** The deadline ended it (not sent, or no time left for a retry), not Gradient's answers alone. */
+    readonly outOfTime = false,
   ) {
     super(errorText(cause));
+  }
+}
+
+/** The deadline passed while the call waited for the gate: nothing was sent. */
+export class DeadlineReachedError extends Error {
+  constructor() {
+    super('the delivery reached its deadline before the call could start');
+    this.name = 'DeadlineReachedError';
   }
 }
 
