@@ -45,7 +45,7 @@ describe('the nightly when a delivery fails half-way', () => {
     expect(crashed).toBe(true);
     const { run } = await expectRunInvariants(s, seeded, runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(2);
+    expect(run.deliveries).toBe(2);
     expect(run.summary.accepted).toBe(seeded.sendable.length);
     expect(s.queue.deadLetters).toHaveLength(0);
   });
@@ -84,7 +84,7 @@ describe('the nightly when a delivery fails half-way', () => {
 
     const { run } = await expectRunInvariants(s, seeded, plan.runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(2);
+    expect(run.deliveries).toBe(2);
     expect(run.summary.accepted).toBe(seeded.sendable.length);
   });
 });
@@ -110,7 +110,7 @@ describe('the same message delivered twice', () => {
 
     const { run } = await expectRunInvariants(s, seeded, plan.runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(1);
+    expect(run.deliveries).toBe(1);
     expect(run.summary.accepted).toBe(seeded.sendable.length);
   });
 
@@ -125,6 +125,6 @@ describe('the same message delivered twice', () => {
 
     const { run } = await expectRunInvariants(s, seeded, first.runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(1);
+    expect(run.deliveries).toBe(1);
   });
 });

@@ -157,6 +157,7 @@ export function faultWorker(
       ratePerSecond: WORKER_RATE,
       maxInFlight: 16,
       safetyMarginMs: 15_000,
+      safetyMarginShare: 0.1,
       retry: FAST_RETRY,
       maxReceiveCount: stack.env.WORK_QUEUE_MAX_RECEIVE_COUNT,
       partnerBusyDelaySeconds: 1,
