@@ -102,6 +102,12 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
         });
         return { runId: request.runId, waiting: true };
       }
+      if (error instanceof RunBusyError && request.continuation) {
+        // A second copy of a continuation: the delivery holding the run carries it on (and its own message comes
+        // back if it dies), so this copy is done, not a failure moving toward the DLQ.
+        logger.info('duplicate continuation ignored', { partnerId: request.partnerId, runId: request.runId });
+        return { runId: request.runId, duplicate: true };
+      }
       if (error instanceof RunBusyError || error instanceof RunIncompleteError) {
         logger.warn('run left for redelivery', {
           partnerId: request.partnerId,

@@ -32,7 +32,8 @@ export function startFaultStack(options: LocalStackOptions = {}): Promise<LocalS
     ...options,
     emulator: { rateLimit: { perSecond: EMULATOR_RATE }, ...options.emulator },
     queue: { visibilityTimeoutMs: 10, maxReceiveCount: 5, ...options.queue },
-    env: { GRADIENT_TIMEOUT_MS: '5000', ...options.env },
+    // LOCAL_WORKER_TIMEOUT_S empty: the deployed worker's timeout unless a test asks for a short one.
+    env: { GRADIENT_TIMEOUT_MS: '5000', LOCAL_WORKER_TIMEOUT_S: '', ...options.env },
   });
 }
 

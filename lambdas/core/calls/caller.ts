@@ -1,13 +1,17 @@
 // One paced, retried call to Gradient: the only retry layer of the sync. Out of time or attempts on a retryable
 // error, a call says it is resumable, so the line stays open for the run's next delivery. No request starts at
 // or after the deadline, however long the gate made it wait.
-import { GradientRateLimitedError } from '../errors';
+import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
 import type { CallDeps, GradientPort } from '../ports';
 import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
 
 /** Paces calls to Gradient; one instance is shared by everything a worker process sends. */
 export interface RateGate {
-  acquire(): Promise<void>;
+  /**
+   * Resolves when one request may go. With a `deadline` (epoch ms) a gate may reject at once with
+   * DeadlineReachedError when it could not let the request go before it; the caller checks the time again anyway.
+   */
+  acquire(deadline?: number): Promise<void>;
   penalize(retryAfterMs?: number): void;
   /** The effective rate now, when the gate adapts it (the Pacer does); logged when Gradient answers 429. */
   effectiveRate?(): number;
@@ -38,7 +42,7 @@ export function callerFor(deps: CallDeps, options: CallOptions): Caller {
     try {
       const value = await withRetries(
         async (attempt) => {
-          await options.gate.acquire();
+          await options.gate.acquire(options.deadline);
           const began = clock.now().getTime();
           // The gate's wait is not bounded by the deadline: check again, and give up without sending.
           if (began >= options.deadline) throw new DeadlineReachedError();
@@ -98,14 +102,6 @@ export class CallFailed extends Error {
     readonly outOfTime = false,
   ) {
     super(errorText(cause));
-  }
-}
-
-/** The deadline passed while the call waited for the gate: nothing was sent. */
-export class DeadlineReachedError extends Error {
-  constructor() {
-    super('the delivery reached its deadline before the call could start');
-    this.name = 'DeadlineReachedError';
   }
 }
 

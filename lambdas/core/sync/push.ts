@@ -1,8 +1,8 @@
 // Pushing a partner's lines to Gradient: paced, concurrent, each receipt recorded as it lands, one billing
 // rebuild per run, an auth failure stopping everything at once, nothing started past the deadline.
-import { type Caller, CallFailed, DeadlineReachedError, errorText, unwrap } from '../calls/caller';
+import { type Caller, CallFailed, errorText, unwrap } from '../calls/caller';
 import { runLimited } from '../calls/pool';
-import { GradientError, GradientKeyRejectedError, GradientNotMappedError } from '../errors';
+import { DeadlineReachedError, GradientError, GradientKeyRejectedError, GradientNotMappedError } from '../errors';
 import type { LineOutcome, LineReceipt, Period } from '../model';
 import type { AppDeps, GradientPort } from '../ports';
 import { type LineToSend, lineReceipt } from './decide';

@@ -1,8 +1,8 @@
 // callerFor and the deadline: no Gradient call starts at or after it, whether the wait was in the pacer before
 // the first attempt or before a retry. A call stopped that way was never sent and stays open for the next delivery.
-import { CallFailed, callerFor, DeadlineReachedError } from '../../../../lambdas/core/calls/caller';
+import { CallFailed, callerFor } from '../../../../lambdas/core/calls/caller';
 import { Pacer } from '../../../../lambdas/core/calls/pacer';
-import { GradientServerError } from '../../../../lambdas/core/errors';
+import { DeadlineReachedError, GradientServerError } from '../../../../lambdas/core/errors';
 import { TimerClock } from '../../../support/timer-clock';
 
 const quiet = { add: () => {} };
@@ -72,5 +72,23 @@ describe('callerFor and the deadline', () => {
     expect(e.attempts).toBe(3);
     expect(e.outOfTime).toBe(false);
     expect(e.resumable).toBe(true);
+  });
+});
+
+describe('the pacer with a deadline', () => {
+  it('turns a caller away at once when its turn would come after the deadline, and serves one before it', async () => {
+    const clock = new TimerClock(0);
+    const gate = new Pacer({ ratePerSecond: 1, burst: 1, clock });
+    await gate.acquire(500); // the burst token
+    await expect(gate.acquire(500)).rejects.toBeInstanceOf(DeadlineReachedError);
+    expect(clock.pending).toBe(0); // nothing left waiting in the pacer
+
+    let served = false;
+    const next = gate.acquire(1_500).then(() => {
+      served = true;
+    });
+    await clock.runUntil(1_000);
+    await next;
+    expect(served).toBe(true);
   });
 });
