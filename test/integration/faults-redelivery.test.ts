@@ -64,7 +64,7 @@ describe('the nightly when a delivery fails half-way', () => {
     const request = await requestOf(s, plan.runId);
     const requestsBefore = countRequests();
     // A short Lambda timeout, no safety margin: the dead invocation is ended by its timeout, as in Lambda.
-    const dying = deliver(faultWorker(s, { safetyMarginMs: 0 }, dead.deps), request, 'first-delivery', 1_000);
+    const dying = deliver(faultWorker(s, { safetyMarginMs: 0 }, dead.deps), request, 'first-delivery', 4_000);
     // Dead for good: nothing in flight, and every answer Gradient gave is recorded (so nothing is ambiguous).
     const neverSent = seeded.lines.length - seeded.sent;
     await waitFor(
