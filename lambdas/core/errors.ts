@@ -63,6 +63,14 @@ export class GradientProtocolError extends GradientError {
   readonly retryable = true;
 }
 
+/** A delivery's deadline came before a Gradient call could start: nothing was sent, the line stays open. */
+export class DeadlineReachedError extends Error {
+  constructor() {
+    super('the delivery reached its deadline before the call could start');
+    this.name = 'DeadlineReachedError';
+  }
+}
+
 /** A request the caller must fix (bad input); handlers map it to 400. */
 export class ValidationError extends Error {
   constructor(

@@ -254,8 +254,10 @@ export interface Run extends SyncRequest {
   queuedAt: string;
   startedAt?: string;
   finishedAt?: string;
-  /** Deliveries of the run's message that started work (redeliveries resume the same run). */
-  attempts: number;
+  /** Deliveries that started work on the run: the first, its continuations, and redeliveries (which resume it). */
+  deliveries: number;
+  /** How many times a delivery out of time handed the run over to a fresh one (a continuation message). */
+  continuations: number;
   /** While `running`: until when the current attempt holds the run. */
   leaseUntil?: string;
   summary: RunSummary;
@@ -312,6 +314,11 @@ export interface SyncRequest {
   /** Send every line, even those equal to the value Gradient holds. */
   full: boolean;
   trigger: RunTrigger;
+}
+
+/** What the work queue carries: a run's request and, on a continuation message, its number (1 for the first). */
+export interface SyncMessage extends SyncRequest {
+  continuation?: number;
 }
 
 export const emptySummary = (): RunSummary =>

@@ -1,7 +1,8 @@
 // Worker λ: SQS → one partner's sync per message. Failed messages are reported per item so SQS redelivers
 // only those (and, past maxReceiveCount, moves them to the DLQ). A run whose partner is busy with another run
 // waits: its message is sent again with a delay and the original counts as processed, so waiting is no failure
-// and never moves a message toward the DLQ.
+// and never moves a message toward the DLQ. A run out of time with progress made was handed over to a
+// continuation message (sent by the sync): this delivery is acknowledged, no failure either.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -21,8 +22,10 @@ export interface WorkerSettings {
   /** Requests/s this worker may send: the total budget divided by the worker's maximum concurrency. */
   ratePerSecond: number;
   maxInFlight: number;
-  /** Stop starting calls this long before the Lambda times out, to save progress. */
+  /** Stop starting calls this long (at most) before the Lambda times out, to save progress. */
   safetyMarginMs: number;
+  /** …and at most this share of the time the invocation has (see `safetyMargin`). */
+  safetyMarginShare: number;
   retry: SyncOptions['retry'];
   /** The queue's maxReceiveCount: the delivery with this receive count is the last one. */
   maxReceiveCount: number;
@@ -35,12 +38,23 @@ export const workerSettings = (config: Env): WorkerSettings => ({
   ratePerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
   maxInFlight: WORKER_TUNING.maxInFlight,
   safetyMarginMs: WORKER_TUNING.safetyMarginMs,
+  safetyMarginShare: WORKER_TUNING.safetyMarginShare,
   retry: { ...WORKER_TUNING.retry },
   maxReceiveCount: config.WORK_QUEUE_MAX_RECEIVE_COUNT,
   partnerBusyDelaySeconds: WORKER_TUNING.partnerBusyDelaySeconds,
 });
 
 export const workerSettingsFromEnv = (): WorkerSettings => workerSettings(env());
+
+/**
+ * The margin before the Lambda timeout: min(cap, share × the time left). It covers the calls in flight when the
+ * deadline comes and the hand-over's writes; on a deployed worker (300 s) it is the 15 s cap, on a short
+ * simulated timeout (e.g. 20 s) a tenth of it, so most of the invocation still sends.
+ */
+export const safetyMargin = (
+  settings: Pick<WorkerSettings, 'safetyMarginMs' | 'safetyMarginShare'>,
+  remainingMs: number,
+) => Math.min(settings.safetyMarginMs, remainingMs * settings.safetyMarginShare);
 
 export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings: () => WorkerSettings) {
   const processor = new BatchProcessor(EventType.SQS);
@@ -62,12 +76,20 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
     try {
       const result = await runSync(deps, request, {
         gate: pacer,
-        deadline: deps.clock.now().getTime() + remaining - settings.safetyMarginMs,
+        deadline: deps.clock.now().getTime() + remaining - safetyMargin(settings, remaining),
         leaseMs: remaining + 5_000,
         maxInFlight: settings.maxInFlight,
         retry: settings.retry,
         finalDelivery: receiveCount >= settings.maxReceiveCount,
       });
+      if (result.kind === 'handed_over') {
+        logger.info('run continues in a fresh delivery', {
+          partnerId: request.partnerId,
+          runId: request.runId,
+          continuation: result.continuation,
+        });
+        return { runId: request.runId, continuation: result.continuation };
+      }
       return { runId: request.runId, status: result.run.status, duplicate: result.kind === 'already_finished' };
     } catch (error) {
       if (error instanceof PartnerBusyError) {
@@ -79,6 +101,12 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
           delaySeconds: settings.partnerBusyDelaySeconds,
         });
         return { runId: request.runId, waiting: true };
+      }
+      if (error instanceof RunBusyError && request.continuation) {
+        // A second copy of a continuation: the delivery holding the run carries it on (and its own message comes
+        // back if it dies), so this copy is done, not a failure moving toward the DLQ.
+        logger.info('duplicate continuation ignored', { partnerId: request.partnerId, runId: request.runId });
+        return { runId: request.runId, duplicate: true };
       }
       if (error instanceof RunBusyError || error instanceof RunIncompleteError) {
         logger.warn('run left for redelivery', {

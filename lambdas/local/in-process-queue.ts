@@ -5,9 +5,9 @@
 // may consume at once, each serving one invocation at a time like one Lambda instance.
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { SyncRequest } from '../core/model';
+import type { SyncMessage } from '../core/model';
 import type { SyncQueue } from '../core/ports';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../shared/names';
 import { localContext } from './lambda-context';
 import { sqsRecord } from './sqs-record';
 
@@ -28,7 +28,7 @@ export interface InProcessQueueOptions {
   visibilityTimeoutMs?: number;
   /** The longest a message sent with a delay waits (SQS DelaySeconds, shortened for local runs likewise). */
   maxDelayMs?: number;
-  /** The Lambda timeout the worker sees through context.getRemainingTimeInMillis(). */
+  /** The Lambda timeout the worker sees through context.getRemainingTimeInMillis() (the deployed one by default). */
   functionTimeoutMs?: number;
   batchSize?: number;
 }
@@ -48,11 +48,11 @@ export class InProcessQueue implements SyncQueue {
     this.maxReceiveCount = options.maxReceiveCount ?? WORK_QUEUE_MAX_RECEIVE_COUNT;
     this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 2_000;
     this.maxDelayMs = options.maxDelayMs ?? this.visibilityTimeoutMs;
-    this.functionTimeoutMs = options.functionTimeoutMs ?? 300_000;
+    this.functionTimeoutMs = options.functionTimeoutMs ?? WORKER_TIMEOUT_SECONDS * 1_000;
     this.batchSize = options.batchSize ?? 1;
   }
 
-  async send(request: SyncRequest, options: { delaySeconds?: number } = {}): Promise<void> {
+  async send(request: SyncMessage, options: { delaySeconds?: number } = {}): Promise<void> {
     const now = Date.now();
     const delayMs = Math.min((options.delaySeconds ?? 0) * 1_000, this.maxDelayMs);
     this.messages.push({

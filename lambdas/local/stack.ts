@@ -8,6 +8,7 @@ import {
   PutSecretValueCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
+import * as z from 'zod';
 import { migrateHeldValues } from '../../scripts/migrate-held-values';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamo';
 import { withOpenMarker } from '../adapters/dynamo/run-repository';
@@ -19,7 +20,7 @@ import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
 import { buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
-import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../shared/names';
+import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../shared/names';
 import { ALL_TABLES, TABLES } from '../shared/tables';
 import type { ProxyHandler } from './api-server';
 import { ensureTables, startDynalite } from './dynalite';
@@ -117,7 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   dynamoClient.destroy();
   await storeVendorKey(env.VENDOR_KEY_SECRET_ID, vendorApiKey);
 
-  const queue = new InProcessQueue(options.queue);
+  const queue = new InProcessQueue({ functionTimeoutMs: localWorkerTimeoutMs(process.env), ...options.queue });
   const deps = buildDeps(env, { queue });
   const apiDeps = buildDeps(env, { queue });
   const getDeps = async () => deps;
@@ -141,6 +142,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all([dynamo.close(), secrets.close(), emulator?.close()]);
     },
   };
+}
+
+const localWorkerTimeoutSchema = z.coerce
+  .number()
+  .positive()
+  .max(900, 'a Lambda times out after 900 s at most')
+  .default(WORKER_TIMEOUT_SECONDS);
+
+/** LOCAL_WORKER_TIMEOUT_S: the simulated Lambda timeout of the local worker (the deployed worker's by default). */
+export function localWorkerTimeoutMs(source: NodeJS.ProcessEnv): number {
+  const parsed = localWorkerTimeoutSchema.safeParse(source.LOCAL_WORKER_TIMEOUT_S || undefined);
+  if (!parsed.success) {
+    throw new Error(`invalid configuration: LOCAL_WORKER_TIMEOUT_S: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data * 1_000;
 }
 
 /** The operator's step after deploy (`aws secretsmanager put-secret-value`), done for the local stack. */

@@ -1,6 +1,6 @@
 // Schemas of what crosses the queue and the schedule: validated on receipt, whoever sent it.
 import * as z from 'zod';
-import type { SyncRequest } from '../core/model';
+import type { SyncMessage } from '../core/model';
 import { idSchema, isoDateSchema, periodSchema, runTriggerSchema } from './vocabulary';
 
 export const syncRequestSchema = z.object({
@@ -10,7 +10,9 @@ export const syncRequestSchema = z.object({
   asOf: isoDateSchema,
   full: z.boolean(),
   trigger: runTriggerSchema,
-}) satisfies z.ZodType<SyncRequest>;
+  /** Set on a continuation: the n-th hand-over of the run. Absent on the first message (and on older ones). */
+  continuation: z.number().int().positive().optional(),
+}) satisfies z.ZodType<SyncMessage>;
 
 /** The planner's input: EventBridge Scheduler passes `<aws.scheduler.scheduled-time>`; a manual invoke may omit it. */
 export const plannerInputSchema = z

@@ -13,6 +13,9 @@ export const METRICS_NAMESPACE = 'GradientBillingSync';
 /** The work queue's maxReceiveCount: the delivery with this receive count is the last before the DLQ. */
 export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
 
+/** The worker Lambda's timeout (the CDK stack's), and the local stack's simulated one unless LOCAL_WORKER_TIMEOUT_S. */
+export const WORKER_TIMEOUT_SECONDS = 300;
+
 /** How many closed periods back a manual resync may reach (RESYNC_MAX_CLOSED_PERIODS): 1 is the previous month. */
 export const DEFAULT_RESYNC_MAX_CLOSED_PERIODS = 1;
 
@@ -20,8 +23,12 @@ export const DEFAULT_RESYNC_MAX_CLOSED_PERIODS = 1;
 export const WORKER_TUNING = {
   /** Calls one worker has in flight at most. */
   maxInFlight: 16,
-  /** Stop starting calls this long before the Lambda times out, to save progress. */
+  /**
+   * Stop starting calls this long before the Lambda times out, to save progress and hand over: at most this,
+   * and at most `safetyMarginShare` of the invocation's time (a short simulated timeout keeps most of its time).
+   */
   safetyMarginMs: 15_000,
+  safetyMarginShare: 0.1,
   /** Capped, jittered backoff for 429/5xx/timeouts. */
   retry: { maxAttempts: 6, baseDelayMs: 200, maxDelayMs: 10_000 },
   /** How long a run waits (SQS DelaySeconds of its message's copy) while another run of its partner syncs. */

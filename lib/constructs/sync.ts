@@ -8,7 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../../lambdas/shared/names';
+import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../../lambdas/shared/names';
 import { FUNCTION_ACCESS } from '../access';
 import type { StackConfig } from '../config';
 import { grantAccess } from './access';
@@ -16,7 +16,7 @@ import type { DataTables } from './data';
 import { AppFunction } from './functions';
 import type { Secrets } from './secrets';
 
-export const WORKER_TIMEOUT = Duration.minutes(5);
+export const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
 // Generous: the planner enqueues every partner sequentially (10,000 at design scale) in one invocation.
 export const PLANNER_TIMEOUT = Duration.minutes(15);
 /** Lambda's guidance for SQS sources: visibility at least six times the function timeout. */

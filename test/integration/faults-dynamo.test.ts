@@ -107,7 +107,7 @@ describe('the nightly under DynamoDB throttling', () => {
     expect(throttled.thrown()).toBe(4);
     const { run } = await expectRunInvariants(s, seeded, runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(1);
+    expect(run.deliveries).toBe(1);
   });
 
   it('fails the message when taking the run outlasts the SDK retries; the redelivery runs it', async () => {
@@ -120,7 +120,7 @@ describe('the nightly under DynamoDB throttling', () => {
     expect(throttled.left()).toBe(0);
     const { run } = await expectRunInvariants(s, seeded, runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(1); // the throttled delivery never took the run
+    expect(run.deliveries).toBe(1); // the throttled delivery never took the run
     expect(s.queue.deadLetters).toHaveLength(0);
   });
 
@@ -142,7 +142,7 @@ describe('the nightly under DynamoDB throttling', () => {
     expect(throttled.left()).toBe(0);
     const { run, receipts } = await expectRunInvariants(s, seeded, runId, before);
     expect(run.status).toBe('succeeded');
-    expect(run.attempts).toBe(2);
+    expect(run.deliveries).toBe(2);
     expect(receipts.get('acct-005/seats')).toMatchObject({ outcome: 'accepted', pushed: 6 });
   });
 });

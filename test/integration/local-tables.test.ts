@@ -29,7 +29,8 @@ const run = (runId: string, status: Run['status']): Run => ({
   trigger: 'schedule',
   status,
   queuedAt: '2026-11-26T02:00:00.000Z',
-  attempts: status === 'queued' ? 0 : 1,
+  deliveries: status === 'queued' ? 0 : 1,
+  continuations: 0,
   summary: emptySummary(),
 });
 

@@ -31,7 +31,7 @@ describe('two runs of one partner queued for two workers', () => {
     await s.queue.drain([faultWorker(s), faultWorker(s)]);
 
     const runs = await Promise.all([early, late].map((r) => s.deps.runs.get(PARTNER, r.runId)));
-    expect(runs.map((r) => [r?.status, r?.attempts])).toEqual([
+    expect(runs.map((r) => [r?.status, r?.deliveries])).toEqual([
       ['succeeded', 1],
       ['succeeded', 1],
     ]);

@@ -1,4 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client';
 import { DynamoPartnerRepository } from '../../lambdas/adapters/dynamo/partner-repository';
 import type { AccountMapping, LineReceipt, Partner, Run, UsageSnapshot } from '../../lambdas/core/model';
@@ -36,7 +36,8 @@ const run = (partnerId: string, runId: string, patch: Partial<Run> = {}): Run =>
   trigger: 'schedule',
   status: 'queued',
   queuedAt: '2026-03-10T02:00:00.000Z',
-  attempts: 0,
+  deliveries: 0,
+  continuations: 0,
   summary: emptySummary(),
   ...patch,
 });
@@ -324,7 +325,7 @@ describe('runs', () => {
       kind: 'acquired',
       run: {
         status: 'running',
-        attempts: 1,
+        deliveries: 1,
         startedAt: '2026-03-10T02:00:00.000Z',
         leaseUntil: '2026-03-10T02:15:00.000Z',
       },
@@ -336,17 +337,27 @@ describe('runs', () => {
     const second = await aws.repos.runs.acquire(id, 'r1', '2026-03-10T02:20:00.000Z', '2026-03-10T02:35:00.000Z');
     expect(second).toMatchObject({
       kind: 'acquired',
-      run: { attempts: 2, startedAt: '2026-03-10T02:00:00.000Z', leaseUntil: '2026-03-10T02:35:00.000Z' },
+      run: { deliveries: 2, startedAt: '2026-03-10T02:00:00.000Z', leaseUntil: '2026-03-10T02:35:00.000Z' },
     });
 
     const summary = { ...emptySummary(), lines: 3, sent: 3, accepted: 3 };
     await aws.repos.runs.update(id, 'r1', { status: 'succeeded', summary, finishedAt: '2026-03-10T02:21:00.000Z' });
     const done = await aws.repos.runs.acquire(id, 'r1', '2026-03-10T03:00:00.000Z', '2026-03-10T03:15:00.000Z');
-    expect(done).toMatchObject({ kind: 'finished', run: { status: 'succeeded', summary, attempts: 2 } });
+    expect(done).toMatchObject({ kind: 'finished', run: { status: 'succeeded', summary, deliveries: 2 } });
 
     expect(await aws.repos.runs.acquire(id, 'ghost', '2026-03-10T03:00:00.000Z', '2026-03-10T03:15:00.000Z')).toEqual({
       kind: 'missing',
     });
+  });
+
+  it('reads a run stored before continuations (deliveries as `attempts`) and counts on from it', async () => {
+    const id = newPartnerId();
+    const { deliveries: _, continuations: __, ...legacy } = run(id, 'old', { status: 'running' });
+    await aws.doc.send(new PutCommand({ TableName: aws.tableNames.TABLE_RUNS, Item: { ...legacy, attempts: 3 } }));
+    expect(await aws.repos.runs.get(id, 'old')).toMatchObject({ deliveries: 3, continuations: 0 });
+
+    const taken = await aws.repos.runs.acquire(id, 'old', '2026-03-10T02:00:00.000Z', '2026-03-10T02:15:00.000Z');
+    expect(taken).toMatchObject({ kind: 'acquired', run: { deliveries: 4, continuations: 0 } });
   });
 
   it('lists only open runs in the sparse index: queued and running in, finished out', async () => {

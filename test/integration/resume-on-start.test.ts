@@ -43,7 +43,7 @@ describe('starting the local stack on a data folder with open runs', () => {
       faultWorker(first, { safetyMarginMs: 0 }, dead.deps),
       await requestOf(first, pushing.runId),
       'first-delivery',
-      1_000,
+      4_000, // long enough to reach `half` before the deadline (no call starts after it)
     );
     await waitFor(
       async () =>

@@ -32,7 +32,8 @@ export function startFaultStack(options: LocalStackOptions = {}): Promise<LocalS
     ...options,
     emulator: { rateLimit: { perSecond: EMULATOR_RATE }, ...options.emulator },
     queue: { visibilityTimeoutMs: 10, maxReceiveCount: 5, ...options.queue },
-    env: { GRADIENT_TIMEOUT_MS: '5000', ...options.env },
+    // LOCAL_WORKER_TIMEOUT_S empty: the deployed worker's timeout unless a test asks for a short one.
+    env: { GRADIENT_TIMEOUT_MS: '5000', LOCAL_WORKER_TIMEOUT_S: '', ...options.env },
   });
 }
 
@@ -157,6 +158,7 @@ export function faultWorker(
       ratePerSecond: WORKER_RATE,
       maxInFlight: 16,
       safetyMarginMs: 15_000,
+      safetyMarginShare: 0.1,
       retry: FAST_RETRY,
       maxReceiveCount: stack.env.WORK_QUEUE_MAX_RECEIVE_COUNT,
       partnerBusyDelaySeconds: 1,

@@ -104,7 +104,7 @@ export class MemoryRuns implements RunRepository {
       run.status = 'running';
       run.leaseUntil = leaseUntil;
       run.startedAt ??= now;
-      run.attempts += 1;
+      run.deliveries += 1;
       return { kind: 'acquired' as const, run: clone(run) };
     }
     if (run.status === 'running') return { kind: 'busy' as const };

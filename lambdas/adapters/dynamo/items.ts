@@ -101,22 +101,33 @@ export const heldItem: z.ZodType<HeldValue> = z.object({
   basis: optional(z.object({ asOf: z.string(), days: z.array(z.number()) })),
 });
 
-export const runItem: z.ZodType<Run> = z.object({
-  runId: z.string(),
-  partnerId: z.string(),
-  period: z.string(),
-  asOf: z.string(),
-  full: z.boolean(),
-  trigger: runTriggerSchema,
-  status: runStatus,
-  queuedAt: z.string(),
-  startedAt: optional(z.string()),
-  finishedAt: optional(z.string()),
-  attempts: z.number().int(),
-  leaseUntil: optional(z.string()),
-  summary,
-  error: optional(z.object({ code: z.string(), message: z.string() })),
-});
+/** Runs stored before continuations existed counted their deliveries as `attempts`, and had no continuation. */
+const legacyRunCounts = (item: unknown): unknown => {
+  if (typeof item !== 'object' || item === null || 'deliveries' in item) return item;
+  const { attempts, ...rest } = item as Record<string, unknown>;
+  return { ...rest, deliveries: attempts ?? 0 };
+};
+
+export const runItem: z.ZodType<Run> = z.preprocess(
+  legacyRunCounts,
+  z.object({
+    runId: z.string(),
+    partnerId: z.string(),
+    period: z.string(),
+    asOf: z.string(),
+    full: z.boolean(),
+    trigger: runTriggerSchema,
+    status: runStatus,
+    queuedAt: z.string(),
+    startedAt: optional(z.string()),
+    finishedAt: optional(z.string()),
+    deliveries: z.number().int(),
+    continuations: z.number().int().default(0),
+    leaseUntil: optional(z.string()),
+    summary,
+    error: optional(z.object({ code: z.string(), message: z.string() })),
+  }),
+);
 
 /** A resync idempotency key beside the runs; its expiry is the table's TTL attribute (epoch seconds). */
 export const claimItem: z.ZodType<Omit<ResyncClaim, 'expiresAt'> & { expiresAt: number }> = z.object({

@@ -107,7 +107,8 @@ export class DynamoRunRepository implements RunRepository {
           Key: { partnerId, runId },
           UpdateExpression:
             'SET #status = :running, leaseUntil = :lease, startedAt = if_not_exists(startedAt, :now), ' +
-            'attempts = if_not_exists(attempts, :zero) + :one',
+            // A run stored before continuations counted its deliveries as `attempts`.
+            'deliveries = if_not_exists(deliveries, if_not_exists(attempts, :zero)) + :one',
           ConditionExpression:
             '#status = :queued OR (#status = :running AND (leaseUntil < :now OR attribute_not_exists(leaseUntil)))',
           ExpressionAttributeNames: { '#status': 'status' },

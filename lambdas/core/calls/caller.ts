@@ -1,12 +1,17 @@
 // One paced, retried call to Gradient: the only retry layer of the sync. Out of time or attempts on a retryable
-// error, a call says it is resumable, so the line stays open for the message's redelivery.
-import { GradientRateLimitedError } from '../errors';
+// error, a call says it is resumable, so the line stays open for the run's next delivery. No request starts at
+// or after the deadline, however long the gate made it wait.
+import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
 import type { CallDeps, GradientPort } from '../ports';
 import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
 
 /** Paces calls to Gradient; one instance is shared by everything a worker process sends. */
 export interface RateGate {
-  acquire(): Promise<void>;
+  /**
+   * Resolves when one request may go. With a `deadline` (epoch ms) a gate may reject at once with
+   * DeadlineReachedError when it could not let the request go before it; the caller checks the time again anyway.
+   */
+  acquire(deadline?: number): Promise<void>;
   penalize(retryAfterMs?: number): void;
   /** The effective rate now, when the gate adapts it (the Pacer does); logged when Gradient answers 429. */
   effectiveRate?(): number;
@@ -37,9 +42,11 @@ export function callerFor(deps: CallDeps, options: CallOptions): Caller {
     try {
       const value = await withRetries(
         async (attempt) => {
-          attempts = attempt;
-          await options.gate.acquire();
+          await options.gate.acquire(options.deadline);
           const began = clock.now().getTime();
+          // The gate's wait is not bounded by the deadline: check again, and give up without sending.
+          if (began >= options.deadline) throw new DeadlineReachedError();
+          attempts = attempt;
           deps.metrics.add('GradientRequests', 1);
           try {
             return await fn();
@@ -73,18 +80,26 @@ export function callerFor(deps: CallDeps, options: CallOptions): Caller {
       );
       return { value, attempts };
     } catch (error) {
-      // Out of time or of attempts on a retryable error: the redelivery tries again, unless there is none.
-      throw new CallFailed(error, attempts, isRetryableGradientError(error) && !options.finalDelivery);
+      // Out of time or of attempts on a retryable error: the next delivery tries again, unless there is none. A
+      // call the deadline stopped before it was sent always stays open (a continuation may still send it).
+      const notSent = error instanceof DeadlineReachedError;
+      // A retryable error with attempts left means the retry gave up because its wait would end past the deadline.
+      const outOfTime = notSent || (isRetryableGradientError(error) && attempts < options.retry.maxAttempts);
+      const resumable = notSent || (isRetryableGradientError(error) && !options.finalDelivery);
+      throw new CallFailed(error, attempts, resumable, outOfTime);
     }
   };
 }
 
-/** A call that gave up; `resumable` means it might succeed on redelivery, so the line stays open. */
+/** A call that gave up; `resumable` means it might succeed on the next delivery, so the line stays open. */
 export class CallFailed extends Error {
   constructor(
     override readonly cause: unknown,
+    /** Requests sent: 0 when the deadline stopped the call before its first one. */
     readonly attempts: number,
     readonly resumable: boolean,
+    /** The deadline ended it (not sent, or no time left for a retry), not Gradient's answers alone. */
+    readonly outOfTime = false,
   ) {
     super(errorText(cause));
   }

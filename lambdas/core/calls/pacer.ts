@@ -1,5 +1,7 @@
 // A token-bucket pacer shared by all in-flight Gradient calls of one worker, so the worker stays under its
-// share of the rate budget and backs off as one when Gradient answers 429.
+// share of the rate budget and backs off as one when Gradient answers 429. A caller with a deadline it would
+// be served after is turned away at once instead of waiting past it.
+import { DeadlineReachedError } from '../errors';
 import type { Clock } from '../ports';
 
 export interface PacerOptions {
@@ -56,14 +58,19 @@ export class Pacer {
     this.updatedAt = this.nowMs();
   }
 
-  /** Resolves when the caller may send one request. Callers are served first come, first served. */
-  acquire(): Promise<void> {
+  /**
+   * Resolves when the caller may send one request. Callers are served first come, first served. With a
+   * `deadline`, rejects at once (DeadlineReachedError) when at the current rate its turn would come after it; a
+   * 429 back-off arriving later can still serve it late, so callers check the time again.
+   */
+  acquire(deadline?: number): Promise<void> {
     const now = this.nowMs();
     this.advance(now);
     if (this.pending() === 0 && this.tokens >= 1 - TOKEN_EPSILON) {
       this.tokens -= 1;
       return Promise.resolve();
     }
+    if (deadline !== undefined && this.turnOfNext(now) >= deadline) return Promise.reject(new DeadlineReachedError());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ resolve, reject });
       if (!this.pumping) void this.pump();
@@ -95,6 +102,12 @@ export class Pacer {
   effectiveRate(): number {
     this.advance(this.nowMs());
     return this.currentRate;
+  }
+
+  /** When a caller queued now would be served, assuming the current rate holds (recovery only makes it sooner). */
+  private turnOfNext(now: number): number {
+    const missing = Math.max(0, this.pending() + 1 - this.tokens);
+    return Math.max(now, this.blockedUntil) + missing / (this.currentRate / 1000);
   }
 
   private nowMs(): number {

@@ -1,10 +1,10 @@
 // The ports of the process around core: the work queue, time, logs and metrics (with the metric names core
 // emits, which the handlers publish as EMF and the stack's alarms and dashboard read).
-import type { SyncRequest } from '../model';
+import type { SyncMessage } from '../model';
 
 export interface SyncQueue {
   /** `delaySeconds`: the message becomes visible that much later (SQS DelaySeconds, at most 900). */
-  send(request: SyncRequest, options?: { delaySeconds?: number }): Promise<void>;
+  send(message: SyncMessage, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface Clock {

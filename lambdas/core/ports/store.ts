@@ -127,7 +127,7 @@ export interface RunRepository {
   update(
     partnerId: string,
     runId: string,
-    patch: Partial<Pick<Run, 'status' | 'summary' | 'finishedAt' | 'leaseUntil' | 'error'>>,
+    patch: Partial<Pick<Run, 'status' | 'summary' | 'finishedAt' | 'leaseUntil' | 'error' | 'continuations'>>,
   ): Promise<void>;
   /** Runs left `queued` or `running`, by a sparse index (the local stack redelivers them on start). */
   listOpen(): AsyncIterable<Run>;

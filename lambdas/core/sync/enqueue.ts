@@ -39,7 +39,8 @@ export const newRun = (request: SyncRequest, queuedAt: Date): Run => ({
   ...syncRequestOf(request),
   status: 'queued',
   queuedAt: queuedAt.toISOString(),
-  attempts: 0,
+  deliveries: 0,
+  continuations: 0,
   summary: emptySummary(),
 });
 

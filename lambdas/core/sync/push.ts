@@ -1,8 +1,8 @@
 // Pushing a partner's lines to Gradient: paced, concurrent, each receipt recorded as it lands, one billing
-// rebuild per run, an auth failure stopping everything at once.
+// rebuild per run, an auth failure stopping everything at once, nothing started past the deadline.
 import { type Caller, CallFailed, errorText, unwrap } from '../calls/caller';
 import { runLimited } from '../calls/pool';
-import { GradientError, GradientKeyRejectedError, GradientNotMappedError } from '../errors';
+import { DeadlineReachedError, GradientError, GradientKeyRejectedError, GradientNotMappedError } from '../errors';
 import type { LineOutcome, LineReceipt, Period } from '../model';
 import type { AppDeps, GradientPort } from '../ports';
 import { type LineToSend, lineReceipt } from './decide';
@@ -11,7 +11,7 @@ import type { SyncOptions } from './run-sync';
 /** Receipts written at once when no request is made for them. */
 const RECEIPT_WRITES_IN_FLIGHT = 16;
 
-export interface PushInput extends Pick<SyncOptions, 'deadline' | 'maxInFlight' | 'finalDelivery'> {
+export interface PushInput extends Pick<SyncOptions, 'deadline' | 'maxInFlight'> {
   partnerId: string;
   period: Period;
   runId: string;
@@ -25,8 +25,10 @@ export interface PushResult {
   receipts: LineReceipt[];
   /** Lines a request was made for. */
   sent: number;
-  /** Lines left open for the message's redelivery. */
-  unfinished: number;
+  /** Lines left open for the run's next delivery. */
+  leftOpen: LineToSend[];
+  /** The deadline stopped lines or calls: time ran out, not only Gradient's patience. */
+  reachedDeadline: boolean;
   authRejected: boolean;
 }
 
@@ -36,6 +38,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
   const leftOpen: LineToSend[] = [];
   let sent = 0;
   let authRejected = false;
+  let reachedDeadline = false;
   const acceptedServices = new Set<string>();
 
   const record = async (item: LineToSend, outcome: LineOutcome, extra: Partial<LineReceipt> = {}) => {
@@ -53,6 +56,13 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
       ));
     } catch (e) {
       const error = unwrap(e);
+      if (e instanceof CallFailed && e.outOfTime) reachedDeadline = true;
+      if (error instanceof DeadlineReachedError) {
+        // Stopped before its request (or its retry) could start: open for the next delivery.
+        if (e instanceof CallFailed && e.attempts > 0) sent += 1;
+        leftOpen.push(item);
+        return;
+      }
       // Only Gradient's answers decide a line's outcome. Anything else (a bug, the vendor key's secret read
       // failing) fails the delivery, so the redelivery resumes the line instead of recording it as failed.
       if (!(error instanceof GradientError)) throw error;
@@ -64,7 +74,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
         authRejected = true;
         await record(item, 'auth_failed', { httpStatus: error.status, attempts: tries, detail: error.message });
       } else if (e instanceof CallFailed && e.resumable) {
-        leftOpen.push(item); // no receipt: the redelivery sends it
+        leftOpen.push(item); // no receipt: the next delivery sends it
       } else {
         await record(item, 'failed', { httpStatus: error.status, attempts: tries, detail: errorText(error) });
       }
@@ -89,7 +99,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
     await record(item, 'accepted', { httpStatus: 201, attempts, ...(item.detail && { detail: item.detail }) });
   };
 
-  // Lines never started: out of time they stay open for the redelivery; after an auth failure they are closed.
+  // Lines never started: out of time they stay open for the next delivery; after an auth failure they are closed.
   const notStarted: LineToSend[] = [];
   /** Sends `items` (a pool of `limit`) until done, out of time or the key is rejected; `noBuild` by index. */
   const sendAll = async (items: LineToSend[], limit: number, noBuild: (index: number) => boolean) => {
@@ -102,6 +112,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
     // On an unexpected error the pool stops taking lines and lets the ones in flight finish before it is
     // rethrown: the lease is released only then, so a quick redelivery cannot resend a line still on its way.
     const started = await runLimited(items, limit, (item, index) => sendOne(item, noBuild(index)), canStart);
+    if (outOfTime) reachedDeadline = true;
     (outOfTime ? leftOpen : notStarted).push(...items.slice(started));
   };
 
@@ -128,11 +139,21 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
       record(item, 'auth_failed', { detail: 'not sent: Gradient rejected the Partner API key' }),
     );
   }
-  if (input.finalDelivery && !authRejected) {
-    // No redelivery will come: close the lines instead of leaving the run open forever.
-    await runLimited(leftOpen.splice(0), RECEIPT_WRITES_IN_FLIGHT, (item) =>
-      record(item, 'failed', { detail: 'not sent: Gradient kept failing until the last delivery' }),
-    );
-  }
-  return { receipts, sent, unfinished: leftOpen.length, authRejected };
+  return { receipts, sent, leftOpen, reachedDeadline, authRejected };
+}
+
+/** No delivery will come after this one: the lines still open are closed as failed, never left open forever. */
+export async function closeOpenLines(
+  deps: Pick<AppDeps, 'runs' | 'clock'>,
+  input: Pick<PushInput, 'partnerId' | 'runId'>,
+  open: LineToSend[],
+): Promise<LineReceipt[]> {
+  const at = deps.clock.now().toISOString();
+  const receipts = open.map((item) =>
+    lineReceipt(input.runId, item.line, 'failed', at, {
+      detail: 'not sent: Gradient kept failing until the last delivery',
+    }),
+  );
+  await runLimited(receipts, RECEIPT_WRITES_IN_FLIGHT, (r) => deps.runs.putReceipt(input.partnerId, r));
+  return receipts;
 }

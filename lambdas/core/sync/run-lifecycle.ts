@@ -1,14 +1,17 @@
 // A run's lifecycle: one run of a partner at a time (the partner's lease) and one delivery of that run at a time
-// (the run's lease; both expire, so a crashed holder is taken over), it ends once with a status and summary,
-// and the partner's record follows (connected, auth_failed, last run).
+// (the run's lease; both expire, so a crashed holder is taken over), a delivery out of time hands the run over to
+// a continuation that keeps the partner's lease, it ends once with a status and summary, and the partner's
+// record follows (connected, auth_failed, last run).
 import { PartnerBusyError, RunBusyError } from '../errors';
-import type { Partner, PartnerLease, Run, RunStatus, RunSummary, SyncRequest } from '../model';
+import type { Partner, PartnerLease, Run, RunStatus, RunSummary, SyncMessage, SyncRequest } from '../model';
 import { authFailedChange, isSyncEnabled, promoteOnAccepted, reportAuthFailed } from '../partners';
 import type { AppDeps } from '../ports';
-import { newRun } from './enqueue';
+import { newRun, syncRequestOf } from './enqueue';
 
 export type SyncResult =
   | { kind: 'finished'; run: Run }
+  /** Out of time with progress made: a continuation message (`continuation`: its number) carries the run on. */
+  | { kind: 'handed_over'; run: Run; continuation: number }
   /** The message had been fully processed before (duplicate or late redelivery): nothing was done. */
   | { kind: 'already_finished'; run: Run };
 
@@ -62,6 +65,24 @@ export async function releaseLease(deps: AppDeps, run: Run, summary?: RunSummary
   const past = new Date(deps.clock.now().getTime() - 1).toISOString();
   await deps.runs.update(run.partnerId, run.runId, { leaseUntil: past, ...(summary && { summary }) });
   await deps.runs.releasePartner(run.partnerId, run.runId);
+}
+
+/**
+ * Hands the run over to a fresh delivery at once: the run's lease ends (the continuation may take the run), the
+ * partner's lease stays with the run for `leaseMs` more (no other run of the partner slips in between, and the
+ * continuation, holding the same run id, never waits behind it), then the continuation message goes out with no
+ * delay. A crash before the message is sent leaves this delivery unacknowledged: SQS redelivers it and it resumes.
+ */
+export async function handOver(deps: AppDeps, run: Run, summary: RunSummary, leaseMs: number): Promise<SyncResult> {
+  const now = deps.clock.now();
+  const continuation = run.continuations + 1;
+  const until = new Date(now.getTime() + leaseMs).toISOString();
+  await deps.runs.leasePartner(run.partnerId, { runId: run.runId, until }, now.toISOString());
+  const leaseUntil = new Date(now.getTime() - 1).toISOString();
+  await deps.runs.update(run.partnerId, run.runId, { leaseUntil, summary, continuations: continuation });
+  const message: SyncMessage = { ...syncRequestOf(run), continuation };
+  await deps.queue.send(message);
+  return { kind: 'handed_over', run: { ...run, leaseUntil, summary, continuations: continuation }, continuation };
 }
 
 export async function finishRun(

@@ -1,12 +1,12 @@
 // The nightly sync of one partner for one period (architecture §3–§4): reconcile accounts and mapping flags, compute every
 // line, skip what Gradient already holds (whatever period it was pushed for) unless it is due for verification,
-// push the rest at a paced rate, record each line's receipt as it lands so a redelivered message resumes instead
-// of starting over.
+// push the rest at a paced rate, record each line's receipt as it lands so a later delivery resumes instead of
+// starting over; out of time with progress made, hand the run over to a continuation at once.
 import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
 import { storedKeyGradient } from '../calls/fresh-keys';
 import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
 import { reconcileAccounts } from '../gradient-setup';
-import type { Run, SyncRequest } from '../model';
+import type { Run, SyncMessage } from '../model';
 import { emptySummary } from '../model';
 import { isSyncEnabled, notConnected } from '../partners';
 import type { AppDeps } from '../ports';
@@ -14,8 +14,9 @@ import { computeLines } from '../usage';
 import type { AccountState } from './decide';
 import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
 import { explainLines } from './explain';
-import { pushLines } from './push';
-import { acquireRun, authFailed, finishRun, releaseLease, type SyncResult } from './run-lifecycle';
+import { deliveryEnd } from './hand-over';
+import { closeOpenLines, pushLines } from './push';
+import { acquireRun, authFailed, finishRun, handOver, releaseLease, type SyncResult } from './run-lifecycle';
 
 export type { RateGate, RetryPolicy } from '../calls/caller';
 export type { SyncResult } from './run-lifecycle';
@@ -28,8 +29,11 @@ export interface SyncOptions extends CallOptions {
   maxInFlight: number;
 }
 
-/** Runs (or resumes) the sync a queue message asks for. Throws RunBusyError / RunIncompleteError for redelivery. */
-export async function runSync(deps: AppDeps, request: SyncRequest, options: SyncOptions): Promise<SyncResult> {
+/**
+ * Runs (or resumes, or continues) the sync a queue message asks for. Throws RunBusyError / RunIncompleteError for
+ * redelivery; a run handed over to a continuation returns `handed_over`.
+ */
+export async function runSync(deps: AppDeps, request: SyncMessage, options: SyncOptions): Promise<SyncResult> {
   const run = await acquireRun(deps, request, options.leaseMs);
   if (run.kind === 'already_finished') return run;
   try {
@@ -44,12 +48,18 @@ export async function runSync(deps: AppDeps, request: SyncRequest, options: Sync
   }
 }
 
-async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOptions, run: Run): Promise<SyncResult> {
+async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOptions, run: Run): Promise<SyncResult> {
   const { clock } = deps;
   const startedAt = clock.now();
 
   const log = (message: string, fields: Record<string, unknown> = {}) =>
-    deps.log.info(message, { partnerId: request.partnerId, runId: request.runId, period: request.period, ...fields });
+    deps.log.info(message, {
+      partnerId: request.partnerId,
+      runId: request.runId,
+      period: request.period,
+      ...(request.continuation && { continuation: request.continuation }),
+      ...fields,
+    });
 
   const partner = await deps.partners.get(request.partnerId);
   if (!partner || !isSyncEnabled(partner.status)) {
@@ -126,9 +136,17 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     lines: decision.toSend,
     deadline: options.deadline,
     maxInFlight: options.maxInFlight,
-    finalDelivery: options.finalDelivery,
   });
-  const summary = summarize(lines.length, [...decision.resumed, ...decision.settled, ...push.receipts]);
+  const end = push.authRejected
+    ? 'finish'
+    : deliveryEnd({
+        open: push.leftOpen.length,
+        progressed: decision.settled.length + push.receipts.length,
+        reachedDeadline: push.reachedDeadline,
+        finalDelivery: options.finalDelivery ?? false,
+      });
+  const closed = end === 'close' ? await closeOpenLines(deps, request, push.leftOpen) : [];
+  const summary = summarize(lines.length, [...decision.resumed, ...decision.settled, ...push.receipts, ...closed]);
   deps.metrics.add('LinesSent', push.sent);
   deps.metrics.add('LinesAccepted', summary.accepted);
   deps.metrics.add('LinesNotMapped', summary.notMapped);
@@ -137,10 +155,16 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
   deps.metrics.add('RunDuration', clock.now().getTime() - startedAt.getTime(), 'Milliseconds');
 
   if (push.authRejected) return authFailed(deps, partner, run, summary);
-  if (push.unfinished > 0) {
+  const open = push.leftOpen.length;
+  if (end === 'hand_over') {
+    const handed = await handOver(deps, run, summary, options.leaseMs);
+    log('run handed over to a continuation', { open, summary, sent: push.sent });
+    return handed;
+  }
+  if (end === 'redeliver') {
     await releaseLease(deps, run, summary);
-    log('run incomplete, left for redelivery', { unfinished: push.unfinished, summary });
-    throw new RunIncompleteError(`${push.unfinished} lines left open for the next delivery`, run.runId);
+    log('run incomplete, left for redelivery', { unfinished: open, summary });
+    throw new RunIncompleteError(`${open} lines left open for the next delivery`, run.runId);
   }
   const status = runStatusOf(summary);
   const finished = await finishRun(deps, run, summary, status);

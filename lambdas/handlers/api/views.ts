@@ -88,6 +88,8 @@ export const runView = (r: Run): Out<typeof S.RunView> => ({
   queuedAt: r.queuedAt,
   ...(r.startedAt !== undefined && { startedAt: r.startedAt }),
   ...(r.finishedAt !== undefined && { finishedAt: r.finishedAt }),
+  deliveries: r.deliveries,
+  continuations: r.continuations,
   summary: r.summary,
   ...(r.error && { error: { code: r.error.code, message: r.error.message } }),
 });

@@ -154,6 +154,12 @@ export const RunView = named(
     queuedAt: Timestamp,
     startedAt: Timestamp.optional(),
     finishedAt: Timestamp.optional(),
+    deliveries: Count.meta({
+      description: 'Deliveries that worked on the run: the first, its continuations and any redeliveries.',
+    }),
+    continuations: Count.meta({
+      description: 'How many of those deliveries took over from one that ran out of time (a long run continues).',
+    }),
     summary: RunSummaryView,
     error: z.object({ code: z.string(), message: z.string() }).optional(),
   }),

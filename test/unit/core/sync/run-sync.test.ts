@@ -266,24 +266,59 @@ describe('the sync of one partner', () => {
     expect(last.run).toMatchObject({ status: 'failed', error: { code: 'gradient_unavailable' } });
   });
 
-  it('leaves what it cannot send before the deadline for the redelivery, which sends only the rest', async () => {
+  it('hands a run out of time with progress made over to a continuation, which sends only the rest', async () => {
     const { deps, g } = await setup();
     // Each count takes 1 s of virtual time; the deadline allows only the first one.
     g.beforeCall = (route) => {
       if (route === 'setUnitCount') deps.clock.ms += 1_000;
     };
-    const first = runSync(deps, request, options(deps, { maxInFlight: 1, deadline: deps.clock.ms + 500 }));
-    await expect(first).rejects.toBeInstanceOf(RunIncompleteError);
-    const afterFirst = g.calls.filter((c) => c === 'setUnitCount').length;
-    expect(afterFirst).toBe(1);
-    expect((await deps.runs.get('msp-1', request.runId))?.status).toBe('running');
+    const first = await runSync(deps, request, options(deps, { maxInFlight: 1, deadline: deps.clock.ms + 500 }));
+    expect(first).toMatchObject({ kind: 'handed_over', continuation: 1 });
+    expect(g.calls.filter((c) => c === 'setUnitCount').length).toBe(1);
+    // The continuation message is queued for the same run, and the run is free for it at once.
+    expect(deps.state.sent.at(-1)).toEqual({ ...request, continuation: 1 });
+    const stored = await deps.runs.get('msp-1', request.runId);
+    expect(stored).toMatchObject({ status: 'running', deliveries: 1, continuations: 1 });
+    expect(Date.parse(stored!.leaseUntil!)).toBeLessThan(deps.clock.ms);
+    // The partner's lease stays with the run, so no other run of the partner slips in before the continuation.
+    expect(deps.runs.leases.get('msp-1')?.runId).toBe(request.runId);
 
-    const second = await runSync(deps, request, options(deps, { maxInFlight: 1 }));
+    const second = await runSync(deps, { ...request, continuation: 1 }, options(deps, { maxInFlight: 1 }));
     expect(second.run.status).toBe('succeeded');
     expect(second.run.summary).toMatchObject({ accepted: 2, notMapped: 2 });
+    expect(await deps.runs.get('msp-1', request.runId)).toMatchObject({ deliveries: 2, continuations: 1 });
+    expect(deps.runs.leases.has('msp-1')).toBe(false);
     // Three lines are sent in all (two accepted, one 404), each exactly once across both deliveries.
     expect(g.calls.filter((c) => c === 'setUnitCount').length).toBe(3);
     expect(new Set(g.counts.map((c) => `${c.accountId}/${c.serviceId}`)).size).toBe(g.counts.length);
+  });
+
+  it('leaves a run out of time that made no progress for the redelivery (toward the DLQ)', async () => {
+    const { deps, g } = await setup();
+    await deps.runs.putReceipt('msp-1', {
+      runId: request.runId,
+      accountId: 'a3',
+      serviceKey: 'seats',
+      computed: 7,
+      pushed: 7,
+      outcome: 'not_mapped',
+      attempts: 0,
+      at: deps.clock.now().toISOString(),
+    });
+    // The account refresh takes past the deadline: no count can start, nothing is settled or sent.
+    g.beforeCall = (route) => {
+      if (route === 'listAccounts') deps.clock.ms += 1_000;
+    };
+    const first = runSync(deps, request, options(deps, { deadline: deps.clock.ms + 500 }));
+    await expect(first).rejects.toBeInstanceOf(RunIncompleteError);
+    expect(g.calls.filter((c) => c === 'setUnitCount')).toHaveLength(0);
+    expect(deps.state.sent.filter((m) => 'continuation' in m)).toHaveLength(0);
+    expect(deps.runs.leases.has('msp-1')).toBe(false);
+
+    // On the message's last delivery the same closes the open lines as failed instead.
+    const last = await runSync(deps, request, options(deps, { deadline: deps.clock.ms + 500, finalDelivery: true }));
+    expect(last.run.status).toBe('partial');
+    expect(last.run.summary).toMatchObject({ accepted: 0, failed: 3, notMapped: 1 });
   });
 
   it('refuses a duplicate delivery while another holds the run, and ignores one after it finished', async () => {
@@ -345,7 +380,7 @@ describe('one run per partner at a time', () => {
     const waiting = runSync(deps, other, options(deps));
     await expect(waiting).rejects.toBeInstanceOf(PartnerBusyError);
     await expect(waiting).rejects.toMatchObject({ partnerId: 'msp-1', heldBy: request.runId });
-    expect(await deps.runs.get('msp-1', other.runId)).toMatchObject({ status: 'queued', attempts: 0 });
+    expect(await deps.runs.get('msp-1', other.runId)).toMatchObject({ status: 'queued', deliveries: 0 });
     expect(g.calls).toHaveLength(0);
   });
 
