@@ -1,0 +1,246 @@
+// `npm run bench:calendar`: a simulated quarter (90 nights from 1 January, across the month boundaries and the
+// 28-day verifications) through the real planner and worker handlers, core and DynamoDB repositories. DynamoDB is
+// bench/memory-dynamo.ts (metered as on-demand bills), Gradient and time are simulated (bench/calendar-sim.ts).
+// Options: --partners 25 --accounts 200 --large 20 --nights 90 --workers 4 --budget 95
+process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { NightRow, QuarterResult } from './calendar-report';
+
+const started = performance.now();
+// The metrics middleware notes each invocation without metrics (they are disabled here): noise, not a figure.
+const warn = console.warn;
+console.warn = (...args: unknown[]) => {
+  if (!String(args[0]).startsWith('No application metrics')) warn(...args);
+};
+const say = (m: string) =>
+  process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
+const DAY_MS = 86_400_000;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      partners: { type: 'string', default: '25' },
+      accounts: { type: 'string', default: '200' },
+      large: { type: 'string', default: '20' },
+      nights: { type: 'string', default: '90' },
+      workers: { type: 'string', default: '4' },
+      budget: { type: 'string', default: '95' },
+      basis: { type: 'string', default: 'both' },
+    },
+  });
+  const n = (k: keyof typeof values) => {
+    const v = Number(values[k]);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number ≥ 1`);
+    return v;
+  };
+  return {
+    partners: n('partners'),
+    accounts: n('accounts'),
+    large: n('large'),
+    nights: n('nights'),
+    workers: n('workers'),
+    budget: n('budget'),
+    bases: values.basis === 'both' ? ['to_date', 'projected'] : [String(values.basis)],
+  };
+}
+type Options = ReturnType<typeof options>;
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+async function quarter(opts: Options, basis: string): Promise<QuarterResult | undefined> {
+  const { parseEnv, resetEnvCache } = await import('../lambdas/shared/env');
+  const { ALL_TABLES } = await import('../lambdas/shared/tables');
+  const { buildDeps } = await import('../lambdas/shared/deps');
+  const { createRepositories } = await import('../lambdas/adapters/dynamo');
+  const { createWorkerHandler, workerSettings } = await import('../lambdas/handlers/worker');
+  const { createPlannerHandler } = await import('../lambdas/handlers/planner');
+  const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
+  const { saveConnection } = await import('../lambdas/core/connection');
+  const { MemoryDynamo } = await import('./memory-dynamo');
+  const { SimGradient, SimQueue, VirtualClock } = await import('./calendar-sim');
+  const { CALENDAR_SERVICES, CalendarWorkload } = await import('./calendar-workload');
+  const { mapLimit } = await import('./workload');
+
+  const tables = Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `cal-${t.id}`]));
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    // Nothing may reach a real endpoint: every port below is replaced.
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
+    ...tables,
+    VENDOR_KEY_SECRET_ID: 'bench/vendor-key',
+    PARTNER_SECRET_PREFIX: 'bench/partner/',
+    GRADIENT_BASE_URL: 'http://127.0.0.1:9',
+    GRADIENT_RATE_BUDGET: String(opts.budget),
+    WORKER_MAX_CONCURRENCY: String(opts.workers),
+    WORK_QUEUE_MAX_RECEIVE_COUNT: '5',
+  });
+  resetEnvCache();
+  const env = parseEnv(process.env);
+
+  const firstAsOf = Date.parse('2027-01-01T00:00:00Z');
+  const clock = new VirtualClock(firstAsOf);
+  const dynamo = new MemoryDynamo(tables);
+  const gradient = new SimGradient(clock);
+  const queue = new SimQueue(clock, 30 * 60_000, env.WORK_QUEUE_MAX_RECEIVE_COUNT);
+  const keys = new Map<string, string>();
+  const deps = buildDeps(env, {
+    ...createRepositories(dynamo.documentClient(), env),
+    keys: {
+      put: async (p, k) => void keys.set(p, k),
+      get: async (p) => keys.get(p),
+      delete: async (p) => void keys.delete(p),
+      assertStorable: () => undefined,
+    },
+    gradient: (key) => gradient.port(key),
+    queue,
+    clock,
+    metrics: { add: () => undefined },
+  });
+  const getDeps = async () => deps;
+
+  // Catalog: average services take the basis under test where the catalog knows `averageBasis`.
+  let basisKnown = false;
+  for (const { serviceKey, ...service } of CALENDAR_SERVICES) {
+    const input = service.aggregation === 'average' ? { ...service, averageBasis: basis } : service;
+    await upsertService(deps, serviceKey, input as never);
+    const stored = (await deps.catalog.get(serviceKey)) as unknown as Record<string, unknown> | undefined;
+    if (service.aggregation === 'average' && stored?.averageBasis === basis) basisKnown = true;
+  }
+  if (basis !== 'to_date' && !basisKnown) return undefined;
+
+  const workload = new CalendarWorkload({
+    partners: opts.partners,
+    accounts: opts.accounts,
+    largeFactor: opts.large,
+    seed: 42,
+  });
+  say(
+    `[${basis}] seeding ${workload.lines.toLocaleString('en-US')} lines (${opts.partners} partners, one ×${opts.large})…`,
+  );
+  for (const p of workload.partners) {
+    gradient.addPartner(p.key, p.name, p.unmapped);
+    await mapLimit([...p.accounts], 16, async ([accountId, a]) => {
+      await upsertAccount(deps, p.partnerId, accountId, { name: a.name });
+    });
+    await saveConnection(deps, p.partnerId, { partnerApiKey: p.key, roundingPolicy: 'up' });
+  }
+  await deps.usage.putSnapshots(workload.firstDay(iso(firstAsOf)));
+  gradient.takeTally();
+
+  const settings = () => workerSettings(env);
+  const workers = Array.from({ length: opts.workers }, () => createWorkerHandler(getDeps, settings) as never);
+  const planner = createPlannerHandler(getDeps);
+  const rows: NightRow[] = [];
+  for (let night = 0; night < opts.nights; night++) {
+    const asOfMs = firstAsOf + night * DAY_MS;
+    const w0 = dynamo.capacity.write;
+    const r0 = dynamo.capacity.read;
+    let changedLines = 0;
+    if (night > 0) {
+      // The day's usage arrives before the night (intake: not the sync's cost, metered apart).
+      const day = workload.nextDay(iso(asOfMs));
+      changedLines = day.snapshots.length;
+      for (const { partner, accountId } of day.added) {
+        await upsertAccount(deps, partner.partnerId, accountId, { name: partner.accounts.get(accountId)!.name });
+      }
+      for (const { partner, accountId } of day.removed) {
+        await upsertAccount(deps, partner.partnerId, accountId, {
+          name: partner.accounts.get(accountId)!.name,
+          active: false,
+        } as never);
+      }
+      await deps.usage.putSnapshots(day.snapshots);
+    }
+    const intakeWrite = dynamo.capacity.write - w0;
+    const intakeRead = dynamo.capacity.read - r0;
+    const tick = asOfMs + DAY_MS + 2 * 3_600_000;
+    clock.set(tick);
+    const s0 = {
+      w: dynamo.capacity.write,
+      r: dynamo.capacity.read,
+      d: queue.deliveries,
+      ms: queue.workerMs,
+      dl: queue.deadLetters,
+      sends: queue.sends,
+    };
+    const wall0 = performance.now();
+    const plan = await planner({ scheduledTime: new Date(tick).toISOString() }, {} as never);
+    await queue.drain(workers, 300_000);
+    const tally = gradient.takeTally();
+    const runs = { lines: 0, sent: 0, unchanged: 0, statuses: {} as Record<string, number> };
+    for (const p of workload.partners) {
+      const run = await deps.runs.get(p.partnerId, plan.runId);
+      const status = run?.status ?? 'missing';
+      runs.statuses[status] = (runs.statuses[status] ?? 0) + 1;
+      runs.lines += run?.summary.lines ?? 0;
+      runs.sent += run?.summary.sent ?? 0;
+      runs.unchanged += run?.summary.unchanged ?? 0;
+    }
+    const row: NightRow = {
+      night: night + 1,
+      asOf: iso(asOfMs),
+      lines: runs.lines,
+      changedLines,
+      ...tally,
+      unchanged: runs.unchanged,
+      readUnits: dynamo.capacity.read - s0.r,
+      writeUnits: dynamo.capacity.write - s0.w,
+      intakeReadUnits: intakeRead,
+      intakeWriteUnits: intakeWrite,
+      deliveries: queue.deliveries - s0.d,
+      messages: queue.sends - s0.sends,
+      deadLetters: queue.deadLetters - s0.dl,
+      workerSeconds: (queue.workerMs - s0.ms) / 1000,
+      nightSeconds: (clock.ms - tick) / 1000,
+      benchSeconds: (performance.now() - wall0) / 1000,
+      statuses: runs.statuses,
+    };
+    rows.push(row);
+    say(
+      `[${basis}] night ${String(row.night).padStart(2)} ${row.asOf}: lines ${row.lines}, changed ${row.changedLines}, ` +
+        `requests ${row.requests} (${row.changedLines ? (row.requests / row.changedLines).toFixed(2) : '—'}/changed), ` +
+        `429 ${row.rateLimited}, RRU ${row.readUnits.toFixed(0)}, WRU ${row.writeUnits}, worker ${row.workerSeconds.toFixed(0)} s, ` +
+        `count changes ${row.countChanges}, 404 ${row.notMapped}, runs ${JSON.stringify(row.statuses)} (${row.benchSeconds.toFixed(1)} s)`,
+    );
+  }
+  return { basis, rows, storedBytes: dynamo.storedBytes(), partners: opts.partners };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const { renderCalendar, renderSvg } = await import('./calendar-report');
+  const results: QuarterResult[] = [];
+  const skipped: string[] = [];
+  for (const basis of opts.bases) {
+    const r = await quarter(opts, basis);
+    if (r) results.push(r);
+    else {
+      skipped.push(basis);
+      say(`[${basis}] the catalog has no averageBasis: n/a`);
+    }
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  mkdirSync(resolve('.bench'), { recursive: true });
+  mkdirSync(resolve('docs'), { recursive: true });
+  writeFileSync(resolve('docs/bench-calendar-requests.svg'), renderSvg(results));
+  const md = renderCalendar({ opts, results, skipped, totalSeconds });
+  writeFileSync(resolve('.bench/calendar.md'), md);
+  writeFileSync(resolve('.bench/calendar.json'), `${JSON.stringify({ opts, results, totalSeconds }, null, 2)}\n`);
+  process.stdout.write(`\n${md}\n`);
+  say('done; .bench/calendar.md, .bench/calendar.json, docs/bench-calendar-requests.svg');
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `bench:calendar failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

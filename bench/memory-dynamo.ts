@@ -1,0 +1,507 @@
+// An in-memory stand-in for the DynamoDB document client, for `npm run bench:calendar`: the real repositories send
+// their commands to it unchanged, and it meters every call the way DynamoDB on-demand bills it (from item sizes).
+// Dynalite does about 570 UpdateItems/s on this machine, so a simulated quarter at 100,000 lines would take hours;
+// this keeps the adapters real and only the storage engine in memory. Expressions it does not know throw loudly.
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ALL_TABLES, type TableDefinition } from '../lambdas/shared/tables';
+
+type Item = Record<string, unknown>;
+type Values = Record<string, unknown>;
+type Names = Record<string, string>;
+// biome-ignore lint/suspicious/noExplicitAny: every command's input through one reader; the store checks what it uses
+type Loose = any;
+
+/** Billed units, split by table: WRU per 1 KB written, RRU per 4 KB read (half for eventually consistent reads). */
+export interface Capacity {
+  read: number;
+  write: number;
+  byTable: Record<string, { read: number; write: number }>;
+}
+
+// ---- sizes, as DynamoDB counts them --------------------------------------------------------------------------
+
+function valueSize(v: unknown): number {
+  if (v === null || v === undefined || typeof v === 'boolean') return 1;
+  if (typeof v === 'string') return Buffer.byteLength(v);
+  if (typeof v === 'number') {
+    const digits =
+      String(Math.abs(v))
+        .replace(/[.e+-]/g, '')
+        .replace(/^0+/, '').length || 1;
+    return Math.ceil(digits / 2) + 1;
+  }
+  if (v instanceof Set) return [...v].reduce((n: number, x) => n + valueSize(x), 0);
+  if (Array.isArray(v)) return 3 + v.reduce((n: number, x) => n + 1 + valueSize(x), 0);
+  if (typeof v === 'object')
+    return 3 + Object.entries(v as Item).reduce((n, [k, x]) => n + 1 + Buffer.byteLength(k) + valueSize(x), 0);
+  return Buffer.byteLength(String(v));
+}
+
+export const itemSize = (item: Item | undefined): number =>
+  item ? Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + valueSize(v), 0) : 0;
+
+const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+
+// ---- expressions ------------------------------------------------------------------------------------------------
+
+const TOKEN = /\s*(<>|<=|>=|[=<>(),+-]|#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)/y;
+
+function tokenize(text: string): string[] {
+  const out: string[] = [];
+  TOKEN.lastIndex = 0;
+  while (TOKEN.lastIndex < text.length) {
+    if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
+    const m = TOKEN.exec(text);
+    if (!m)
+      throw new Error(`memory-dynamo: cannot read expression near ${JSON.stringify(text.slice(TOKEN.lastIndex))}`);
+    out.push(m[1]!);
+  }
+  return out;
+}
+
+type Operand =
+  | { kind: 'path'; name: string }
+  | { kind: 'value'; value: unknown }
+  | { kind: 'fn'; fn: string; args: Operand[] };
+
+class Parser {
+  private i = 0;
+  constructor(
+    private readonly tokens: string[],
+    private readonly names: Names,
+    private readonly values: Values,
+  ) {}
+  peek = () => this.tokens[this.i];
+  next = () => this.tokens[this.i++];
+  done = () => this.i >= this.tokens.length;
+  expect(t: string) {
+    const got = this.next();
+    if (got?.toUpperCase() !== t) throw new Error(`memory-dynamo: expected ${t}, got ${got}`);
+  }
+  isKeyword = (t: string) => this.peek()?.toUpperCase() === t;
+
+  operand(): Operand {
+    const t = this.next();
+    if (t === undefined) throw new Error('memory-dynamo: expression ends early');
+    if (t.startsWith(':')) {
+      if (!(t in this.values)) throw new Error(`memory-dynamo: no value for ${t}`);
+      return { kind: 'value', value: this.values[t] };
+    }
+    if (this.peek() === '(') {
+      this.next();
+      const args: Operand[] = [];
+      while (this.peek() !== ')') {
+        args.push(this.operand());
+        if (this.peek() === ',') this.next();
+      }
+      this.next();
+      return { kind: 'fn', fn: t, args };
+    }
+    const name = t.startsWith('#') ? this.names[t] : t;
+    if (name === undefined) throw new Error(`memory-dynamo: no name for ${t}`);
+    return { kind: 'path', name };
+  }
+
+  /** A value expression of SET: operand [+|- operand]. */
+  setValue(): Operand {
+    const left = this.operand();
+    if (this.peek() === '+' || this.peek() === '-') {
+      const op = this.next()!;
+      return { kind: 'fn', fn: op, args: [left, this.operand()] };
+    }
+    return left;
+  }
+
+  condition(): (item: Item) => boolean {
+    let left = this.conjunction();
+    while (this.isKeyword('OR')) {
+      this.next();
+      const a = left;
+      const b = this.conjunction();
+      left = (item) => a(item) || b(item);
+    }
+    return left;
+  }
+  private conjunction(): (item: Item) => boolean {
+    let left = this.negation();
+    while (this.isKeyword('AND')) {
+      this.next();
+      const a = left;
+      const b = this.negation();
+      left = (item) => a(item) && b(item);
+    }
+    return left;
+  }
+  private negation(): (item: Item) => boolean {
+    if (this.isKeyword('NOT')) {
+      this.next();
+      const inner = this.negation();
+      return (item) => !inner(item);
+    }
+    if (this.peek() === '(') {
+      this.next();
+      const inner = this.condition();
+      this.expect(')');
+      return inner;
+    }
+    const left = this.operand();
+    if (left.kind === 'fn' && ['attribute_exists', 'attribute_not_exists', 'begins_with', 'contains'].includes(left.fn))
+      return (item) => Boolean(evaluate(left, item));
+    const op = this.next();
+    if (op?.toUpperCase() === 'BETWEEN') {
+      const lo = this.operand();
+      this.expect('AND');
+      const hi = this.operand();
+      return (item) =>
+        compare(evaluate(left, item), evaluate(lo, item)) >= 0 &&
+        compare(evaluate(left, item), evaluate(hi, item)) <= 0;
+    }
+    const right = this.operand();
+    return (item) => {
+      const a = evaluate(left, item);
+      const b = evaluate(right, item);
+      if (op === '=') return a !== undefined && equal(a, b);
+      if (op === '<>') return a === undefined || !equal(a, b);
+      if (a === undefined || b === undefined || typeof a !== typeof b) return false;
+      const c = compare(a, b);
+      if (op === '<') return c < 0;
+      if (op === '<=') return c <= 0;
+      if (op === '>') return c > 0;
+      if (op === '>=') return c >= 0;
+      throw new Error(`memory-dynamo: unknown comparison ${op}`);
+    };
+  }
+}
+
+const equal = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+const compare = (a: unknown, b: unknown): number =>
+  (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+
+function evaluate(o: Operand, item: Item): unknown {
+  if (o.kind === 'value') return o.value;
+  if (o.kind === 'path') return item[o.name];
+  const [a, b] = o.args;
+  switch (o.fn) {
+    case 'attribute_exists':
+      return evaluate(a!, item) !== undefined;
+    case 'attribute_not_exists':
+      return evaluate(a!, item) === undefined;
+    case 'begins_with': {
+      const s = evaluate(a!, item);
+      return typeof s === 'string' && s.startsWith(String(evaluate(b!, item)));
+    }
+    case 'contains': {
+      const s = evaluate(a!, item);
+      const x = evaluate(b!, item);
+      return typeof s === 'string'
+        ? s.includes(String(x))
+        : s instanceof Set
+          ? s.has(x)
+          : Array.isArray(s) && s.includes(x);
+    }
+    case 'if_not_exists':
+      return evaluate(a!, item) ?? evaluate(b!, item);
+    case 'list_append':
+      return [...((evaluate(a!, item) as unknown[]) ?? []), ...((evaluate(b!, item) as unknown[]) ?? [])];
+    case 'size': {
+      const v = evaluate(a!, item);
+      return typeof v === 'string'
+        ? v.length
+        : Array.isArray(v)
+          ? v.length
+          : v instanceof Set
+            ? v.size
+            : itemSize(v as Item);
+    }
+    case '+':
+      return Number(evaluate(a!, item)) + Number(evaluate(b!, item));
+    case '-':
+      return Number(evaluate(a!, item)) - Number(evaluate(b!, item));
+    default:
+      throw new Error(`memory-dynamo: unknown function ${o.fn}`);
+  }
+}
+
+function applyUpdate(text: string, names: Names, values: Values, item: Item): void {
+  const p = new Parser(tokenize(text), names, values);
+  while (!p.done()) {
+    const clause = p.next()!.toUpperCase();
+    do {
+      if (p.peek() === ',') p.next();
+      const target = p.operand();
+      if (target.kind !== 'path') throw new Error('memory-dynamo: update target must be an attribute');
+      if (clause === 'SET') {
+        p.expect('=');
+        const v = p.setValue();
+        item[target.name] = evaluate(v, item);
+      } else if (clause === 'REMOVE') {
+        delete item[target.name];
+      } else if (clause === 'ADD' || clause === 'DELETE') {
+        const v = evaluate(p.operand(), item);
+        const cur = item[target.name];
+        if (typeof v === 'number') item[target.name] = (clause === 'ADD' ? 1 : -1) * v + ((cur as number) ?? 0);
+        else if (v instanceof Set) {
+          const set = new Set(cur instanceof Set ? cur : []);
+          for (const x of v) clause === 'ADD' ? set.add(x) : set.delete(x);
+          item[target.name] = set;
+        } else throw new Error(`memory-dynamo: ${clause} needs a number or a set`);
+      } else throw new Error(`memory-dynamo: unknown update clause ${clause}`);
+    } while (p.peek() === ',');
+  }
+}
+
+const conditionOf = (text: string | undefined, names: Names = {}, values: Values = {}) =>
+  text ? new Parser(tokenize(text), names, values).condition() : () => true;
+
+// ---- tables -----------------------------------------------------------------------------------------------------
+
+class Table {
+  readonly partitions = new Map<string, { items: Map<string, Item>; sorted?: string[] }>();
+  constructor(readonly def: TableDefinition) {}
+
+  keyOf(key: Item): [string, string] {
+    const pk = key[this.def.partitionKey.name];
+    if (pk === undefined) throw new Error(`memory-dynamo: ${this.def.id} key lacks ${this.def.partitionKey.name}`);
+    const sk = this.def.sortKey ? key[this.def.sortKey.name] : '';
+    return [String(pk), String(sk)];
+  }
+  get(key: Item): Item | undefined {
+    const [pk, sk] = this.keyOf(key);
+    return this.partitions.get(pk)?.items.get(sk);
+  }
+  put(item: Item): void {
+    const [pk, sk] = this.keyOf(item);
+    let part = this.partitions.get(pk);
+    if (!part) {
+      part = { items: new Map() };
+      this.partitions.set(pk, part);
+    }
+    if (!part.items.has(sk)) part.sorted = undefined;
+    part.items.set(sk, item);
+  }
+  delete(key: Item): void {
+    const [pk, sk] = this.keyOf(key);
+    const part = this.partitions.get(pk);
+    if (part?.items.delete(sk)) part.sorted = undefined;
+  }
+  sortedItems(pk: string): Item[] {
+    const part = this.partitions.get(pk);
+    if (!part) return [];
+    part.sorted ??= [...part.items.keys()].sort(cmpKey(this.def.sortKey?.type));
+    return part.sorted.map((k) => part.items.get(k)!);
+  }
+  /** Extra write units for the global indexes the item appears in (sparse indexes: only items with the key). */
+  indexWrites(before: Item | undefined, after: Item | undefined): number {
+    let units = 0;
+    for (const index of this.def.globalIndexes ?? []) {
+      const inIndex = (i: Item | undefined) => i !== undefined && i[index.partitionKey.name] !== undefined;
+      if (inIndex(before)) units += writeUnits(itemSize(before));
+      if (inIndex(after)) units += writeUnits(itemSize(after));
+    }
+    return units;
+  }
+}
+
+const cmpKey = (type: string | undefined) => (a: string, b: string) =>
+  type === 'N' ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+function conditionFailed(): never {
+  throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+}
+
+/** The document client's `send`, in memory: Get, Put, Update, Delete, Query, BatchWrite, BatchGet, TransactWrite. */
+export class MemoryDynamo {
+  private readonly tables = new Map<string, Table>();
+  readonly capacity: Capacity = { read: 0, write: 0, byTable: {} };
+  calls = 0;
+
+  constructor(tableNames: Record<string, string>) {
+    for (const def of ALL_TABLES) {
+      const name = tableNames[def.envVar];
+      if (name) this.tables.set(name, new Table(def));
+    }
+  }
+
+  /** A real document client (the SDK's paginators check its class) whose `send` is this store's. */
+  documentClient(): DynamoDBDocumentClient {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    doc.send = ((command: never) => this.send(command)) as never;
+    return doc;
+  }
+
+  private table(name: string | undefined): Table {
+    const t = name ? this.tables.get(name) : undefined;
+    if (!t) throw new Error(`memory-dynamo: no table ${name}`);
+    return t;
+  }
+  private bill(table: Table, kind: 'read' | 'write', units: number): void {
+    this.capacity[kind] += units;
+    const entry = this.capacity.byTable[table.def.id] ?? { read: 0, write: 0 };
+    entry[kind] += units;
+    this.capacity.byTable[table.def.id] = entry;
+  }
+
+  /** Bytes stored per table (for the storage line of the cost estimate). */
+  storedBytes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of this.tables.values()) {
+      let bytes = 0;
+      for (const part of t.partitions.values()) for (const item of part.items.values()) bytes += itemSize(item) + 100;
+      out[t.def.id] = bytes;
+    }
+    return out;
+  }
+
+  async send(command: { input: Record<string, unknown>; constructor: { name: string } }): Promise<unknown> {
+    this.calls += 1;
+    const input = command.input as Record<string, Loose>;
+    switch (command.constructor.name) {
+      case 'GetCommand': {
+        const t = this.table(input.TableName);
+        const item = t.get(input.Key);
+        this.bill(t, 'read', readUnits(itemSize(item), input.ConsistentRead === true));
+        return { Item: item && clone(item) };
+      }
+      case 'PutCommand':
+        return this.write(input, 'put');
+      case 'UpdateCommand':
+        return this.write(input, 'update');
+      case 'DeleteCommand':
+        return this.write(input, 'delete');
+      case 'QueryCommand':
+        return this.query(input);
+      case 'BatchWriteCommand': {
+        for (const [name, requests] of Object.entries(input.RequestItems as Record<string, Loose[]>)) {
+          for (const r of requests) {
+            if (r.PutRequest) this.write({ TableName: name, Item: r.PutRequest.Item }, 'put');
+            else this.write({ TableName: name, Key: r.DeleteRequest.Key }, 'delete');
+          }
+        }
+        return { UnprocessedItems: {} };
+      }
+      case 'BatchGetCommand': {
+        const Responses: Record<string, Item[]> = {};
+        for (const [name, spec] of Object.entries(input.RequestItems as Record<string, Loose>)) {
+          const t = this.table(name);
+          Responses[name] = [];
+          for (const key of spec.Keys) {
+            const item = t.get(key);
+            this.bill(t, 'read', readUnits(itemSize(item), spec.ConsistentRead === true));
+            if (item) Responses[name].push(clone(item));
+          }
+        }
+        return { Responses, UnprocessedKeys: {} };
+      }
+      case 'TransactWriteCommand': {
+        // Check every condition first (all or nothing), then write; transactions bill twice.
+        const steps = (input.TransactItems as Loose[]).map((s) => {
+          const [kind, spec] = Object.entries(s)[0] as [string, Loose];
+          return { kind, spec };
+        });
+        for (const { spec } of steps) {
+          const t = this.table(spec.TableName);
+          const current = t.get(spec.Key ?? spec.Item) ?? {};
+          const ok = conditionOf(
+            spec.ConditionExpression,
+            spec.ExpressionAttributeNames,
+            spec.ExpressionAttributeValues,
+          );
+          if (!ok(current)) conditionFailed();
+        }
+        const before = this.capacity.write;
+        for (const { kind, spec } of steps) {
+          if (kind === 'Put') this.write(spec, 'put');
+          else if (kind === 'Update') this.write(spec, 'update');
+          else if (kind === 'Delete') this.write(spec, 'delete');
+        }
+        this.capacity.write += this.capacity.write - before;
+        return {};
+      }
+      default:
+        throw new Error(`memory-dynamo: ${command.constructor.name} is not supported`);
+    }
+  }
+
+  private write(input: Record<string, Loose>, kind: 'put' | 'update' | 'delete'): unknown {
+    const t = this.table(input.TableName);
+    const key = kind === 'put' ? input.Item : input.Key;
+    const before = t.get(key);
+    const ok = conditionOf(input.ConditionExpression, input.ExpressionAttributeNames, input.ExpressionAttributeValues);
+    if (!ok(before ?? {})) {
+      this.bill(t, 'write', writeUnits(itemSize(before)));
+      conditionFailed();
+    }
+    let after: Item | undefined;
+    if (kind === 'put') after = clone(input.Item);
+    else if (kind === 'update') {
+      after = before ? clone(before) : clone(input.Key);
+      applyUpdate(
+        input.UpdateExpression,
+        input.ExpressionAttributeNames ?? {},
+        input.ExpressionAttributeValues ?? {},
+        after!,
+      );
+    }
+    this.bill(t, 'write', writeUnits(Math.max(itemSize(before), itemSize(after))) + t.indexWrites(before, after));
+    if (after) t.put(after);
+    else t.delete(key);
+    if (input.ReturnValues === 'ALL_NEW') return { Attributes: after && clone(after) };
+    if (input.ReturnValues === 'ALL_OLD') return { Attributes: before && clone(before) };
+    return {};
+  }
+
+  private query(input: Record<string, Loose>): unknown {
+    const t = this.table(input.TableName);
+    const names: Names = input.ExpressionAttributeNames ?? {};
+    const values: Values = input.ExpressionAttributeValues ?? {};
+    const keyCondition = conditionOf(input.KeyConditionExpression, names, values);
+    const filter = conditionOf(input.FilterExpression, names, values);
+    const index = input.IndexName ? t.def.globalIndexes?.find((i) => i.indexName === input.IndexName) : undefined;
+    if (input.IndexName && !index) throw new Error(`memory-dynamo: no index ${input.IndexName}`);
+
+    let candidates: Item[];
+    if (index) {
+      // Indexes are small here (sparse): scan and sort, no paging.
+      candidates = [];
+      for (const part of t.partitions.values())
+        for (const item of part.items.values()) if (keyCondition(item)) candidates.push(item);
+      const sk = index.sortKey?.name;
+      if (sk) candidates.sort((a, b) => compare(a[sk], b[sk]));
+    } else {
+      const pkName = t.def.partitionKey.name;
+      const pkToken = Object.entries(names).find(([, n]) => n === pkName)?.[0] ?? pkName;
+      const m = new RegExp(`(?:^|\\s|\\()${pkToken}\\s*=\\s*(:[A-Za-z0-9_]+)`).exec(input.KeyConditionExpression);
+      if (!m) throw new Error(`memory-dynamo: query on ${t.def.id} without ${pkName} = :value`);
+      candidates = t.sortedItems(String(values[m[1]!])).filter(keyCondition);
+    }
+    if (input.ScanIndexForward === false) candidates = candidates.slice().reverse();
+    let start = 0;
+    if (input.ExclusiveStartKey && !index) {
+      const skName = t.def.sortKey?.name;
+      const after = skName ? input.ExclusiveStartKey[skName] : undefined;
+      start = candidates.findIndex((i) => skName !== undefined && i[skName] === after) + 1;
+    }
+    const limit = index ? candidates.length : (input.Limit ?? Number.POSITIVE_INFINITY);
+    const page = candidates.slice(start, start + limit);
+    const more = start + page.length < candidates.length;
+    const bytes = page.reduce((n, i) => n + itemSize(i), 0);
+    this.bill(t, 'read', readUnits(bytes, input.ConsistentRead === true));
+    const items = page.filter(filter).map(clone);
+    const last = page.at(-1);
+    return {
+      Items: items,
+      Count: items.length,
+      ...(more && last && { LastEvaluatedKey: { ...pickKey(t.def, last) } }),
+    };
+  }
+}
+
+function pickKey(def: TableDefinition, item: Item): Item {
+  const key: Item = { [def.partitionKey.name]: item[def.partitionKey.name] };
+  if (def.sortKey) key[def.sortKey.name] = item[def.sortKey.name];
+  return key;
+}
