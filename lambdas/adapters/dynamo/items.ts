@@ -120,7 +120,7 @@ export const claimItem: z.ZodType<Omit<ResyncClaim, 'expiresAt'> & { expiresAt: 
   expiresAt: z.number(),
 });
 
-export const receiptItem: z.ZodType<LineReceipt> = z.object({
+const receiptFields = z.object({
   runId: z.string(),
   accountId: z.string(),
   serviceKey: z.string(),
@@ -131,6 +131,18 @@ export const receiptItem: z.ZodType<LineReceipt> = z.object({
   detail: optional(z.string()),
   attempts: z.number().int(),
   at: z.string(),
+});
+
+export const receiptItem: z.ZodType<LineReceipt> = receiptFields;
+
+/** Many receipts in one item (`receipt-batches.ts`): per group the shared fields, per service its lines as text. */
+export const receiptBatchItem = z.object({
+  groups: z.array(
+    z.object({
+      receipt: receiptFields.omit({ accountId: true, serviceKey: true, computed: true, pushed: true }),
+      services: z.record(z.string(), z.string()),
+    }),
+  ),
 });
 
 /** Identity attributes of a usage month item; the `dNN` day attributes are read separately. */

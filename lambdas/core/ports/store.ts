@@ -141,7 +141,10 @@ export interface RunRepository {
   /** Forgets a claim whose resync could not be queued, so a retry starts over. */
   forgetClaim(partnerId: string, key: string): Promise<void>;
   putReceipt(partnerId: string, receipt: LineReceipt): Promise<void>;
-  /** Many receipts at once (batched writes): for the lines a run decides without a request. */
+  /**
+   * Many receipts at once, for the lines a run decides without a request: stored many to an item, so a quiet
+   * line costs a small fraction of a write; `listReceipts` answers them like any other receipt.
+   */
   putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void>;
   listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]>;
 }
