@@ -11,6 +11,7 @@ import type {
   LineUsage,
   Partner,
   PartnerLease,
+  Refusal,
   ResyncClaim,
   Run,
   ServiceMapping,
@@ -196,6 +197,7 @@ export interface MemoryDeps extends AppDeps {
     serviceMappings: Map<string, ServiceMapping>;
     snapshots: Map<string, UsageSnapshot>;
     held: Map<string, HeldValue>;
+    refusals: Map<string, Refusal>;
     keys: Map<string, string>;
     /** Rate-limit counters by key and window start. */
     attempts: Map<string, number>;
@@ -216,6 +218,7 @@ export function memoryDeps(): MemoryDeps {
     serviceMappings: new Map(),
     snapshots: new Map(),
     held: new Map(),
+    refusals: new Map(),
     keys: new Map(),
     attempts: new Map(),
     sent: [],
@@ -296,7 +299,11 @@ export function memoryDeps(): MemoryDeps {
       put: async (v) => void state.held.set(`${v.partnerId}|${v.accountId}|${v.serviceKey}`, clone(v)),
       deleteAll: async (p) => {
         for (const [k, v] of state.held) if (v.partnerId === p) state.held.delete(k);
+        for (const [k, v] of state.refusals) if (v.partnerId === p) state.refusals.delete(k);
       },
+      listRefusals: async (p) => byPartner(state.refusals, p),
+      putRefusal: async (r) => void state.refusals.set(`${r.partnerId}|${r.accountId}|${r.serviceKey}`, clone(r)),
+      deleteRefusal: async (p, a, s) => void state.refusals.delete(`${p}|${a}|${s}`),
     },
     limits: {
       take: async (key, limit, now) => {

@@ -8,6 +8,7 @@ import {
   type HeldValue,
   type LineReceipt,
   type Partner,
+  type Refusal,
   type ResyncClaim,
   type Run,
   type ServiceMapping,
@@ -93,6 +94,16 @@ export const heldItem: z.ZodType<HeldValue> = z.object({
   acceptedAt: z.string(),
   serviceId: optional(z.string()),
   mappedSince: optional(z.string()),
+});
+
+export const refusalItem: z.ZodType<Refusal> = z.object({
+  partnerId: z.string(),
+  accountId: z.string(),
+  serviceKey: z.string(),
+  value: z.number(),
+  serviceId: z.string(),
+  mappedSince: optional(z.string()),
+  refusedAt: z.string(),
 });
 
 export const runItem: z.ZodType<Run> = z.object({

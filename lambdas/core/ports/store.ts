@@ -10,6 +10,7 @@ import type {
   Partner,
   PartnerLease,
   Period,
+  Refusal,
   ResyncClaim,
   Run,
   ServiceMapping,
@@ -90,8 +91,14 @@ export interface HeldValueRepository {
   list(partnerId: string): Promise<HeldValue[]>;
   /** Replaces the line's held value: Gradient keeps only the count it accepted last. */
   put(value: HeldValue): Promise<void>;
-  /** Disconnect: Gradient deleted the accounts, so a reconnect must send every line again. */
+  /** Disconnect: Gradient deleted the accounts, so a reconnect must send every line again (refusals go too). */
   deleteAll(partnerId: string): Promise<void>;
+  /** The lines of the partner Gradient refused with 404, one per line (kept beside the held values). */
+  listRefusals(partnerId: string): Promise<Refusal[]>;
+  /** Replaces the line's refusal. */
+  putRefusal(refusal: Refusal): Promise<void>;
+  /** Forgets the line's refusal (Gradient accepted it since); no error when absent. */
+  deleteRefusal(partnerId: string, accountId: string, serviceKey: string): Promise<void>;
 }
 
 export type RunAcquisition =

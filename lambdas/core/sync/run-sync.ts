@@ -14,6 +14,7 @@ import { computeLines } from '../usage';
 import type { AccountState } from './decide';
 import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
 import { pushLines } from './push';
+import { lastMappingSync } from './refusals';
 import { acquireRun, authFailed, finishRun, releaseLease, type SyncResult } from './run-lifecycle';
 
 export type { RateGate, RetryPolicy } from '../calls/caller';
@@ -83,11 +84,12 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     throw new RunIncompleteError(`account refresh failed: ${errorText(error)}`, run.runId);
   }
 
-  const [catalog, serviceMappings, usage, held, earlier] = await Promise.all([
+  const [catalog, serviceMappings, usage, held, refusals, earlier] = await Promise.all([
     deps.catalog.list(),
     deps.mappings.listServices(partner.partnerId),
     deps.usage.linesForPeriod(partner.partnerId, request.period),
     deps.held.list(partner.partnerId),
+    deps.held.listRefusals(partner.partnerId),
     deps.runs.listReceipts(partner.partnerId, request.runId),
   ]);
   const lines = computeLines({
@@ -104,6 +106,8 @@ async function syncAcquired(deps: AppDeps, request: SyncRequest, options: SyncOp
     lines,
     earlier,
     held,
+    refusals,
+    mappingsSyncedAt: lastMappingSync(serviceMappings),
     serviceIds: serviceIdsOf(catalog, serviceMappings),
     accounts,
     asOf: request.asOf,
