@@ -42,7 +42,8 @@ export const FUNCTION_ACCESS = {
       mappings: ['Query', 'BatchWriteItem'],
       usage: ['Query'],
       usageLines: ['Query'],
-      held: ['Query', 'PutItem'],
+      // DeleteItem: a refusal is forgotten once Gradient accepts the line.
+      held: ['Query', 'PutItem', 'DeleteItem'],
       // DeleteItem: the partner lease is released by a conditional delete.
       runs: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
       receipts: ['Query', 'PutItem', 'BatchWriteItem'],

@@ -304,6 +304,23 @@ export interface HeldValue {
   basis?: LineBasis;
 }
 
+/**
+ * Gradient refused a line's count with 404 (not mapped): what was sent and under which mapping, so the line is not
+ * sent again until something that could change the answer changed (`sync/refusals.ts`).
+ */
+export interface Refusal {
+  partnerId: string;
+  accountId: string;
+  serviceKey: string;
+  /** The pushed value Gradient refused. */
+  value: number;
+  /** The Gradient service id it was sent to. */
+  serviceId: string;
+  /** The account's `mappedSince` then (absent while the account had none). */
+  mappedSince?: string;
+  refusedAt: string;
+}
+
 /** The one message type of the work queue, sent by the nightly planner and by a manual resync alike. */
 export interface SyncRequest {
   runId: string;

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client';
 import { DynamoPartnerRepository } from '../../lambdas/adapters/dynamo/partner-repository';
 import type { AccountMapping, LineReceipt, Partner, Run, UsageSnapshot } from '../../lambdas/core/model';
@@ -467,5 +467,55 @@ describe('runs', () => {
     const receipts = await aws.repos.runs.listReceipts(id, 'r1');
     expect(receipts).toEqual(Array.from({ length: 10 }, (_, i) => receipt(i)));
     expect(await aws.repos.runs.listReceipts(id, 'r2')).toHaveLength(1);
+  });
+});
+
+describe('receipts of lines settled without a request', () => {
+  const quiet = (i: number, over: Partial<LineReceipt> = {}): LineReceipt => ({
+    runId: 'r1',
+    accountId: `acct-${String(i).padStart(4, '0')}`,
+    serviceKey: i % 2 === 0 ? 'seats' : 'storage.gb',
+    computed: i + 0.1234,
+    pushed: i % 5 === 0 ? i + 1 : i + 0.1234,
+    outcome: 'unchanged',
+    attempts: 0,
+    at: '2026-03-10T02:00:00.000Z',
+    ...over,
+  });
+
+  it('stores many to an item and reads every one back exactly', async () => {
+    const id = newPartnerId();
+    const receipts = [
+      ...Array.from({ length: 40 }, (_, i) => quiet(i)),
+      quiet(40, { outcome: 'not_mapped', detail: 'account not mapped in Synthesize' }),
+    ];
+    await aws.repos.runs.putReceipts(id, receipts);
+    const items = await aws.doc.send(
+      new QueryCommand({
+        TableName: aws.tableNames.TABLE_RECEIPTS,
+        KeyConditionExpression: 'runKey = :k',
+        ExpressionAttributeValues: { ':k': `${id}#r1` },
+      }),
+    );
+    expect(items.Count).toBe(1);
+    expect(await aws.repos.runs.listReceipts(id, 'r1')).toEqual(receipts);
+  });
+
+  it('lets a later receipt of the same line win over a batched one', async () => {
+    const id = newPartnerId();
+    await aws.repos.runs.putReceipts(id, [quiet(1), quiet(2)]);
+    const sent = {
+      ...quiet(2),
+      outcome: 'accepted' as const,
+      httpStatus: 201,
+      attempts: 1,
+      at: '2026-03-10T02:00:01.000Z',
+    };
+    await aws.repos.runs.putReceipt(id, sent);
+    await aws.repos.runs.putReceipts(id, [{ ...quiet(1), at: '2026-03-10T02:05:00.000Z' }]);
+    expect(await aws.repos.runs.listReceipts(id, 'r1')).toEqual([
+      { ...quiet(1), at: '2026-03-10T02:05:00.000Z' },
+      sent,
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import type {
   LineUsage,
   Partner,
   PartnerLease,
+  Refusal,
   ResyncClaim,
   Run,
   ServiceMapping,
@@ -198,6 +199,7 @@ export interface MemoryDeps extends AppDeps {
     snapshots: Map<string, UsageSnapshot>;
     held: Map<string, HeldValue>;
     statements: Map<string, ClosedStatement>;
+    refusals: Map<string, Refusal>;
     keys: Map<string, string>;
     /** Rate-limit counters by key and window start. */
     attempts: Map<string, number>;
@@ -219,6 +221,7 @@ export function memoryDeps(): MemoryDeps {
     snapshots: new Map(),
     held: new Map(),
     statements: new Map(),
+    refusals: new Map(),
     keys: new Map(),
     attempts: new Map(),
     sent: [],
@@ -313,7 +316,11 @@ export function memoryDeps(): MemoryDeps {
       put: async (v) => void state.held.set(`${v.partnerId}|${v.accountId}|${v.serviceKey}`, clone(v)),
       deleteAll: async (p) => {
         for (const [k, v] of state.held) if (v.partnerId === p) state.held.delete(k);
+        for (const [k, v] of state.refusals) if (v.partnerId === p) state.refusals.delete(k);
       },
+      listRefusals: async (p) => byPartner(state.refusals, p),
+      putRefusal: async (r) => void state.refusals.set(`${r.partnerId}|${r.accountId}|${r.serviceKey}`, clone(r)),
+      deleteRefusal: async (p, a, s) => void state.refusals.delete(`${p}|${a}|${s}`),
     },
     limits: {
       take: async (key, limit, now) => {

@@ -9,6 +9,7 @@ import {
   type HeldValue,
   type LineReceipt,
   type Partner,
+  type Refusal,
   type ResyncClaim,
   type Run,
   type ServiceMapping,
@@ -101,6 +102,16 @@ export const heldItem: z.ZodType<HeldValue> = z.object({
   basis: optional(z.object({ asOf: z.string(), days: z.array(z.number()) })),
 });
 
+export const refusalItem: z.ZodType<Refusal> = z.object({
+  partnerId: z.string(),
+  accountId: z.string(),
+  serviceKey: z.string(),
+  value: z.number(),
+  serviceId: z.string(),
+  mappedSince: optional(z.string()),
+  refusedAt: z.string(),
+});
+
 /** Runs stored before continuations existed counted their deliveries as `attempts`, and had no continuation. */
 const legacyRunCounts = (item: unknown): unknown => {
   if (typeof item !== 'object' || item === null || 'deliveries' in item) return item;
@@ -137,7 +148,7 @@ export const claimItem: z.ZodType<Omit<ResyncClaim, 'expiresAt'> & { expiresAt: 
   expiresAt: z.number(),
 });
 
-export const receiptItem: z.ZodType<LineReceipt> = z.object({
+const receiptFields = z.object({
   runId: z.string(),
   accountId: z.string(),
   serviceKey: z.string(),
@@ -151,6 +162,18 @@ export const receiptItem: z.ZodType<LineReceipt> = z.object({
   previous: optional(z.number().nullable()),
   reason: optional(lineReasonSchema),
   changes: optional(lineChangesSchema),
+});
+
+export const receiptItem: z.ZodType<LineReceipt> = receiptFields;
+
+/** Many receipts in one item (`receipt-batches.ts`): per group the shared fields, per service its lines as text. */
+export const receiptBatchItem = z.object({
+  groups: z.array(
+    z.object({
+      receipt: receiptFields.omit({ accountId: true, serviceKey: true, computed: true, pushed: true, previous: true }),
+      services: z.record(z.string(), z.string()),
+    }),
+  ),
 });
 
 /** Identity attributes of a usage month item; the `dNN` day attributes are read separately. */

@@ -1,4 +1,4 @@
-// Runs, their receipts, and two kinds of items beside the runs in each partner's partition of the runs table:
+// Runs, their receipts (one item per line a request was made for, batches for the rest), and two kinds of items beside the runs in each partner's partition of the runs table:
 // the partner's lease (`#lease`) and resync idempotency keys (`#key#…`). Run ids never start with '#', so these
 // keys cannot collide with a run, and listing runs skips them by key.
 import {
@@ -11,7 +11,8 @@ import {
 import type { LineReceipt, PartnerLease, ResyncClaim, Run, RunStatus } from '../../core/model';
 import type { RunRepository } from '../../core/ports';
 import { TABLES } from '../../shared/tables';
-import { claimItem, receiptItem, runItem } from './items';
+import { claimItem, receiptBatchItem, receiptItem, runItem } from './items';
+import { BATCH_KEY_PREFIX, fromBatch, latestPerLine, toBatches } from './receipt-batches';
 import {
   batchWrite,
   DEFAULT_PAGE_SIZE,
@@ -258,12 +259,27 @@ export class DynamoRunRepository implements RunRepository {
     );
   }
 
+  /** Receipts of lines settled without a request, many to an item (`receipt-batches.ts`): a write per batch. */
   async putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void> {
-    await batchWrite(
-      this.doc,
-      this.receiptsTableName,
-      receipts.map((r) => ({ PutRequest: { Item: this.receiptItem(partnerId, r) } })),
+    const runKeys = new Map<string, LineReceipt[]>();
+    for (const r of receipts) {
+      const ofRun = runKeys.get(r.runId);
+      if (ofRun) ofRun.push(r);
+      else runKeys.set(r.runId, [r]);
+    }
+    const requests = [...runKeys].flatMap(([runId, ofRun]) =>
+      toBatches(ofRun).map((batch) => ({
+        PutRequest: {
+          Item: {
+            runKey: `${partnerId}#${runId}`,
+            line: batch.key,
+            groups: batch.groups,
+            expiresAt: expiresAtFrom(this.clock()),
+          },
+        },
+      })),
     );
+    await batchWrite(this.doc, this.receiptsTableName, requests);
   }
 
   private receiptItem(partnerId: string, receipt: LineReceipt) {
@@ -276,15 +292,20 @@ export class DynamoRunRepository implements RunRepository {
   }
 
   async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
-    const receipts: LineReceipt[] = [];
+    const own: LineReceipt[] = [];
+    const batched: LineReceipt[] = [];
     for await (const item of queryItems(this.doc, {
       TableName: this.receiptsTableName,
       KeyConditionExpression: 'runKey = :k',
       ExpressionAttributeValues: { ':k': `${partnerId}#${runId}` },
       Limit: this.pageSize,
     })) {
-      receipts.push(parseItem(receiptItem, item, this.receiptsTableName));
+      if (String(item.line).startsWith(BATCH_KEY_PREFIX)) {
+        batched.push(...fromBatch(parseItem(receiptBatchItem, item, this.receiptsTableName).groups));
+      } else {
+        own.push(parseItem(receiptItem, item, this.receiptsTableName));
+      }
     }
-    return receipts;
+    return latestPerLine(own, batched);
   }
 }

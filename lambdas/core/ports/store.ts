@@ -11,6 +11,7 @@ import type {
   Partner,
   PartnerLease,
   Period,
+  Refusal,
   ResyncClaim,
   Run,
   ServiceMapping,
@@ -92,8 +93,14 @@ export interface HeldValueRepository {
   list(partnerId: string): Promise<HeldValue[]>;
   /** Replaces the line's held value: Gradient keeps only the count it accepted last. */
   put(value: HeldValue): Promise<void>;
-  /** Disconnect: Gradient deleted the accounts, so a reconnect must send every line again. */
+  /** Disconnect: Gradient deleted the accounts, so a reconnect must send every line again (refusals go too). */
   deleteAll(partnerId: string): Promise<void>;
+  /** The lines of the partner Gradient refused with 404, one per line (kept beside the held values). */
+  listRefusals(partnerId: string): Promise<Refusal[]>;
+  /** Replaces the line's refusal. */
+  putRefusal(refusal: Refusal): Promise<void>;
+  /** Forgets the line's refusal (Gradient accepted it since); no error when absent. */
+  deleteRefusal(partnerId: string, accountId: string, serviceKey: string): Promise<void>;
 }
 
 /** Closing statements of finished periods, with the adjustments seen since. */
@@ -153,7 +160,10 @@ export interface RunRepository {
   /** Forgets a claim whose resync could not be queued, so a retry starts over. */
   forgetClaim(partnerId: string, key: string): Promise<void>;
   putReceipt(partnerId: string, receipt: LineReceipt): Promise<void>;
-  /** Many receipts at once (batched writes): for the lines a run decides without a request. */
+  /**
+   * Many receipts at once, for the lines a run decides without a request: stored many to an item, so a quiet
+   * line costs a small fraction of a write; `listReceipts` answers them like any other receipt.
+   */
   putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void>;
   listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]>;
 }

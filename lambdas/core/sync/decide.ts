@@ -1,5 +1,6 @@
 // What a run does with each computed line, decided from data alone: resumed from an earlier delivery's receipt,
-// settled without a request (not mapped, unchanged, already accepted by this run), or to be sent — because its
+// settled without a request (not mapped, refused by Gradient and nothing changed since, unchanged, already
+// accepted by this run), or to be sent — because its
 // value differs from what Gradient holds, Gradient holds none, or the quiet line is due for verification. Also
 // what the receipts add up to. Pure: no port, no clock (the caller passes the time receipts are stamped with).
 import type {
@@ -10,12 +11,14 @@ import type {
   IsoDate,
   LineOutcome,
   LineReceipt,
+  Refusal,
   RunStatus,
   RunSummary,
   ServiceMapping,
 } from '../model';
 import { emptySummary, lineKey } from '../model';
 import { settledReason } from './explain';
+import { refusedDetail, standingRefusal } from './refusals';
 import { verificationDue } from './verification';
 
 /** Outcomes a later delivery of the same run keeps instead of sending the line again. */
@@ -31,6 +34,8 @@ export interface LineToSend {
   mappedSince?: string;
   /** Set when Gradient already holds the value: a verification or a full resync re-sends it. */
   detail?: string;
+  /** The line has a refusal on record that no longer holds: forgotten once Gradient accepts the line. */
+  wasRefused?: true;
 }
 
 /** One line's receipt; `attempts` is 0 unless a request was made. Carries the line's explanation, if any. */
@@ -80,6 +85,9 @@ export interface DecideInput {
   serviceIds: ReadonlyMap<string, string>;
   /** accountId → its mapping state in Gradient; an account missing here is not in Gradient. */
   accounts: ReadonlyMap<string, AccountState>;
+  /** Lines Gradient refused with 404, and when the partner last synced its mappings (`refusals.ts`). */
+  refusals?: Refusal[];
+  mappingsSyncedAt?: string;
   /** The date the run computes as of: picks the night of the verification cycle. */
   asOf: IsoDate;
   /** When the receipts decided here are stamped. */
@@ -107,6 +115,7 @@ export function heldFor(held: HeldValue | undefined, serviceId: string, account:
 export function decideLines(input: DecideInput): Decision {
   const earlier = new Map(input.earlier.map((r) => [lineKey(r.accountId, r.serviceKey), r]));
   const held = new Map(input.held.map((h) => [lineKey(h.accountId, h.serviceKey), h]));
+  const refusals = new Map((input.refusals ?? []).map((r) => [lineKey(r.accountId, r.serviceKey), r]));
   const receipt = (line: ComputedLine, outcome: LineOutcome, extra?: Partial<LineReceipt>) =>
     lineReceipt(input.runId, line, outcome, input.at, extra);
   const decision: Decision = { resumed: [], settled: [], toSend: [] };
@@ -130,10 +139,27 @@ export function decideLines(input: DecideInput): Decision {
       decision.settled.push(receipt(line, 'not_mapped', { detail: 'account not mapped in Synthesize' }));
       continue;
     }
+    const refusal = refusals.get(k);
+    const refused = standingRefusal({
+      refusal,
+      held: held.get(k),
+      pushed: line.pushed,
+      serviceId,
+      mappedSince: account.mappedSince,
+      mappingsSyncedAt: input.mappingsSyncedAt,
+      full: input.full,
+      asOf: input.asOf,
+      at: input.at,
+    });
+    if (refused) {
+      decision.settled.push(receipt(line, 'not_mapped', { detail: refusedDetail(refused) }));
+      continue;
+    }
     const send: LineToSend = {
       line,
       serviceId,
       ...(account.mappedSince !== undefined && { mappedSince: account.mappedSince }),
+      ...(refusal && { wasRefused: true }),
     };
     const holds = heldFor(held.get(k), serviceId, account);
     if (holds?.value !== line.pushed) {

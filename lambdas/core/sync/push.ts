@@ -47,6 +47,18 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
     await deps.runs.putReceipt(partnerId, r);
   };
 
+  /** Gradient refused the line (404): kept so the next runs do not send it again while nothing changed. */
+  const recordRefusal = (item: LineToSend) =>
+    deps.held.putRefusal({
+      partnerId,
+      accountId: item.line.accountId,
+      serviceKey: item.line.serviceKey,
+      value: item.line.pushed,
+      serviceId: item.serviceId,
+      ...(item.mappedSince !== undefined && { mappedSince: item.mappedSince }),
+      refusedAt: deps.clock.now().toISOString(),
+    });
+
   const sendOne = async (item: LineToSend, noBuild: boolean) => {
     const { line, serviceId } = item;
     let attempts: number;
@@ -69,6 +81,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
       const tries = e instanceof CallFailed ? e.attempts : 1;
       sent += 1;
       if (error instanceof GradientNotMappedError) {
+        await recordRefusal(item);
         await record(item, 'not_mapped', { httpStatus: 404, attempts: tries, detail: 'Gradient: not mapped' });
       } else if (error instanceof GradientKeyRejectedError) {
         authRejected = true;
@@ -96,6 +109,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
       ...(item.mappedSince !== undefined && { mappedSince: item.mappedSince }),
       ...(line.why && { basis: line.why.basis }),
     });
+    if (item.wasRefused) await deps.held.deleteRefusal(partnerId, line.accountId, line.serviceKey);
     await record(item, 'accepted', { httpStatus: 201, attempts, ...(item.detail && { detail: item.detail }) });
   };
 

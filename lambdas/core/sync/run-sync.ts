@@ -16,6 +16,7 @@ import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
 import { explainLines } from './explain';
 import { deliveryEnd } from './hand-over';
 import { closeOpenLines, pushLines } from './push';
+import { lastMappingSync } from './refusals';
 import { acquireRun, authFailed, finishRun, handOver, releaseLease, type SyncResult } from './run-lifecycle';
 
 export type { RateGate, RetryPolicy } from '../calls/caller';
@@ -94,11 +95,12 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
     throw new RunIncompleteError(`account refresh failed: ${errorText(error)}`, run.runId);
   }
 
-  const [catalog, serviceMappings, usage, held, earlier] = await Promise.all([
+  const [catalog, serviceMappings, usage, held, refusals, earlier] = await Promise.all([
     deps.catalog.list(),
     deps.mappings.listServices(partner.partnerId),
     deps.usage.linesForPeriod(partner.partnerId, request.period),
     deps.held.list(partner.partnerId),
+    deps.held.listRefusals(partner.partnerId),
     deps.runs.listReceipts(partner.partnerId, request.runId),
   ]);
   const services = new Map(catalog.map((s) => [s.serviceKey, s]));
@@ -120,6 +122,8 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
     earlier,
     held,
     serviceIds,
+    refusals,
+    mappingsSyncedAt: lastMappingSync(serviceMappings),
     accounts,
     asOf: request.asOf,
     at: clock.now().toISOString(),

@@ -1,7 +1,8 @@
 // The verification schedule (architecture §3): insurance against Gradient losing a value, without a storm. A quiet
 // line — Gradient holds the value we would push — is re-sent on its verification night, one night in
 // VERIFICATION_NIGHTS chosen by a stable hash of the line, so about 1/28 of the quiet lines go each night; a value
-// held that long without a re-send (nights missed) goes whatever the hash says. Pure.
+// held that long without a re-send (nights missed) goes whatever the hash says. A line Gradient refused is
+// tried again on the same schedule (`refusals.ts`). Pure.
 import type { HeldValue, IsoDate } from '../model';
 import { epochDayOf } from '../period';
 
@@ -9,6 +10,8 @@ import { epochDayOf } from '../period';
 export const VERIFICATION_NIGHTS = 28;
 
 const DAY_MS = 86_400_000;
+
+type LineOf = Pick<HeldValue, 'partnerId' | 'accountId' | 'serviceKey'>;
 
 /** 32-bit FNV-1a with a final avalanche (murmur3's fmix32), so neighbouring ids land on unrelated nights. */
 function hash32(text: string): number {
@@ -30,9 +33,13 @@ export const verificationSlot = (partnerId: string, accountId: string, serviceKe
   hash32(`${partnerId}\u0000${accountId}\u0000${serviceKey}`) % VERIFICATION_NIGHTS;
 
 /** Whether a quiet line is re-sent by a run computing as of `asOf` at `at` (an ISO timestamp). */
-export function verificationDue(held: HeldValue, asOf: IsoDate, at: string): boolean {
-  if (verificationSlot(held.partnerId, held.accountId, held.serviceKey) === epochDayOf(asOf) % VERIFICATION_NIGHTS) {
+export const verificationDue = (held: HeldValue, asOf: IsoDate, at: string): boolean =>
+  dueSince(held, held.acceptedAt, asOf, at);
+
+/** Whether a line Gradient last answered for at `since` is due: its night of the cycle, or held that long. */
+export function dueSince(line: LineOf, since: string, asOf: IsoDate, at: string): boolean {
+  if (verificationSlot(line.partnerId, line.accountId, line.serviceKey) === epochDayOf(asOf) % VERIFICATION_NIGHTS) {
     return true;
   }
-  return Date.parse(at) - Date.parse(held.acceptedAt) >= VERIFICATION_NIGHTS * DAY_MS;
+  return Date.parse(at) - Date.parse(since) >= VERIFICATION_NIGHTS * DAY_MS;
 }

@@ -1,4 +1,4 @@
-import type { ComputedLine, HeldValue, LineReceipt } from '../../../../lambdas/core/model';
+import type { ComputedLine, HeldValue, LineReceipt, Refusal } from '../../../../lambdas/core/model';
 import { addDays, epochDayOf } from '../../../../lambdas/core/period';
 import {
   type DecideInput,
@@ -213,5 +213,70 @@ describe('verification of quiet lines', () => {
     ]);
     const recent = { ...old, acceptedAt: `${addDays(asOf, -26)}T02:00:00.000Z` };
     expect(decideLines(input({ lines: [line('acme', 3)], held: [recent], at })).toSend).toEqual([]);
+  });
+});
+
+describe('lines Gradient refused with 404', () => {
+  const REFUSED_AT = '2026-11-25T02:00:00.000Z';
+  const refusal = (over: Partial<Refusal> = {}): Refusal => ({
+    partnerId: 'msp-1',
+    accountId: 'acme',
+    serviceKey: 'seats',
+    value: 3,
+    serviceId: 'sku-1',
+    refusedAt: REFUSED_AT,
+    ...over,
+  });
+  const refused = (over: Partial<DecideInput> = {}) =>
+    decideLines(input({ lines: [line('acme', 3)], refusals: [refusal()], ...over }));
+
+  it('settles a refused line as not_mapped without a request while nothing changed, saying when it was refused', () => {
+    const d = refused();
+    expect(d.toSend).toEqual([]);
+    expect(d.settled).toEqual([
+      lineReceipt('run-1', line('acme', 3), 'not_mapped', AT, {
+        detail: 'refused by Gradient on 2026-11-25; not re-sent until the mapping changes',
+      }),
+    ]);
+  });
+
+  it('still holds a refusal when the mappings were last synced before it', () => {
+    expect(refused({ mappingsSyncedAt: '2026-11-24T09:00:00.000Z' }).toSend).toEqual([]);
+  });
+
+  it.each<[string, Partial<DecideInput>]>([
+    ['its value changed', { lines: [line('acme', 4)] }],
+    ['its service goes to another Gradient service id', { serviceIds: new Map([['seats', 'sku-2']]) }],
+    [
+      'its account’s mapping began again (the flag flipped)',
+      { accounts: new Map([['acme', { isMapped: true, mappedSince: '2026-11-25T09:00:00.000Z' }]]) },
+    ],
+    ['the partner pressed Sync mappings since', { mappingsSyncedAt: '2026-11-25T10:00:00.000Z' }],
+    ['the run sends everything', { full: true }],
+    [
+      'Gradient accepted a value for it since',
+      { held: [{ ...held('acme', 2), acceptedAt: '2026-11-25T03:00:00.000Z' }] },
+    ],
+  ])('sends a refused line again when %s', (_, over) => {
+    const d = refused(over);
+    expect(d.settled).toEqual([]);
+    expect(d.toSend).toHaveLength(1);
+    expect(d.toSend[0]).toMatchObject({ wasRefused: true });
+  });
+
+  it('sends a refused line on its verification night, and whatever the night once refused 28 days ago', () => {
+    const slot = verificationSlot('msp-1', 'acme', 'seats');
+    const dueDay = addDays(
+      QUIET_DAY,
+      (slot - (epochDayOf(QUIET_DAY) % VERIFICATION_NIGHTS) + VERIFICATION_NIGHTS) % VERIFICATION_NIGHTS,
+    );
+    expect(refused({ asOf: dueDay, at: `${dueDay}T02:00:00.000Z` }).toSend).toHaveLength(1);
+    expect(refused({ refusals: [refusal({ refusedAt: '2026-10-29T02:00:00.000Z' })] }).toSend).toHaveLength(1);
+    expect(refused({ refusals: [refusal({ refusedAt: '2026-10-29T02:00:01.000Z' })] }).toSend).toHaveLength(0);
+  });
+
+  it('leaves a refusal of another line alone', () => {
+    const d = refused({ lines: [line('globex', 3)] });
+    expect(d.toSend).toEqual([{ line: line('globex', 3), serviceId: 'sku-1' }]);
   });
 });
