@@ -13,6 +13,7 @@ import {
   type ServiceMapping,
 } from '../../core/model';
 import {
+  averageBasisSchema,
   lineOutcomeSchema,
   partnerStatusSchema,
   roundingPolicySchema,
@@ -30,6 +31,7 @@ export const partnerItem: z.ZodType<Partner> = z.object({
   partnerId: z.string(),
   status: partnerStatusSchema,
   roundingPolicy: roundingPolicySchema,
+  closeDay: optional(z.number().int()),
   organizationId: optional(z.string()),
   organizationName: optional(z.string()),
   connectedAt: optional(z.string()),
@@ -54,6 +56,7 @@ export const catalogItem: z.ZodType<CatalogService> = z.object({
   subcategory: z.string(),
   aggregation: z.enum(AGGREGATIONS),
   unitScale: optional(z.number()),
+  averageBasis: optional(averageBasisSchema),
   gradientServiceId: optional(z.string()),
   updatedAt: z.string(),
 });
