@@ -2,7 +2,12 @@
 // the local stack through the real use cases and repositories. Everything here is off the measured path.
 import { saveConnection } from '../lambdas/core/connection';
 import { upsertAccount, upsertService } from '../lambdas/core/intake';
-import type { ComputedLine, RoundingPolicy, UsageSnapshot } from '../lambdas/core/model';
+import {
+  type ComputedLine,
+  NEW_SERVICE_AVERAGE_BASIS,
+  type RoundingPolicy,
+  type UsageSnapshot,
+} from '../lambdas/core/model';
 import { computeLines, type ServiceRule } from '../lambdas/core/usage';
 import { DEMO_SERVICES } from '../lambdas/local/demo';
 import { seededRandom } from '../lambdas/local/seeded-random';
@@ -38,7 +43,12 @@ export interface Workload {
 export const SERVICE_RULES: ReadonlyMap<string, ServiceRule> = new Map(
   DEMO_SERVICES.map((s) => [
     s.serviceKey,
-    { aggregation: s.aggregation, ...('unitScale' in s && { unitScale: s.unitScale }) },
+    {
+      aggregation: s.aggregation,
+      ...('unitScale' in s && { unitScale: s.unitScale }),
+      // The basis upsertService gives the new services the bench creates.
+      ...(s.aggregation === 'average' && { averageBasis: NEW_SERVICE_AVERAGE_BASIS }),
+    },
   ]),
 );
 

@@ -3,13 +3,16 @@
 import { NotFoundError, ValidationError } from './errors';
 import {
   type Account,
+  type AverageBasis,
   type CatalogService,
   type IsoDate,
   isValidId,
   isValidQuantity,
   isValidUnitScale,
   MIN_USAGE_DATE,
+  NEW_SERVICE_AVERAGE_BASIS,
   QUANTITY_RULE,
+  STORED_AVERAGE_BASIS,
   UNIT_SCALE_RULE,
   type UsageSnapshot,
 } from './model';
@@ -26,6 +29,17 @@ export interface Issue {
 /** What the vendor's platform says about a service; Gradient's id and timestamps are ours to keep. */
 export type ServiceInput = Omit<CatalogService, 'serviceKey' | 'gradientServiceId' | 'updatedAt'>;
 
+/**
+ * The basis an `average` service is computed on: the one asked for; else the one it had (STORED_AVERAGE_BASIS for
+ * a service stored before bases existed, so a vendor re-sending its catalog changes no value already billed); else,
+ * for a service new or new to `average`, NEW_SERVICE_AVERAGE_BASIS.
+ */
+const averageBasisFor = (input: ServiceInput, before: CatalogService | undefined): AverageBasis | undefined => {
+  if (input.aggregation !== 'average') return undefined;
+  if (input.averageBasis !== undefined) return input.averageBasis;
+  return before?.aggregation === 'average' ? (before.averageBasis ?? STORED_AVERAGE_BASIS) : NEW_SERVICE_AVERAGE_BASIS;
+};
+
 /** Creates or replaces a catalog service; Gradient's id, once known, is kept. */
 export async function upsertService(
   deps: Pick<AppDeps, 'catalog' | 'clock'>,
@@ -36,8 +50,11 @@ export async function upsertService(
   if (!isValidId(serviceKey)) bad.push({ path: 'serviceKey', message: 'invalid id' });
   if (input.unitScale !== undefined && !isValidUnitScale(input.unitScale))
     bad.push({ path: 'unitScale', message: `unitScale ${UNIT_SCALE_RULE}` });
+  if (input.averageBasis !== undefined && input.aggregation !== 'average')
+    bad.push({ path: 'averageBasis', message: 'averageBasis applies to aggregation "average" only' });
   if (bad.length > 0) throw new ValidationError('invalid service', bad);
   const before = await deps.catalog.get(serviceKey);
+  const averageBasis = averageBasisFor(input, before);
   const service: CatalogService = {
     serviceKey,
     name: input.name,
@@ -46,6 +63,7 @@ export async function upsertService(
     subcategory: input.subcategory,
     aggregation: input.aggregation,
     ...(input.unitScale !== undefined && { unitScale: input.unitScale }),
+    ...(averageBasis !== undefined && { averageBasis }),
     ...(before?.gradientServiceId !== undefined && { gradientServiceId: before.gradientServiceId }),
     updatedAt: deps.clock.now().toISOString(),
   };

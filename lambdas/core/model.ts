@@ -44,6 +44,17 @@ export const MIN_USAGE_DATE = '2000-01-01';
 export const AGGREGATIONS = ['average', 'peak', 'last', 'sum'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 
+/**
+ * How an `average` service's value is taken before the month ends: `to_date`, the mean of the days so far, or
+ * `projected`, the month's mean if today's state holds to its end (the same number on the month's last day).
+ */
+export const AVERAGE_BASES = ['to_date', 'projected'] as const;
+export type AverageBasis = (typeof AVERAGE_BASES)[number];
+/** The basis of an `average` service stored before the basis existed: the rule it was billed on then. */
+export const STORED_AVERAGE_BASIS: AverageBasis = 'to_date';
+/** The basis a new `average` service gets when the vendor names none (README, "How usage is computed"). */
+export const NEW_SERVICE_AVERAGE_BASIS: AverageBasis = 'projected';
+
 /** How a computed value becomes the pushed value; integer-only PSAs (Autotask) need whole numbers. */
 export const ROUNDING_POLICIES = ['none', 'up', 'nearest', 'down'] as const;
 export type RoundingPolicy = (typeof ROUNDING_POLICIES)[number];
@@ -63,6 +74,8 @@ export interface CatalogService {
   aggregation: Aggregation;
   /** The computed value is divided by this (e.g. 1e9 for bytes → GB). Defaults to 1. */
   unitScale?: number;
+  /** Only for `aggregation: average`; absent on services stored before it existed (STORED_AVERAGE_BASIS). */
+  averageBasis?: AverageBasis;
   gradientServiceId?: string;
   updatedAt: string;
 }
@@ -74,11 +87,23 @@ export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
 export const CONNECTION_FAILURES = ['no_key', 'key_rejected', 'gradient_unavailable', 'gradient_rate_limited'] as const;
 export type ConnectionFailure = (typeof CONNECTION_FAILURES)[number];
 
+/** A partner's close day: the day of the month its new billing period begins on; every month has days 1-28. */
+export const MIN_CLOSE_DAY = 1;
+export const MAX_CLOSE_DAY = 28;
+export const CLOSE_DAY_RULE = `must be a whole number from ${MIN_CLOSE_DAY} to ${MAX_CLOSE_DAY}`;
+export const isValidCloseDay = (x: unknown): x is number =>
+  Number.isInteger(x) && (x as number) >= MIN_CLOSE_DAY && (x as number) <= MAX_CLOSE_DAY;
+
 /** One MSP. The Partner API key is never part of this record: it lives in Secrets Manager only. */
 export interface Partner {
   partnerId: string;
   status: PartnerStatus;
   roundingPolicy: RoundingPolicy;
+  /**
+   * The day its new period begins on (until then the nightly computes the closed month); absent until the MSP
+   * sets one: the spread default of `core/sync/billing-period.ts`.
+   */
+  closeDay?: number;
   organizationId?: string;
   organizationName?: string;
   connectedAt?: string;
@@ -326,7 +351,10 @@ export interface SyncRequest {
   runId: string;
   partnerId: string;
   period: Period;
-  /** The date usage is computed as of: the nightly uses yesterday, a resync today or a past period's last day. */
+  /**
+   * The date usage is computed as of: the nightly uses yesterday (before the partner's close day, the closed
+   * period's last day), a resync today or a past period's last day.
+   */
   asOf: IsoDate;
   /** Send every line, even those equal to the value Gradient holds. */
   full: boolean;

@@ -1,6 +1,7 @@
 // The partner read model of GET /partners/{id} and PATCH of its settings: the record and counts of its
 // mappings; the connection itself changes through save and disconnect only.
-import type { Partner, RoundingPolicy } from './model';
+import { ValidationError } from './errors';
+import { CLOSE_DAY_RULE, isValidCloseDay, type Partner, type RoundingPolicy } from './model';
 import { requirePartner } from './partners';
 import type { AppDeps } from './ports';
 
@@ -8,12 +9,16 @@ import type { AppDeps } from './ports';
 export async function updatePartnerSettings(
   deps: Pick<AppDeps, 'partners' | 'clock'>,
   partnerId: string,
-  patch: { roundingPolicy?: RoundingPolicy },
+  patch: { roundingPolicy?: RoundingPolicy; closeDay?: number },
 ): Promise<Partner> {
+  if (patch.closeDay !== undefined && !isValidCloseDay(patch.closeDay)) {
+    throw new ValidationError('invalid settings', [{ path: 'closeDay', message: `closeDay ${CLOSE_DAY_RULE}` }]);
+  }
   const partner = await requirePartner(deps, partnerId);
   const updated: Partner = {
     ...partner,
     ...(patch.roundingPolicy !== undefined && { roundingPolicy: patch.roundingPolicy }),
+    ...(patch.closeDay !== undefined && { closeDay: patch.closeDay }),
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.partners.put(updated);

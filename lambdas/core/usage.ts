@@ -1,14 +1,25 @@
 // Usage computation per line for a billing period as of a date (architecture §3). Hot path: no Date objects,
 // no allocation per snapshot; dates become day-of-month numbers by reading two characters.
 import { ValidationError } from './errors';
-import type { Aggregation, ComputedLine, IsoDate, LineUsage, Period, RoundingPolicy } from './model';
-import { dayOfMonth, isValidPeriod, periodOf } from './period';
+import {
+  type Aggregation,
+  type AverageBasis,
+  type ComputedLine,
+  type IsoDate,
+  type LineUsage,
+  type Period,
+  type RoundingPolicy,
+  STORED_AVERAGE_BASIS,
+} from './model';
+import { dayOfMonth, daysInPeriod, isValidPeriod, periodOf } from './period';
 import { applyRounding, roundTo4 } from './rounding';
 
 export interface ServiceRule {
   aggregation: Aggregation;
   /** The aggregated value is divided by this (bytes → GB: 1e9). Defaults to 1. */
   unitScale?: number;
+  /** For `average` only: the days so far, or the month projected at the as-of state. Defaults to `to_date`. */
+  averageBasis?: AverageBasis;
 }
 
 export interface ComputeLinesInput {
@@ -49,16 +60,28 @@ const assertFinite = (x: number, what: string): void => {
   if (x - x !== 0) throw new ValidationError(`${what} is not a finite number: ${x}`);
 };
 
+/** Which days of the period a line is aggregated over: 1…`days`, and the period's length for `projected`. */
+interface DaySpan {
+  period: Period;
+  days: number;
+  monthDays: number;
+}
+
+const spanOf = (period: Period, asOf: IsoDate): DaySpan => {
+  const days = daysToAsOf(period, asOf);
+  return { period, days, monthDays: daysInPeriod(period) };
+};
+
 /**
  * Aggregates one line over days 1…`days` of `period`. Returns the raw value and how many snapshots fell
  * inside that range (a line with none and no carry-in does not exist).
  */
 const aggregateDays = (
   aggregation: Aggregation,
+  basis: AverageBasis,
   carryIn: number | undefined,
   snapshots: Snapshots,
-  period: Period,
-  days: number,
+  { period, days, monthDays }: DaySpan,
 ): { value: number; matched: number } => {
   let matched = 0;
   if (aggregation === 'sum') {
@@ -98,7 +121,10 @@ const aggregateDays = (
   }
   switch (aggregation) {
     case 'average':
-      return { value: total / days, matched };
+      // `projected`: the days after as-of hold the as-of state, over the whole month (to_date on its last day).
+      return basis === 'projected'
+        ? { value: (total + (monthDays - days) * current) / monthDays, matched }
+        : { value: total / days, matched };
     case 'peak':
       return { value: peak, matched };
     case 'last':
@@ -113,7 +139,8 @@ const aggregateDays = (
 /**
  * The raw (unscaled, unrounded) value of one line for `period` as of `asOf`. States (`average`, `peak`,
  * `last`) carry forward day by day starting from `carryIn` (0 when absent); `sum` adds the snapshots dated
- * from the period's first day to `asOf`. Snapshots outside that range are ignored.
+ * from the period's first day to `asOf`. Snapshots outside that range are ignored. An `average` on the
+ * `projected` basis counts the days after `asOf` at the state on `asOf` and divides by the month's length.
  */
 export const aggregate = (
   aggregation: Aggregation,
@@ -121,7 +148,8 @@ export const aggregate = (
   snapshots: Snapshots,
   period: Period,
   asOf: IsoDate,
-): number => aggregateDays(aggregation, carryIn, snapshots, period, daysToAsOf(period, asOf)).value;
+  averageBasis: AverageBasis = STORED_AVERAGE_BASIS,
+): number => aggregateDays(aggregation, averageBasis, carryIn, snapshots, spanOf(period, asOf)).value;
 
 const byLine = (a: ComputedLine, b: ComputedLine): number => {
   if (a.accountId !== b.accountId) return a.accountId < b.accountId ? -1 : 1;
@@ -136,12 +164,13 @@ const byLine = (a: ComputedLine, b: ComputedLine): number => {
  */
 export const computeLines = (input: ComputeLinesInput): ComputedLine[] => {
   const { period, asOf, services, lines, rounding } = input;
-  const days = daysToAsOf(period, asOf);
+  const span = spanOf(period, asOf);
   const out: ComputedLine[] = [];
   for (const line of lines) {
     const rule = services.get(line.serviceKey);
     if (rule === undefined) continue;
-    const { value, matched } = aggregateDays(rule.aggregation, line.carryIn, line.snapshots, period, days);
+    const basis = rule.averageBasis ?? STORED_AVERAGE_BASIS;
+    const { value, matched } = aggregateDays(rule.aggregation, basis, line.carryIn, line.snapshots, span);
     if (matched === 0 && line.carryIn === undefined) continue;
     const scale = rule.unitScale ?? 1;
     if (!(scale > 0) || !Number.isFinite(scale)) {

@@ -2,6 +2,8 @@
 // messages and the API's schemas all validate with these, so a new status or counter is added in one place.
 import * as z from 'zod';
 import {
+  AVERAGE_BASES,
+  CLOSE_DAY_RULE,
   CONNECTION_FAILURES,
   ID_PATTERN,
   ID_RULE,
@@ -10,7 +12,9 @@ import {
   isValidUnitScale,
   LINE_OUTCOMES,
   LINE_REASONS,
+  MAX_CLOSE_DAY,
   MAX_LINE_CHANGES,
+  MIN_CLOSE_DAY,
   PARTNER_STATUSES,
   PERIOD_PATTERN,
   QUANTITY_RULE,
@@ -33,6 +37,14 @@ export const isoDateSchema = z
 /** A usage quantity and a service's unitScale, within the bounds the store can hold (`core/model.ts`). */
 export const quantitySchema = z.number().refine(isValidQuantity, QUANTITY_RULE);
 export const unitScaleSchema = z.number().refine(isValidUnitScale, UNIT_SCALE_RULE);
+
+export const averageBasisSchema = z.enum(AVERAGE_BASES);
+/** A partner's close day (`core/model.ts`). */
+export const closeDaySchema = z
+  .number()
+  .int(CLOSE_DAY_RULE)
+  .min(MIN_CLOSE_DAY, CLOSE_DAY_RULE)
+  .max(MAX_CLOSE_DAY, CLOSE_DAY_RULE);
 
 export const partnerStatusSchema = z.enum(PARTNER_STATUSES);
 export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);

@@ -108,6 +108,10 @@ it('writes at most 0.05 receipt write units per unchanged line on a quiet night,
     computed: quiet[0]!.pushed,
     pushed: Number(quiet[0]!.accountId.slice(5)) + SERVICES.indexOf(quiet[0]!.serviceKey) + 0.5,
     outcome: 'unchanged',
+    // The value Gradient held before the run: the same, since the line did not move.
+    previous: quiet[0]!.pushed,
+    reason: 'unchanged',
+    changes: [],
     attempts: 0,
     at: expect.any(String),
   });

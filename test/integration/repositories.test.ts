@@ -66,6 +66,7 @@ describe('partners', () => {
     const p: Partner = {
       ...partner(id, 'connected'),
       organizationName: 'Acme MSP',
+      closeDay: 4,
       lastRun: { runId: 'r1', period: '2026-03', status: 'succeeded', summary: { ...emptySummary(), lines: 4 } },
     };
     await aws.repos.partners.put(p);
@@ -116,6 +117,24 @@ describe('catalog and accounts', () => {
     const list = await aws.repos.catalog.list();
     expect(list.map((s) => s.serviceKey).sort()).toEqual(['backup-gb', 'seats']);
     expect(list.find((s) => s.serviceKey === 'seats')).not.toHaveProperty('unitScale');
+  });
+
+  it('round-trips the basis of an average service, and reads a service stored without one as it was', async () => {
+    const svc = {
+      serviceKey: 'avg-seats',
+      name: 'Seats',
+      description: 'Seats on the daily average',
+      category: 'security',
+      subcategory: 'password management',
+      aggregation: 'average' as const,
+      averageBasis: 'projected' as const,
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    };
+    await aws.repos.catalog.put(svc);
+    expect(await aws.repos.catalog.get('avg-seats')).toEqual(svc);
+    const { averageBasis: _, ...legacy } = { ...svc, serviceKey: 'avg-legacy' };
+    await aws.repos.catalog.put(legacy);
+    expect(await aws.repos.catalog.get('avg-legacy')).toEqual(legacy);
   });
 
   it('round-trips accounts per partner', async () => {

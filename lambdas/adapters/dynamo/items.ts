@@ -16,6 +16,7 @@ import {
   type StatementAdjustment,
 } from '../../core/model';
 import {
+  averageBasisSchema,
   lineChangesSchema,
   lineOutcomeSchema,
   lineReasonSchema,
@@ -35,6 +36,7 @@ export const partnerItem: z.ZodType<Partner> = z.object({
   partnerId: z.string(),
   status: partnerStatusSchema,
   roundingPolicy: roundingPolicySchema,
+  closeDay: optional(z.number().int()),
   organizationId: optional(z.string()),
   organizationName: optional(z.string()),
   connectedAt: optional(z.string()),
@@ -59,6 +61,7 @@ export const catalogItem: z.ZodType<CatalogService> = z.object({
   subcategory: z.string(),
   aggregation: z.enum(AGGREGATIONS),
   unitScale: optional(z.number()),
+  averageBasis: optional(averageBasisSchema),
   gradientServiceId: optional(z.string()),
   updatedAt: z.string(),
 });

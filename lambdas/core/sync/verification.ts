@@ -5,6 +5,7 @@
 // tried again on the same schedule (`refusals.ts`). Pure.
 import type { HeldValue, IsoDate } from '../model';
 import { epochDayOf } from '../period';
+import { hash32 } from '../stable-hash';
 
 /** Gradient never goes longer than this many nights without hearing a line's value. */
 export const VERIFICATION_NIGHTS = 28;
@@ -12,21 +13,6 @@ export const VERIFICATION_NIGHTS = 28;
 const DAY_MS = 86_400_000;
 
 type LineOf = Pick<HeldValue, 'partnerId' | 'accountId' | 'serviceKey'>;
-
-/** 32-bit FNV-1a with a final avalanche (murmur3's fmix32), so neighbouring ids land on unrelated nights. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** The line's night in the cycle, 0 … VERIFICATION_NIGHTS − 1; the same for the line forever. */
 export const verificationSlot = (partnerId: string, accountId: string, serviceKey: string): number =>

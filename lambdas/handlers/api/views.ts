@@ -2,7 +2,16 @@
 // a record is never returned by accident (and a Partner API key never is).
 import type * as z from 'zod';
 import type { MappingSyncResult, PartnerOverview } from '../../core/connection';
-import type { Account, AccountMapping, CatalogService, LineReceipt, Run, ServiceMapping } from '../../core/model';
+import {
+  type Account,
+  type AccountMapping,
+  type CatalogService,
+  type LineReceipt,
+  type Run,
+  type ServiceMapping,
+  STORED_AVERAGE_BASIS,
+} from '../../core/model';
+import { closeDayOf } from '../../core/sync/billing-period';
 import type * as S from './schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -15,6 +24,7 @@ export const serviceView = (s: CatalogService): Out<typeof S.ServiceView> => ({
   subcategory: s.subcategory,
   aggregation: s.aggregation,
   ...(s.unitScale !== undefined && { unitScale: s.unitScale }),
+  ...(s.aggregation === 'average' && { averageBasis: s.averageBasis ?? STORED_AVERAGE_BASIS }),
   ...(s.gradientServiceId !== undefined && { gradientServiceId: s.gradientServiceId }),
   updatedAt: s.updatedAt,
 });
@@ -32,6 +42,7 @@ export const partnerView = ({ partner: p, mappings }: PartnerOverview): Out<type
   partnerId: p.partnerId,
   status: p.status,
   roundingPolicy: p.roundingPolicy,
+  closeDay: closeDayOf(p),
   ...(p.organizationId !== undefined && { organizationId: p.organizationId }),
   ...(p.organizationName !== undefined && { organizationName: p.organizationName }),
   ...(p.connectedAt !== undefined && { connectedAt: p.connectedAt }),

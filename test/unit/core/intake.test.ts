@@ -57,6 +57,39 @@ describe('upsertService bounds unitScale', () => {
   );
 });
 
+describe('upsertService keeps the basis of an average service', () => {
+  const seats: ServiceInput = { ...seat, aggregation: 'average' };
+
+  it('gives a new average service the projected basis, and one it is asked for', async () => {
+    const deps = memoryDeps();
+    expect((await upsertService(deps, 'new', seats)).service.averageBasis).toBe('projected');
+    expect((await upsertService(deps, 'asked', { ...seats, averageBasis: 'to_date' })).service.averageBasis).toBe(
+      'to_date',
+    );
+  });
+
+  it('keeps to_date for a service stored before bases existed, and the basis it has when none is sent', async () => {
+    const deps = memoryDeps();
+    deps.state.catalog.set('old', { serviceKey: 'old', ...seats, updatedAt: '2026-01-01T00:00:00.000Z' });
+    expect((await upsertService(deps, 'old', { ...seats, name: 'Seats v2' })).service.averageBasis).toBe('to_date');
+    await upsertService(deps, 'chosen', { ...seats, averageBasis: 'projected' });
+    expect((await upsertService(deps, 'chosen', seats)).service.averageBasis).toBe('projected');
+    // A service that becomes an average is new to the basis: the default for new services.
+    await upsertService(deps, 'was-peak', { ...seats, aggregation: 'peak' });
+    expect((await upsertService(deps, 'was-peak', seats)).service.averageBasis).toBe('projected');
+  });
+
+  it('stores no basis for the other aggregations and refuses one sent with them, writing nothing', async () => {
+    const deps = memoryDeps();
+    expect((await upsertService(deps, 'peak', { ...seats, aggregation: 'peak' })).service).not.toHaveProperty(
+      'averageBasis',
+    );
+    const error = await caught(upsertService(deps, 'sum', { ...seat, averageBasis: 'projected' }));
+    expect(error.issues).toEqual([{ path: 'averageBasis', message: expect.stringMatching(/"average" only/) }]);
+    expect(deps.state.catalog.has('sum')).toBe(false);
+  });
+});
+
 describe('ingestUsage only takes usage of registered accounts of a known partner', () => {
   const seatOn = (accountId: string) => ({ accountId, serviceKey: 'business-seat', date: '2026-11-20', quantity: 1 });
 

@@ -9,6 +9,8 @@ import { ValidationError } from '../../../lambdas/core/errors';
 import {
   AGGREGATIONS,
   type Aggregation,
+  AVERAGE_BASES,
+  type AverageBasis,
   type ComputedLine,
   type LineUsage,
   ROUNDING_POLICIES,
@@ -61,8 +63,22 @@ interface OracleLine {
   snapshots: Snapshot[];
 }
 
-/** The raw value of one line, exactly, following the spec's table day by day. */
-const oracleValue = (aggregation: Aggregation, line: OracleLine, daysSoFar: string[]): Fraction => {
+/** How one service aggregates in a scenario; no basis is `to_date` (services stored before it existed). */
+interface OracleRule {
+  aggregation: Aggregation;
+  basis?: AverageBasis;
+}
+
+/**
+ * The raw value of one line, exactly, following the spec's table day by day; a `projected` average also counts
+ * every day of the month after `daysSoFar` at the state of the last of them.
+ */
+const oracleValue = (
+  { aggregation, basis }: OracleRule,
+  line: OracleLine,
+  daysSoFar: string[],
+  monthLength: number,
+): Fraction => {
   if (aggregation === 'sum') {
     const inRange = line.snapshots.filter((s) => daysSoFar.includes(s.date));
     return { num: inRange.reduce((t, s) => t + s.micros, 0n), den: MICRO };
@@ -73,6 +89,9 @@ const oracleValue = (aggregation: Aggregation, line: OracleLine, daysSoFar: stri
     if (that.length > 0) state = that[that.length - 1]!.micros; // the last one of a date wins
     return state;
   });
+  if (aggregation === 'average' && basis === 'projected') {
+    while (daily.length < monthLength) daily.push(state);
+  }
   if (aggregation === 'average') {
     return { num: daily.reduce((t, v) => t + v, 0n), den: MICRO * BigInt(daily.length) };
   }
@@ -104,20 +123,21 @@ interface Scenario {
   year: number;
   month: number;
   asOfDay: number;
-  rules: Map<string, { aggregation: Aggregation; scale: Scale }>;
+  rules: Map<string, OracleRule & { scale: Scale }>;
   lines: OracleLine[];
   rounding: RoundingPolicy;
 }
 
 const oracle = (s: Scenario): ComputedLine[] => {
-  const daysSoFar = calendar(s.year, s.month).slice(0, s.asOfDay);
+  const month = calendar(s.year, s.month);
+  const daysSoFar = month.slice(0, s.asOfDay);
   const out: ComputedLine[] = [];
   for (const line of s.lines) {
     const rule = s.rules.get(line.serviceKey);
     if (!rule) continue;
     const exists = line.carryIn !== undefined || line.snapshots.some((x) => daysSoFar.includes(x.date));
     if (!exists) continue;
-    const raw = oracleValue(rule.aggregation, line, daysSoFar);
+    const raw = oracleValue(rule, line, daysSoFar, month.length);
     const computed = toTenThousandths({
       num: raw.num * rule.scale.exact.den,
       den: raw.den * rule.scale.exact.num,
@@ -146,7 +166,11 @@ const toInput = (s: Scenario) => ({
   services: new Map<string, ServiceRule>(
     [...s.rules].map(([key, r]) => [
       key,
-      { aggregation: r.aggregation, ...(r.scale.value !== undefined && { unitScale: r.scale.value }) },
+      {
+        aggregation: r.aggregation,
+        ...(r.basis !== undefined && { averageBasis: r.basis }),
+        ...(r.scale.value !== undefined && { unitScale: r.scale.value }),
+      },
     ]),
   ),
   lines: s.lines.map(
@@ -214,7 +238,11 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({ year: yearArb, month: mo
     },
     { requiredKeys: ['accountId', 'serviceKey', 'snapshots'] },
   );
-  const rule = fc.record({ aggregation: fc.constantFrom(...AGGREGATIONS), scale: scaleArb });
+  const rule = fc.record({
+    aggregation: fc.constantFrom(...AGGREGATIONS),
+    basis: fc.constantFrom(...AVERAGE_BASES, undefined),
+    scale: scaleArb,
+  });
   return fc.record({
     year: fc.constant(year),
     month: fc.constant(month),
@@ -225,10 +253,10 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({ year: yearArb, month: mo
   });
 });
 
-/** One line of one aggregation, for the targeted properties below. */
-const withRule = (s: Scenario, aggregation: Aggregation): Scenario => ({
+/** Every service of one aggregation (and, when given, one basis), for the targeted properties below. */
+const withRule = (s: Scenario, aggregation: Aggregation, basis?: AverageBasis): Scenario => ({
   ...s,
-  rules: new Map([...s.rules].map(([k, r]) => [k, { ...r, aggregation }])),
+  rules: new Map([...s.rules].map(([k, r]) => [k, { ...r, aggregation, ...(basis && { basis }) }])),
 });
 
 // ---------- properties ----------
@@ -250,6 +278,45 @@ describe('computeLines against a day-by-day oracle', () => {
         expect(computeLines(toInput(one))).toEqual(oracle(one));
       }),
       { ...RUNS, numRuns: 100 },
+    );
+  });
+
+  it.each(AVERAGE_BASES)('agrees exactly when every service averages on the %s basis', (basis) => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const one = withRule(s, 'average', basis);
+        expect(computeLines(toInput(one))).toEqual(oracle(one));
+      }),
+      { ...RUNS, numRuns: 150 },
+    );
+  });
+
+  it('projects the month’s average on its last day: projected and to_date agree there', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const last = { ...s, asOfDay: calendar(s.year, s.month).length };
+        expect(computeLines(toInput(withRule(last, 'average', 'projected')))).toEqual(
+          computeLines(toInput(withRule(last, 'average', 'to_date'))),
+        );
+      }),
+      { ...RUNS, numRuns: 150 },
+    );
+  });
+
+  it('keeps a projected average where it was on a day with no snapshot', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        const days = calendar(s.year, s.month);
+        fc.pre(s.asOfDay < days.length);
+        const quietNext = days[s.asOfDay]!; // the day after as-of, with every snapshot of it removed
+        const quiet = withRule(
+          { ...s, lines: s.lines.map((l) => ({ ...l, snapshots: l.snapshots.filter((x) => x.date !== quietNext) })) },
+          'average',
+          'projected',
+        );
+        expect(computeLines(toInput({ ...quiet, asOfDay: s.asOfDay + 1 }))).toEqual(computeLines(toInput(quiet)));
+      }),
+      { ...RUNS, numRuns: 150 },
     );
   });
 
@@ -336,25 +403,32 @@ describe('aggregate against the oracle, before any rounding', () => {
   // The raw value is a double: peak and last pick one input quantity, so they match exactly; sum and average
   // add up to 31 doubles, so they may differ from the exact value by float noise, bounded here at 1e-12
   // relative (far below the 4-decimal cut the computed value gets).
-  it('matches exactly for peak and last, and within float noise for sum and average', () => {
+  it('matches exactly for peak and last, and within float noise for sum and average (either basis)', () => {
     fc.assert(
-      fc.property(scenarioArb, fc.constantFrom(...AGGREGATIONS), (s, aggregation) => {
-        const input = toInput(s);
-        const daysSoFar = calendar(s.year, s.month).slice(0, s.asOfDay);
-        s.lines.forEach((line, i) => {
-          const exact = oracleValue(aggregation, line, daysSoFar);
-          const expected = Number(exact.num) / Number(exact.den);
-          const actual = aggregate(
-            aggregation,
-            input.lines[i]!.carryIn,
-            input.lines[i]!.snapshots,
-            input.period,
-            input.asOf,
-          );
-          if (aggregation === 'peak' || aggregation === 'last') expect(actual).toBe(expected);
-          else expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, expected));
-        });
-      }),
+      fc.property(
+        scenarioArb,
+        fc.constantFrom(...AGGREGATIONS),
+        fc.constantFrom(...AVERAGE_BASES),
+        (s, aggregation, basis) => {
+          const input = toInput(s);
+          const month = calendar(s.year, s.month);
+          const daysSoFar = month.slice(0, s.asOfDay);
+          s.lines.forEach((line, i) => {
+            const exact = oracleValue({ aggregation, basis }, line, daysSoFar, month.length);
+            const expected = Number(exact.num) / Number(exact.den);
+            const actual = aggregate(
+              aggregation,
+              input.lines[i]!.carryIn,
+              input.lines[i]!.snapshots,
+              input.period,
+              input.asOf,
+              basis,
+            );
+            if (aggregation === 'peak' || aggregation === 'last') expect(actual).toBe(expected);
+            else expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, expected));
+          });
+        },
+      ),
       RUNS,
     );
   });

@@ -116,6 +116,89 @@ describe('aggregate', () => {
   });
 });
 
+describe('the projected average', () => {
+  // April 2026 (30 days): 10 seats from the 1st, 20 from the 15th.
+  const stepUp = snaps(['2026-04-01', 10], ['2026-04-15', 20]);
+  const projected = (lines: typeof stepUp, asOf: string, carryIn?: number, period = asOf.slice(0, 7)) =>
+    aggregate('average', carryIn, lines, period, asOf, 'projected');
+
+  it('counts the days after as-of at the as-of state, over the month’s length', () => {
+    // As of the 14th: 14 days × 10 + 16 remaining × 10 = 300; 300 / 30 = 10
+    expect(projected(stepUp, '2026-04-14')).toBe(10);
+    // As of the 15th: 14 × 10 + 1 × 20 + 15 remaining × 20 = 460; 460 / 30 = 15.333…
+    expect(projected(stepUp, '2026-04-15')).toBeCloseTo(460 / 30, 12);
+  });
+
+  it('moves only when usage moves, while the to-date mean moves every night', () => {
+    // to_date: (140 + 40) / 16 = 11.25, (140 + 60) / 17 = 11.7647…, (140 + 80) / 18 = 12.2222…
+    const toDate = ['2026-04-16', '2026-04-17', '2026-04-18'].map((d) =>
+      aggregate('average', undefined, stepUp, '2026-04', d),
+    );
+    expect(toDate[0]).toBe(11.25);
+    expect(toDate[1]).toBeCloseTo(200 / 17, 12);
+    expect(toDate[2]).toBeCloseTo(220 / 18, 12);
+    // projected: 460 / 30 on every one of those nights, and on the last day
+    for (const day of ['2026-04-16', '2026-04-17', '2026-04-18', '2026-04-29', '2026-04-30']) {
+      expect(projected(stepUp, day)).toBeCloseTo(460 / 30, 12);
+    }
+  });
+
+  it('equals the month’s average on its last day', () => {
+    for (const [period, last] of [
+      ['2024-02', '2024-02-29'],
+      ['2026-02', '2026-02-28'],
+      ['2026-04', '2026-04-30'],
+      ['2026-01', '2026-01-31'],
+    ] as const) {
+      const lines = snaps([`${period}-01`, 10], [`${period}-11`, 40]);
+      expect(projected(lines, last)).toBe(aggregate('average', undefined, lines, period, last));
+    }
+  });
+
+  it('divides by the month’s length, February of a leap year too', () => {
+    // 4 seats from the 1st, 32 from the 8th, as of the 8th: 7 × 4 + (1 + remaining) × 32
+    // Feb 2026 (28 days): 28 + 21 × 32 = 700; 700 / 28 = 25.  Feb 2024 (29 days): 28 + 22 × 32 = 732; 732 / 29
+    const feb = (year: string) => snaps([`${year}-02-01`, 4], [`${year}-02-08`, 32]);
+    expect(projected(feb('2026'), '2026-02-08')).toBe(25);
+    expect(projected(feb('2024'), '2024-02-08')).toBeCloseTo(732 / 29, 12);
+  });
+
+  it('projects a carried-in state, an account that starts mid-month and a drop to zero', () => {
+    // carry-in 8, nothing since, as of the 5th of January: 8 all month
+    expect(projected([], '2026-01-05', 8)).toBe(8);
+    // 30 seats from the 16th of April, as of the 20th: 15 × 0 + 15 × 30 = 450; 450 / 30 = 15
+    expect(projected(snaps(['2026-04-16', 30]), '2026-04-20')).toBe(15);
+    // 6 seats, 0 from the 21st, as of the 21st: 20 × 6 + 10 × 0 = 120; 120 / 30 = 4
+    expect(projected(snaps(['2026-04-01', 6], ['2026-04-21', 0]), '2026-04-21')).toBe(4);
+  });
+
+  it('applies to average only: peak, last and sum ignore the basis', () => {
+    for (const aggregation of ['peak', 'last', 'sum'] as const) {
+      expect(aggregate(aggregation, undefined, stepUp, '2026-04', '2026-04-20', 'projected')).toBe(
+        aggregate(aggregation, undefined, stepUp, '2026-04', '2026-04-20', 'to_date'),
+      );
+    }
+  });
+
+  it('is chosen per service in computeLines, and a service without a basis keeps to_date', () => {
+    const rules = new Map<string, ServiceRule>([
+      ['to-date', { aggregation: 'average' }],
+      ['projected', { aggregation: 'average', averageBasis: 'projected' }],
+    ]);
+    const lines: LineUsage[] = ['to-date', 'projected'].map((serviceKey) => ({
+      accountId: 'a',
+      serviceKey,
+      snapshots: stepUp,
+    }));
+    // As of the 16th: to_date 180 / 16 = 11.25; projected 460 / 30 = 15.3333
+    const out = computeLines({ period: '2026-04', asOf: '2026-04-16', services: rules, lines, rounding: 'none' });
+    expect(out.map((l) => [l.serviceKey, l.computed])).toEqual([
+      ['projected', 15.3333],
+      ['to-date', 11.25],
+    ]);
+  });
+});
+
 describe('computeLines', () => {
   it('computes, rounds and orders every existing line', () => {
     const lines: LineUsage[] = [

@@ -4,14 +4,16 @@ import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../../adapters/g
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../../core/intake';
 import {
   AGGREGATIONS,
+  CLOSE_DAY_RULE,
   IDEMPOTENCY_WINDOW_MS,
   MIN_USAGE_DATE,
+  NEW_SERVICE_AVERAGE_BASIS,
   QUANTITY_RULE,
   UNIT_SCALE_RULE,
 } from '../../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/run-history';
 
-import { quantitySchema, unitScaleSchema } from '../../../shared/vocabulary';
+import { averageBasisSchema, closeDaySchema, quantitySchema, unitScaleSchema } from '../../../shared/vocabulary';
 
 import { Id, IsoDate, named, PartnerApiKey, Period, RoundingPolicy } from './common';
 
@@ -32,16 +34,27 @@ export const RunsQuery = z.object({
 });
 
 export const ServiceUpsert = named(
-  z.strictObject({
-    name: z.string().trim().min(1).max(200).meta({ description: 'Exact name of the Gradient vendor service.' }),
-    description: z.string().trim().min(1).max(2000),
-    category: z.enum(GRADIENT_CATEGORIES),
-    subcategory: z.enum(GRADIENT_SUBCATEGORIES),
-    aggregation: z.enum(AGGREGATIONS).meta({ description: 'How daily snapshots become a value for the period.' }),
-    unitScale: unitScaleSchema
-      .optional()
-      .meta({ description: `The value is divided by this (bytes → GB: 1e9); ${UNIT_SCALE_RULE}.` }),
-  }),
+  z
+    .strictObject({
+      name: z.string().trim().min(1).max(200).meta({ description: 'Exact name of the Gradient vendor service.' }),
+      description: z.string().trim().min(1).max(2000),
+      category: z.enum(GRADIENT_CATEGORIES),
+      subcategory: z.enum(GRADIENT_SUBCATEGORIES),
+      aggregation: z.enum(AGGREGATIONS).meta({ description: 'How daily snapshots become a value for the period.' }),
+      unitScale: unitScaleSchema
+        .optional()
+        .meta({ description: `The value is divided by this (bytes → GB: 1e9); ${UNIT_SCALE_RULE}.` }),
+      averageBasis: averageBasisSchema.optional().meta({
+        description:
+          'For `aggregation: average` only. `to_date`: the mean of the days so far; `projected`: the month’s mean if ' +
+          `today's state holds to its end (the same on its last day). Default: the service's current basis; ` +
+          `\`${NEW_SERVICE_AVERAGE_BASIS}\` for a new service.`,
+      }),
+    })
+    .refine((s) => s.averageBasis === undefined || s.aggregation === 'average', {
+      path: ['averageBasis'],
+      message: 'averageBasis applies to aggregation "average" only',
+    }),
   'ServiceUpsert',
 );
 
@@ -86,7 +99,12 @@ export const ConnectionSave = named(
 
 export const PartnerPatch = named(
   z
-    .strictObject({ roundingPolicy: RoundingPolicy.optional() })
+    .strictObject({
+      roundingPolicy: RoundingPolicy.optional(),
+      closeDay: closeDaySchema.optional().meta({
+        description: `The day of the month the partner's new billing period begins on; ${CLOSE_DAY_RULE}. Until then the nightly keeps the closed month's final values in Gradient.`,
+      }),
+    })
     .refine((o) => Object.keys(o).length > 0, 'nothing to update')
     .meta({ minProperties: 1 }),
   'PartnerPatch',

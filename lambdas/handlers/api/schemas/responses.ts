@@ -3,6 +3,8 @@ import * as z from 'zod';
 import { AGGREGATIONS } from '../../../core/model';
 
 import {
+  averageBasisSchema,
+  closeDaySchema,
   connectionFailureSchema,
   lineChangesSchema,
   lineOutcomeSchema,
@@ -38,6 +40,7 @@ export const ServiceView = named(
     subcategory: z.string(),
     aggregation: z.enum(AGGREGATIONS),
     unitScale: z.number().optional(),
+    averageBasis: averageBasisSchema.optional().meta({ description: 'Present for `aggregation: average`.' }),
     gradientServiceId: z
       .string()
       .optional()
@@ -81,6 +84,9 @@ export const PartnerView = named(
     partnerId: Id,
     status: partnerStatusSchema,
     roundingPolicy: roundingPolicySchema,
+    closeDay: closeDaySchema.meta({
+      description: 'The day of the month its new billing period begins on: set by the MSP, or the spread default.',
+    }),
     organizationId: z.string().optional(),
     organizationName: z.string().optional(),
     connectedAt: Timestamp.optional(),

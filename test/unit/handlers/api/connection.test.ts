@@ -4,6 +4,7 @@ import {
   GradientUnreachableError,
   ValidationError,
 } from '../../../../lambdas/core/errors';
+import { defaultCloseDay } from '../../../../lambdas/core/sync/billing-period';
 import { harness, OTHER_KEY, PARTNER_KEY } from './support';
 
 /** A catalog of one service and two accounts of msp-1 (one inactive). */
@@ -316,6 +317,27 @@ describe('GET and PATCH /v1/partners/{partnerId}', () => {
     expect(patched.status).toBe(200);
     expect(patched.body.roundingPolicy).toBe('down');
     expect((await h.call('GET', '/v1/partners/msp-1')).body.roundingPolicy).toBe('down');
+  });
+
+  it('shows the close day (the spread default until set) and changes it', async () => {
+    const h = await seeded();
+    await h.save();
+    const before = (await h.call('GET', '/v1/partners/msp-1')).body.closeDay;
+    expect(before).toBe(defaultCloseDay('msp-1'));
+    const patched = await h.call('PATCH', '/v1/partners/msp-1', { body: { closeDay: 28 } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ closeDay: 28, roundingPolicy: 'none' });
+    expect((await h.call('GET', '/v1/partners/msp-1')).body.closeDay).toBe(28);
+  });
+
+  it.each([0, 29, 31, 2.5, '5', null])('rejects close day %p (400) and keeps the one set', async (closeDay) => {
+    const h = await seeded();
+    await h.save();
+    await h.call('PATCH', '/v1/partners/msp-1', { body: { closeDay: 3 } });
+    const res = await h.call('PATCH', '/v1/partners/msp-1', { body: { closeDay } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual(['closeDay']);
+    expect(h.deps.state.partners.get('msp-1')!.closeDay).toBe(3);
   });
 
   it('rejects an empty patch, an unknown setting, and answers 404 for an unknown partner', async () => {

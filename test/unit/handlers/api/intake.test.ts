@@ -21,6 +21,45 @@ describe('PUT /v1/services/{serviceKey}', () => {
     expect(list.body.services).toHaveLength(1);
   });
 
+  it('shows the basis of average services (projected when new, to_date when stored without one)', async () => {
+    const h = harness();
+    const body = { name: 'Seats', description: 'Seats', category: 'security', subcategory: 'password management' };
+    const avg = await h.call('PUT', '/v1/services/seats', { body: { ...body, aggregation: 'average' } });
+    expect(avg.status).toBe(201);
+    expect(avg.body.averageBasis).toBe('projected');
+    const peak = await h.call('PUT', '/v1/services/peak', { body: { ...body, aggregation: 'peak' } });
+    expect(peak.body).not.toHaveProperty('averageBasis');
+    h.deps.state.catalog.set('legacy', { serviceKey: 'legacy', ...body, aggregation: 'average', updatedAt: 'x' });
+    const list = await h.call('GET', '/v1/services');
+    expect(
+      Object.fromEntries(
+        list.body.services.map((s: { serviceKey: string; averageBasis?: string }) => [s.serviceKey, s.averageBasis]),
+      ),
+    ).toEqual({
+      legacy: 'to_date',
+      peak: undefined,
+      seats: 'projected',
+    });
+  });
+
+  it('rejects an unknown basis and a basis for an aggregation other than average, writing nothing', async () => {
+    const h = harness();
+    const body = { name: 'S', description: 'S', category: 'security', subcategory: 'password management' };
+    const unknown = await h.call('PUT', '/v1/services/a', {
+      body: { ...body, aggregation: 'average', averageBasis: 'forecast' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.map((d: { path: string }) => d.path)).toEqual(['averageBasis']);
+    const onSum = await h.call('PUT', '/v1/services/b', {
+      body: { ...body, aggregation: 'sum', averageBasis: 'to_date' },
+    });
+    expect(onSum.status).toBe(400);
+    expect(onSum.body.error.details).toEqual([
+      { path: 'averageBasis', message: 'averageBasis applies to aggregation "average" only' },
+    ]);
+    expect(h.deps.state.catalog.size).toBe(0);
+  });
+
   it('rejects a category outside Gradient enums, a bad aggregation, a bad unitScale and unknown fields, listing each', async () => {
     const h = harness();
     const res = await h.call('PUT', '/v1/services/seat', {
