@@ -58,12 +58,13 @@ export const FUNCTION_ACCESS = {
       catalog: ['GetItem', 'PutItem', 'Query'],
       accounts: ['GetItem', 'PutItem', 'Query'],
       mappings: ['Query', 'BatchWriteItem'],
-      usage: ['UpdateItem'],
-      usageLines: ['UpdateItem'],
+      // GetItem: the usage read-back reads one line's month and its closing states by key.
+      usage: ['UpdateItem', 'GetItem'],
+      usageLines: ['UpdateItem', 'GetItem'],
       held: ['Query', 'BatchWriteItem'],
       // DeleteItem: a resync's Idempotency-Key claim is forgotten when queuing failed.
       runs: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
-      // Read only: the run view lists a run's receipts; only the worker writes them.
+      // Read only: the run view and the account history list receipts; only the worker writes them.
       receipts: ['Query'],
       // The per-partner limit on connection tests: a conditional ADD per attempt.
       limits: ['UpdateItem'],

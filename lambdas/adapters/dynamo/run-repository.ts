@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LineReceipt, PartnerLease, ResyncClaim, Run, RunStatus } from '../../core/model';
@@ -274,12 +275,28 @@ export class DynamoRunRepository implements RunRepository {
     };
   }
 
-  async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
+  listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
+    return this.queryReceipts({
+      KeyConditionExpression: 'runKey = :k',
+      ExpressionAttributeValues: { ':k': `${partnerId}#${runId}` },
+    });
+  }
+
+  /** Ids never hold `#`, so the `<accountId>#` prefix of the line key selects exactly that account's lines. */
+  listAccountReceipts(partnerId: string, runId: string, accountId: string): Promise<LineReceipt[]> {
+    return this.queryReceipts({
+      KeyConditionExpression: 'runKey = :k AND begins_with(line, :a)',
+      ExpressionAttributeValues: { ':k': `${partnerId}#${runId}`, ':a': `${accountId}#` },
+    });
+  }
+
+  private async queryReceipts(
+    key: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<LineReceipt[]> {
     const receipts: LineReceipt[] = [];
     for await (const item of queryItems(this.doc, {
       TableName: this.receiptsTableName,
-      KeyConditionExpression: 'runKey = :k',
-      ExpressionAttributeValues: { ':k': `${partnerId}#${runId}` },
+      ...key,
       Limit: this.pageSize,
     })) {
       receipts.push(parseItem(receiptItem, item, this.receiptsTableName));

@@ -6,6 +6,7 @@ import * as S from '../schemas';
 import { connectionRoutes } from './connection';
 import { intakeRoutes } from './intake';
 import { partnerRoutes } from './partners';
+import { readbackRoutes } from './readback';
 import { type Route, route } from './route';
 import { runRoutes } from './runs';
 
@@ -23,6 +24,7 @@ export const apiRoutes: Route[] = [
   ...connectionRoutes,
   ...partnerRoutes,
   ...runRoutes,
+  ...readbackRoutes,
   route({
     method: 'GET',
     path: '/openapi.json',

@@ -23,6 +23,9 @@ const ARCHITECTURE_ROUTES = [
   'POST /v1/partners/{partnerId}/resync',
   'GET /v1/partners/{partnerId}/runs',
   'GET /v1/partners/{partnerId}/runs/{runId}',
+  'GET /v1/partners/{partnerId}/accounts',
+  'GET /v1/partners/{partnerId}/usage',
+  'GET /v1/partners/{partnerId}/accounts/{accountId}/history',
   'GET /openapi.json',
 ];
 
