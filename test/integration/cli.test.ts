@@ -63,8 +63,12 @@ async function gbs(...argv: string[]) {
   let out = '';
   let err = '';
   const code = await main([...argv, '--api-url', api.url], {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     env: {},
     sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
   });

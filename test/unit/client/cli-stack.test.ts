@@ -47,7 +47,16 @@ const io = (fake: typeof fetch) => {
   const seen = { out: '', err: '' };
   return {
     seen,
-    io: { out: (t: string) => void (seen.out += t), err: (t: string) => void (seen.err += t), env: {}, fetch: fake },
+    io: {
+      out: (t: string) => {
+        seen.out += t;
+      },
+      err: (t: string) => {
+        seen.err += t;
+      },
+      env: {},
+      fetch: fake,
+    },
   };
 };
 
