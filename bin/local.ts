@@ -60,7 +60,13 @@ async function serve(demo: boolean): Promise<void> {
   });
   const consoleMsp = demo ? await seedForConsole(stack) : undefined;
   stack.queue.startAutoDrain(stack.worker);
-  const server = await startApiServer({ port, host: '127.0.0.1', handler: stack.api, console: await buildConsole() });
+  const server = await startApiServer({
+    port,
+    host: '127.0.0.1',
+    handler: stack.api,
+    console: await buildConsole(),
+    log: (line) => console.log(line),
+  });
   console.log(`gradient-billing-sync API   ${server.url}  (GET /openapi.json)`);
   console.log(`console                     ${server.url}/console/`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
@@ -104,8 +110,11 @@ if (command === 'sync') {
     },
   );
 } else if (command === 'serve') {
-  serve(flags.includes('--demo')).catch((error) => {
-    console.error('local API failed to start:', error instanceof Error ? error.message : error);
+  serve(flags.includes('--demo')).catch(async (error) => {
+    const { startupFailure } = await import('../lambdas/local/startup');
+    const port = Number(process.env.PORT ?? 3000);
+    const ports = { PORT: port, GRADIENT_EMULATOR_PORT: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) };
+    console.error('local API failed to start:', startupFailure(error, ports));
     process.exit(1);
   });
 } else {
