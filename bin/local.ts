@@ -15,35 +15,13 @@ const gradientBaseUrl = process.env.GRADIENT_BASE_URL;
 const vendorApiKey = process.env.GRADIENT_VENDOR_API_KEY;
 
 async function sync(): Promise<number> {
-  const started = Date.now();
-  const { startLocalStack } = await import('../lambdas/local/stack');
-  const { seedDemo } = await import('../lambdas/local/demo');
-  const { printReport } = await import('../lambdas/local/report');
-  const stack = await startLocalStack({
+  const { runLocalSync } = await import('../lambdas/local/local-sync');
+  return runLocalSync({
     dataDir,
     ...(gradientBaseUrl && { gradientBaseUrl }),
     ...(vendorApiKey && { vendorApiKey }),
     emulator: { latencyMs: { min: 5, max: 20 } },
   });
-  try {
-    const seeded = stack.emulator ? await seedDemo(stack.deps, stack.emulator) : undefined;
-    const partners: string[] = [];
-    for await (const p of stack.deps.partners.listSyncEnabled()) partners.push(p.partnerId);
-    const gradientBefore = stack.emulator?.stats();
-    const plan = await stack.planner();
-    await stack.queue.drain(stack.worker);
-    return await printReport({
-      stack,
-      dataDir,
-      seeded,
-      plan,
-      partners,
-      gradientBefore,
-      seconds: (Date.now() - started) / 1000,
-    });
-  } finally {
-    await stack.close();
-  }
 }
 
 async function serve(demo: boolean): Promise<void> {
