@@ -34,7 +34,7 @@ async function bash(script: string): Promise<string> {
   const { stdout } = await promisify(execFile)('bash', ['-c', shell], { timeout: 60_000, maxBuffer: 4 << 20 });
   return stdout;
 }
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 it('answers every command of docs/api.md as the page shows', async () => {
   const page = readFileSync(join(__dirname, '../../docs/api.md'), 'utf8');
@@ -57,7 +57,7 @@ it('answers every command of docs/api.md as the page shows', async () => {
   const segments = stdout.split(`${MARK}\n`);
   expected.forEach((answer, i) => {
     const printed = segments[i]!.trim().split('\n').at(-1)!;
-    const pattern = new RegExp(`^${answer.split('…').map(escape).join('.*')}$`);
+    const pattern = new RegExp(`^${answer.split('…').map(escapeRegExp).join('.*')}$`);
     expect({ answer, printed }).toEqual({ answer, printed: expect.stringMatching(pattern) });
   });
   expect(stdout).not.toContain('"route_not_found"');
