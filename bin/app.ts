@@ -1,7 +1,7 @@
 // CDK app: validates the stage configuration, builds the stack and runs the cdk-nag packs on it.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { SERVICE_NAME } from '../lambdas/shared/names';
+import { SERVICE_NAME, stackNameOf } from '../lambdas/shared/names';
 import { ConfigError, loadConfig, type StackConfig } from '../lib/config';
 import { GradientBillingSyncStack } from '../lib/gradient-billing-sync-stack';
 
@@ -17,7 +17,7 @@ try {
   process.exit(1);
 }
 
-new GradientBillingSyncStack(app, `GradientBillingSync-${config.stage}`, {
+new GradientBillingSyncStack(app, stackNameOf(config.stage), {
   config,
   description: `${SERVICE_NAME} (${config.stage}): nightly usage sync to Gradient MSP`,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },

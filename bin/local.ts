@@ -15,35 +15,13 @@ const gradientBaseUrl = process.env.GRADIENT_BASE_URL;
 const vendorApiKey = process.env.GRADIENT_VENDOR_API_KEY;
 
 async function sync(): Promise<number> {
-  const started = Date.now();
-  const { startLocalStack } = await import('../lambdas/local/stack');
-  const { seedDemo } = await import('../lambdas/local/demo');
-  const { printReport } = await import('../lambdas/local/report');
-  const stack = await startLocalStack({
+  const { runLocalSync } = await import('../lambdas/local/local-sync');
+  return runLocalSync({
     dataDir,
     ...(gradientBaseUrl && { gradientBaseUrl }),
     ...(vendorApiKey && { vendorApiKey }),
     emulator: { latencyMs: { min: 5, max: 20 } },
   });
-  try {
-    const seeded = stack.emulator ? await seedDemo(stack.deps, stack.emulator) : undefined;
-    const partners: string[] = [];
-    for await (const p of stack.deps.partners.listSyncEnabled()) partners.push(p.partnerId);
-    const gradientBefore = stack.emulator?.stats();
-    const plan = await stack.planner();
-    await stack.queue.drain(stack.worker);
-    return await printReport({
-      stack,
-      dataDir,
-      seeded,
-      plan,
-      partners,
-      gradientBefore,
-      seconds: (Date.now() - started) / 1000,
-    });
-  } finally {
-    await stack.close();
-  }
 }
 
 async function serve(demo: boolean): Promise<void> {
@@ -60,7 +38,13 @@ async function serve(demo: boolean): Promise<void> {
   });
   const consoleMsp = demo ? await seedForConsole(stack) : undefined;
   stack.queue.startAutoDrain(stack.worker);
-  const server = await startApiServer({ port, host: '127.0.0.1', handler: stack.api, console: await buildConsole() });
+  const server = await startApiServer({
+    port,
+    host: '127.0.0.1',
+    handler: stack.api,
+    console: await buildConsole(),
+    log: (line) => console.log(line),
+  });
   console.log(`gradient-billing-sync API   ${server.url}  (GET /openapi.json)`);
   console.log(`console                     ${server.url}/console/`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
@@ -104,8 +88,11 @@ if (command === 'sync') {
     },
   );
 } else if (command === 'serve') {
-  serve(flags.includes('--demo')).catch((error) => {
-    console.error('local API failed to start:', error instanceof Error ? error.message : error);
+  serve(flags.includes('--demo')).catch(async (error) => {
+    const { startupFailure } = await import('../lambdas/local/startup');
+    const port = Number(process.env.PORT ?? 3000);
+    const ports = { PORT: port, GRADIENT_EMULATOR_PORT: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) };
+    console.error('local API failed to start:', startupFailure(error, ports));
     process.exit(1);
   });
 } else {

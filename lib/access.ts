@@ -59,13 +59,14 @@ export const FUNCTION_ACCESS = {
       catalog: ['GetItem', 'PutItem', 'Query'],
       accounts: ['GetItem', 'PutItem', 'Query'],
       mappings: ['Query', 'BatchWriteItem'],
-      // Query: a statement computes the period's lines.
-      usage: ['UpdateItem', 'Query'],
-      usageLines: ['UpdateItem', 'Query'],
+      // Query: a statement computes the period's lines; GetItem: the usage read-back reads one line's month and
+      // its closing states by key.
+      usage: ['UpdateItem', 'Query', 'GetItem'],
+      usageLines: ['UpdateItem', 'Query', 'GetItem'],
       held: ['Query', 'BatchWriteItem'],
       // DeleteItem: a resync's Idempotency-Key claim is forgotten when queuing failed.
       runs: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
-      // Read only: the run view lists a run's receipts; only the worker writes them.
+      // Read only: the run view and the account history list receipts; only the worker writes them.
       receipts: ['Query'],
       // The per-partner limit on connection tests: a conditional ADD per attempt.
       limits: ['UpdateItem'],

@@ -75,7 +75,13 @@ export class GradientBillingSyncStack extends Stack {
       this.sync.schedulerDlq.queueName,
       'Nightly schedule invocations that could not be delivered',
     );
+    out('SchedulerDlqUrl', this.sync.schedulerDlq.queueUrl, 'Scheduler DLQ URL (read and delete its messages)');
     out('PlannerFailuresName', this.sync.plannerFailures.queueName, 'Planner async invocations that failed');
+    out(
+      'PlannerFailuresUrl',
+      this.sync.plannerFailures.queueUrl,
+      'Planner failures URL (read and delete its messages)',
+    );
     out('PlannerFunctionName', this.sync.planner.fn.functionName, 'Planner Lambda (re-run a missed night)');
     out('VendorKeySecretName', this.secrets.vendorKey.secretName, 'Set the Gradient Vendor API key here after deploy');
     out('PartnerSecretPrefix', this.secrets.partnerPrefix, 'Name prefix of the per-partner key secrets');

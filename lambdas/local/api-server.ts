@@ -19,6 +19,8 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Serve the console's pages under /console/ with this bundle. */
   console?: ConsoleBundle;
+  /** One line per request as it is answered: method, path (no query), status, milliseconds; never a body. */
+  log?: (line: string) => void;
 }
 
 export type ApiServer = LocalServer;
@@ -110,6 +112,16 @@ const plainError = (status: number, code: string, message: string): APIGatewayPr
   body: JSON.stringify({ error: { code, message } }),
 });
 
+/** `GET /v1/services 200 12ms` once the answer is sent. The query is left out: ids are enough to follow a flow. */
+function logWhenAnswered(req: IncomingMessage, res: ServerResponse, log: (line: string) => void): void {
+  const started = process.hrtime.bigint();
+  const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  res.once('finish', () => {
+    const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
+    log(`${req.method ?? 'GET'} ${path} ${res.statusCode} ${ms}ms`);
+  });
+}
+
 /** The API Gateway and Lambda timeout the deployed API runs under. */
 const API_TIMEOUT_MS = 29_000;
 
@@ -118,6 +130,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let origin = '';
   const server = await listen(
     async (req, res) => {
+      if (options.log) logWhenAnswered(req, res, options.log);
       if (options.console) {
         const page = consoleReply(options.console, req.method ?? 'GET', new URL(req.url ?? '/', origin), origin);
         if (page) {

@@ -26,9 +26,12 @@ const COLUMNS: Array<[keyof RunSummary, string]> = [
 ];
 
 /** Prints the report; answers the exit code: 0 only when every run succeeded and nothing is dead-lettered. */
-export async function printReport(input: ReportInput): Promise<number> {
+export async function printReport(
+  input: ReportInput,
+  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<number> {
   const { stack, plan } = input;
-  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const out = (line = '') => print(line);
   out('gradient-billing-sync · nightly sync on the embedded local stack');
   out(`  data ${input.dataDir}   Gradient ${stack.gradientUrl}${stack.emulator ? ' (emulator)' : ''}`);
   if (input.seeded) {
@@ -43,7 +46,7 @@ export async function printReport(input: ReportInput): Promise<number> {
   );
   out();
 
-  const rows: Array<{ name: string; rounding: string; status: string; summary: RunSummary }> = [];
+  const rows: ReportRow[] = [];
   let ok = plan.failed.length === 0;
   for (const partnerId of input.partners) {
     const [partner, run] = await Promise.all([
@@ -62,17 +65,7 @@ export async function printReport(input: ReportInput): Promise<number> {
   const total = emptySummary();
   for (const r of rows) for (const [k] of COLUMNS) total[k] += r.summary[k];
 
-  const nameWidth = Math.max(26, ...rows.map((r) => r.name.length)) + 2;
-  const header = `  ${'MSP'.padEnd(nameWidth)}${'rounding'.padEnd(10)}${'run'.padEnd(11)}${COLUMNS.map(([, h]) => h.padStart(12)).join('')}`;
-  out(header);
-  out(`  ${'-'.repeat(header.length - 2)}`);
-  for (const r of rows) {
-    out(
-      `  ${r.name.padEnd(nameWidth)}${r.rounding.padEnd(10)}${r.status.padEnd(11)}${COLUMNS.map(([k]) => String(r.summary[k]).padStart(12)).join('')}`,
-    );
-  }
-  out(`  ${'-'.repeat(header.length - 2)}`);
-  out(`  ${'total'.padEnd(nameWidth + 21)}${COLUMNS.map(([k]) => String(total[k]).padStart(12)).join('')}`);
+  for (const line of reportTable(rows, total)) out(line);
   out();
 
   const dead = stack.queue.deadLetters.length;
@@ -82,12 +75,52 @@ export async function printReport(input: ReportInput): Promise<number> {
     out(
       `  Gradient saw ${now.requests - input.gradientBefore.requests} requests, ` +
         `${now.rateLimited - input.gradientBefore.rateLimited} answered 429, ` +
-        `${now.builds - input.gradientBefore.builds} billing rebuilds`,
+        `${now.builds - input.gradientBefore.builds} billing rebuilds (one per run: its last count goes without ` +
+        "no_build, so Gradient recomputes the MSP's billing once)",
     );
   }
   out(`  dead-lettered messages: ${dead}   time: ${input.seconds.toFixed(1)} s`);
   out(ok ? '  result: OK' : '  result: FAILED (see the runs above)');
   return ok ? 0 : 1;
+}
+
+export interface ReportRow {
+  name: string;
+  rounding: string;
+  status: string;
+  summary: RunSummary;
+}
+
+/** The per-MSP table: every column as wide as its widest cell, so any status or name keeps it aligned. */
+export function reportTable(rows: readonly ReportRow[], total: RunSummary): string[] {
+  const text = (r: ReportRow) => [r.name, r.rounding, r.status];
+  const widthOf = (i: number, header: string) => Math.max(header.length, ...rows.map((r) => text(r)[i]!.length));
+  const widths = [widthOf(0, 'MSP'), widthOf(1, 'rounding'), widthOf(2, 'run')];
+  const numberWidths = COLUMNS.map(([k, h]) =>
+    Math.max(h.length, String(total[k]).length, ...rows.map((r) => String(r.summary[k]).length)),
+  );
+  const line = (cells: string[], numbers: string[]) =>
+    `  ${cells.map((c, i) => c.padEnd(widths[i]!)).join('  ')}${numbers.map((n, i) => `  ${n.padStart(numberWidths[i]!)}`).join('')}`;
+  const header = line(
+    ['MSP', 'rounding', 'run'],
+    COLUMNS.map(([, h]) => h),
+  );
+  const rule = `  ${'-'.repeat(header.length - 2)}`;
+  return [
+    header,
+    rule,
+    ...rows.map((r) =>
+      line(
+        text(r),
+        COLUMNS.map(([k]) => String(r.summary[k])),
+      ),
+    ),
+    rule,
+    line(
+      ['total', '', ''],
+      COLUMNS.map(([k]) => String(total[k])),
+    ),
+  ];
 }
 
 function runStatus(run: Run | undefined): string {

@@ -10,6 +10,9 @@ export const SECRET_NAME_PATTERN = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** The CloudWatch namespace of the EMF metrics every Lambda emits. */
 export const METRICS_NAMESPACE = 'GradientBillingSync';
 
+/** The CloudFormation stack of a stage (bin/app.ts): what the CLI's `--stack` defaults to, the alarms' prefix. */
+export const stackNameOf = (stage: string): string => `GradientBillingSync-${stage}`;
+
 /** The work queue's maxReceiveCount: the delivery with this receive count is the last before the DLQ. */
 export const WORK_QUEUE_MAX_RECEIVE_COUNT = 5;
 

@@ -1,6 +1,6 @@
 // One dashboard to read the sync at a glance and the alarms that page the operator through an SNS topic.
 // Application metrics are the EMF metrics the Lambdas emit (namespace METRICS_NAMESPACE).
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,6 +15,20 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 
 export const SERVICE_DIMENSION = { service: SERVICE_NAME };
+/** What each alarm watches: its name is `<stack>-<purpose>` (e.g. `GradientBillingSync-prod-WorkDlq`), the runbook's key. */
+export const ALARM_PURPOSES = [
+  'WorkDlq',
+  'SchedulerDlq',
+  'PlannerFailure',
+  'WorkerErrors',
+  'PlannerErrors',
+  'PartnerAuthFailed',
+  'Api5xx',
+  'Heartbeat',
+] as const;
+export type AlarmPurpose = (typeof ALARM_PURPOSES)[number];
+/** The CloudWatch name of an alarm of a stack: what the console, the CLI and the runbook show. */
+export const alarmName = (stackName: string, purpose: AlarmPurpose): string => `${stackName}-${purpose}`;
 /** No successful run for this many hours raises the heartbeat alarm (nightly schedule + 2 h slack). */
 export const HEARTBEAT_HOURS = 26;
 
@@ -80,11 +94,12 @@ export class Observability extends Construct {
       q.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), label });
 
     const alarm = (
-      id: string,
+      purpose: AlarmPurpose,
       description: string,
       p: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.IMetric },
     ) => {
-      const a = new cloudwatch.Alarm(this, id, {
+      const a = new cloudwatch.Alarm(this, `${purpose}Alarm`, {
+        alarmName: alarmName(Stack.of(this).stackName, purpose),
         alarmDescription: description,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         ...p,
@@ -100,41 +115,41 @@ export class Observability extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     };
 
-    alarm('WorkDlqAlarm', 'Work messages failed 5 times and sit in the work DLQ: see the runbook (DLQ redrive).', {
+    alarm('WorkDlq', 'Work messages failed 5 times and sit in the work DLQ: see the runbook (DLQ redrive).', {
       metric: depth(dlqs.work),
       ...atLeastOne,
     });
-    alarm('SchedulerDlqAlarm', "EventBridge Scheduler could not invoke the planner: tonight's sync did not start.", {
+    alarm('SchedulerDlq', "EventBridge Scheduler could not invoke the planner: tonight's sync did not start.", {
       metric: depth(dlqs.scheduler),
       ...atLeastOne,
     });
-    alarm('PlannerFailureAlarm', "The planner failed after its async retries: tonight's sync was not planned.", {
+    alarm('PlannerFailure', "The planner failed after its async retries: tonight's sync was not planned.", {
       metric: depth(dlqs.plannerFailures),
       ...atLeastOne,
     });
-    alarm('WorkerErrorsAlarm', 'The worker threw or timed out (not a per-line failure): check its logs.', {
+    alarm('WorkerErrors', 'The worker threw or timed out (not a per-line failure): check its logs.', {
       metric: functions.worker.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
       ...atLeastOne,
     });
-    alarm('PlannerErrorsAlarm', 'The planner threw or timed out: check its logs.', {
+    alarm('PlannerErrors', 'The planner threw or timed out: check its logs.', {
       metric: functions.planner.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
       ...atLeastOne,
     });
     alarm(
-      'PartnerAuthFailedAlarm',
+      'PartnerAuthFailed',
       'Gradient refused a partner key (401/403): the partner is auth_failed until the MSP saves a new key.',
       {
         metric: app('PartnersAuthFailed'),
         ...atLeastOne,
       },
     );
-    alarm('Api5xxAlarm', 'The API answered 5xx at least 5 times in 5 minutes (handler errors or Gradient failing).', {
+    alarm('Api5xx', 'The API answered 5xx at least 5 times in 5 minutes (handler errors or Gradient failing).', {
       metric: restApi.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
       threshold: 5,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
-    alarm('HeartbeatAlarm', `No partner sync has succeeded for ${HEARTBEAT_HOURS} hours.`, {
+    alarm('Heartbeat', `No partner sync has succeeded for ${HEARTBEAT_HOURS} hours.`, {
       metric: app('RunsSucceeded', 'Sum', Duration.hours(1)),
       threshold: 1,
       evaluationPeriods: HEARTBEAT_HOURS,

@@ -3,6 +3,7 @@ import type { CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { ALL_TABLES } from '../../lambdas/shared/tables';
 import { parseConfig } from '../../lib/config';
+import { ALARM_PURPOSES, alarmName } from '../../lib/constructs/observability';
 import {
   acknowledgements,
   actionsOf,
@@ -478,6 +479,16 @@ describe('observability', () => {
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       TreatMissingData: 'breaching',
+    });
+  });
+
+  it('names every alarm <stack>-<purpose>, one alarm per purpose', () => {
+    const names = alarms().map((a) => a['AlarmName']);
+    expect(names.sort()).toEqual(ALARM_PURPOSES.map((p) => alarmName('TestStack', p)).sort());
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'TestStack-WorkDlq',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId('WorkDlq'), 'QueueName'] } }],
     });
   });
 

@@ -509,7 +509,22 @@ describe('test-only HTTP endpoints', () => {
 
     const counts = await control('GET', 'counts');
     expect(counts.json.counts).toEqual([expect.objectContaining({ accountId: 'h1', unitCount: 9, noBuild: false })]);
-    expect(counts.json.current).toHaveLength(1);
+    expect(counts.json.current).toEqual([
+      {
+        organizationId: added.json.organizationId,
+        organizationName: 'HTTP MSP',
+        accountId: 'h1',
+        accountName: 'Nobody',
+        serviceId,
+        serviceName: SEAT.name,
+        unitCount: 9,
+      },
+    ]);
+    expect(counts.json.counts[0]).toMatchObject({
+      organizationName: 'HTTP MSP',
+      accountName: 'Nobody',
+      serviceName: SEAT.name,
+    });
     expect((await control('GET', 'stats')).json).toEqual({ requests: 4, rateLimited: 0, faultsInjected: 1, builds: 1 });
     expect((await control('POST', 'partners', { partnerApiKey: 'pk-http-1', organizationName: 'Dup' })).status).toBe(
       400,

@@ -127,6 +127,9 @@ export class MemoryRuns implements RunRepository {
   async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
     return [...(this.receipts.get(this.key(partnerId, runId))?.values() ?? [])].map(clone);
   }
+  async listAccountReceipts(partnerId: string, runId: string, accountId: string): Promise<LineReceipt[]> {
+    return (await this.listReceipts(partnerId, runId)).filter((r) => r.accountId === accountId);
+  }
 }
 
 /** A scripted Gradient for unit tests: accounts, mapping flags, counts, and errors to throw on demand. */
@@ -257,6 +260,13 @@ export function memoryDeps(): MemoryDeps {
     },
     accounts: {
       list: async (p) => byPartner(state.accounts, p),
+      page: async (p, limit, after) => {
+        const all = byPartner(state.accounts, p)
+          .sort((a, b) => (a.accountId < b.accountId ? -1 : 1))
+          .filter((a) => after === undefined || a.accountId > after);
+        const accounts = all.slice(0, limit);
+        return { accounts, ...(all.length > limit && { next: accounts.at(-1)!.accountId }) };
+      },
       get: async (p, a) => clone(state.accounts.get(`${p}|${a}`)),
       put: async (a) => void state.accounts.set(`${a.partnerId}|${a.accountId}`, clone(a)),
     },
@@ -295,6 +305,10 @@ export function memoryDeps(): MemoryDeps {
           ...l,
           snapshots: l.snapshots.sort((a, b) => a.date.localeCompare(b.date)),
         }));
+      },
+      async lineForPeriod(partnerId, accountId, serviceKey, period) {
+        const lines = await this.linesForPeriod(partnerId, period);
+        return lines.find((l) => l.accountId === accountId && l.serviceKey === serviceKey);
       },
     },
     statements: {

@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// The partner's registered accounts: one item per account under the partner's key.
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../../core/model';
-import type { AccountRepository } from '../../core/ports';
+import type { AccountPage, AccountRepository } from '../../core/ports';
 import { accountItem } from './items';
 import { parseItem, queryAll } from './support';
 
@@ -20,6 +21,21 @@ export class DynamoAccountRepository implements AccountRepository {
       },
       accountItem,
     );
+  }
+
+  async page(partnerId: string, limit: number, after?: string): Promise<AccountPage> {
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'partnerId = :p',
+        ExpressionAttributeValues: { ':p': partnerId },
+        Limit: limit,
+        ...(after !== undefined && { ExclusiveStartKey: { partnerId, accountId: after } }),
+      }),
+    );
+    const accounts = (res.Items ?? []).map((item) => parseItem(accountItem, item, this.tableName));
+    const last = res.LastEvaluatedKey?.['accountId'];
+    return { accounts, ...(typeof last === 'string' && { next: last }) };
   }
 
   async get(partnerId: string, accountId: string): Promise<Account | undefined> {

@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { LineReceipt, PartnerLease, ResyncClaim, Run, RunStatus } from '../../core/model';
@@ -291,13 +292,29 @@ export class DynamoRunRepository implements RunRepository {
     };
   }
 
-  async listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
+  listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]> {
+    return this.queryReceipts({
+      KeyConditionExpression: 'runKey = :k',
+      ExpressionAttributeValues: { ':k': `${partnerId}#${runId}` },
+    });
+  }
+
+  /**
+   * One account's receipts of a run: its lines' own items and its entries in the run's receipt batches (which
+   * hold many accounts, so the whole run is read and filtered).
+   */
+  async listAccountReceipts(partnerId: string, runId: string, accountId: string): Promise<LineReceipt[]> {
+    return (await this.listReceipts(partnerId, runId)).filter((r) => r.accountId === accountId);
+  }
+
+  private async queryReceipts(
+    key: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'>,
+  ): Promise<LineReceipt[]> {
     const own: LineReceipt[] = [];
     const batched: LineReceipt[] = [];
     for await (const item of queryItems(this.doc, {
       TableName: this.receiptsTableName,
-      KeyConditionExpression: 'runKey = :k',
-      ExpressionAttributeValues: { ':k': `${partnerId}#${runId}` },
+      ...key,
       Limit: this.pageSize,
     })) {
       if (String(item.line).startsWith(BATCH_KEY_PREFIX)) {

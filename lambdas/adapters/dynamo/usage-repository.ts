@@ -1,6 +1,6 @@
 // Usage is stored one item per line and month (days as d01…d31) plus one item per line holding each
 // month's closing state (`cd_YYYY-MM` latest day, `cq_YYYY-MM` its quantity): carry-in without history reads.
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { runLimited } from '../../core/calls/pool';
 import type { IsoDate, LineUsage, Period, UsageSnapshot } from '../../core/model';
 import type { UsageRepository } from '../../core/ports';
@@ -95,6 +95,29 @@ export class DynamoUsageRepository implements UsageRepository {
     }
 
     return [...lines.values()].sort((a, b) => compare(a.accountId, b.accountId) || compare(a.serviceKey, b.serviceKey));
+  }
+
+  async lineForPeriod(
+    partnerId: string,
+    accountId: string,
+    serviceKey: string,
+    period: Period,
+  ): Promise<LineUsage | undefined> {
+    const [closing, month] = await Promise.all([
+      this.doc.send(
+        new GetCommand({ TableName: this.linesTableName, Key: { partnerId, line: `${accountId}#${serviceKey}` } }),
+      ),
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { partnerId, lineMonth: `${period}#${accountId}#${serviceKey}` },
+        }),
+      ),
+    ]);
+    const carryIn = closing.Item ? closingBefore(closing.Item, period) : undefined;
+    const snapshots = month.Item ? daysOf(month.Item, period) : [];
+    if (carryIn === undefined && snapshots.length === 0) return undefined;
+    return { accountId, serviceKey, ...(carryIn !== undefined && { carryIn }), snapshots };
   }
 
   private async writeMonth(group: MonthGroup): Promise<void> {

@@ -66,8 +66,16 @@ export interface CatalogRepository {
   put(service: CatalogService): Promise<void>;
 }
 
+/** One page of a partner's accounts in accountId order; `next` (the last accountId) asks for the page after. */
+export interface AccountPage {
+  accounts: Account[];
+  next?: string;
+}
+
 export interface AccountRepository {
   list(partnerId: string): Promise<Account[]>;
+  /** At most `limit` accounts after `after` (an accountId), by one Query. */
+  page(partnerId: string, limit: number, after?: string): Promise<AccountPage>;
   get(partnerId: string, accountId: string): Promise<Account | undefined>;
   put(account: Account): Promise<void>;
 }
@@ -86,6 +94,13 @@ export interface UsageRepository {
   putSnapshots(snapshots: UsageSnapshot[]): Promise<void>;
   /** Every line of the partner that has data in or before the period, with its carry-in. */
   linesForPeriod(partnerId: string, period: Period): Promise<LineUsage[]>;
+  /** One line of the period with its carry-in (two key reads); undefined when it has neither. */
+  lineForPeriod(
+    partnerId: string,
+    accountId: string,
+    serviceKey: string,
+    period: Period,
+  ): Promise<LineUsage | undefined>;
 }
 
 /** What Gradient holds per line of a partner (one item per account and service, no period). */
@@ -166,4 +181,6 @@ export interface RunRepository {
    */
   putReceipts(partnerId: string, receipts: LineReceipt[]): Promise<void>;
   listReceipts(partnerId: string, runId: string): Promise<LineReceipt[]>;
+  /** The run's receipts of one account (a Query on the receipt key's account prefix). */
+  listAccountReceipts(partnerId: string, runId: string, accountId: string): Promise<LineReceipt[]>;
 }

@@ -119,6 +119,7 @@ export function openApiDocument(table: readonly Route[]): OpenApiDocument {
       { name: 'connection', description: 'The buttons of the Gradient setup flow' },
       { name: 'partners', description: 'Partner status and settings' },
       { name: 'runs', description: 'Resync and run history' },
+      { name: 'readback', description: 'What went in and what was pushed: accounts, line usage, push history' },
       { name: 'meta', description: 'This document' },
     ],
     security: [{ sigv4: [] }],

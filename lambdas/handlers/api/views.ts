@@ -11,6 +11,9 @@ import {
   type ServiceMapping,
   STORED_AVERAGE_BASIS,
 } from '../../core/model';
+import type { AccountPage } from '../../core/ports';
+import type { AccountHistory } from '../../core/readback/account-history';
+import type { LineUsageReadback } from '../../core/readback/line-usage';
 import { closeDayOf } from '../../core/sync/billing-period';
 import type * as S from './schemas';
 
@@ -129,4 +132,40 @@ export const runDetailView = ({
 }): Out<typeof S.RunDetailView> => ({
   ...runView(run),
   lines: receipts.map(lineView),
+});
+
+export const accountPageView = (page: AccountPage): Out<typeof S.AccountPageView> => ({
+  accounts: page.accounts.map(accountView),
+  ...(page.next !== undefined && { next: page.next }),
+});
+
+export const lineUsageView = (u: LineUsageReadback): Out<typeof S.LineUsageView> => ({
+  accountId: u.accountId,
+  serviceKey: u.serviceKey,
+  period: u.period,
+  asOf: u.asOf,
+  aggregation: u.aggregation,
+  ...(u.carryIn !== undefined && { carryIn: u.carryIn }),
+  stored: u.stored.map(({ date, quantity }) => ({ date, quantity })),
+  metered: u.metered.map(({ date, quantity }) => ({ date, quantity })),
+  ...(u.value && { value: { computed: u.value.computed, pushed: u.value.pushed } }),
+});
+
+export const accountHistoryView = (h: AccountHistory): Out<typeof S.AccountHistoryView> => ({
+  accountId: h.accountId,
+  runsRead: h.runsRead,
+  services: h.services.map(({ serviceKey, entries }) => ({
+    serviceKey,
+    entries: entries.map((e) => ({
+      runId: e.runId,
+      period: e.period,
+      trigger: e.trigger,
+      at: e.at,
+      computed: e.computed,
+      pushed: e.pushed,
+      outcome: e.outcome,
+      ...(e.httpStatus !== undefined && { httpStatus: e.httpStatus }),
+      ...(e.detail !== undefined && { detail: e.detail }),
+    })),
+  })),
 });

@@ -142,6 +142,24 @@ export class EmulatorControlPlane {
     };
   }
 
+  /**
+   * A count with the names a reader knows it by: the MSP's organization name, the account's name (its id is the
+   * vendor's accountId already) and the service's name (the vendor catalog's name for its serviceKey).
+   */
+  private named<C extends CurrentCount>(
+    count: C,
+  ): C & { organizationName?: string; accountName?: string; serviceName?: string } {
+    const partner = this.deps.state.findPartner({ organizationId: count.organizationId });
+    const account = partner?.accounts.get(count.accountId);
+    const service = this.deps.state.allServices().find((s) => s.id === count.serviceId);
+    return {
+      ...count,
+      ...(partner && { organizationName: partner.organizationName }),
+      ...(account && { accountName: account.name }),
+      ...(service && { serviceName: service.name }),
+    };
+  }
+
   private partnerOf(ref: z.infer<typeof partnerRefSchema>): Partner {
     const partner = this.deps.state.findPartner(ref);
     if (!partner) throw new ControlError(404, 'no such partner');
@@ -164,7 +182,10 @@ export class EmulatorControlPlane {
     const done = ok({ ok: true });
     switch (`${method} ${path}`) {
       case 'GET /__emulator/counts':
-        return ok({ counts: c.counts(), current: c.currentCounts() });
+        return ok({
+          counts: c.counts().map((n) => this.named(n)),
+          current: c.currentCounts().map((n) => this.named(n)),
+        });
       case 'GET /__emulator/stats':
         return ok(c.stats());
       case 'GET /__emulator/requests':

@@ -103,3 +103,18 @@ it('signs a GET with a query string, which travels in the URL as signed', async 
     ),
   );
 });
+
+it('sends an unsigned request to the local stack: no credentials asked, no signature headers', async () => {
+  const { sent, fake } = capture();
+  const signedFetch = createSignedFetch({
+    baseUrl: 'http://127.0.0.1:3000',
+    region: 'local',
+    unsigned: true,
+    fetch: fake,
+  });
+  await signedFetch({ method: 'POST', path: '/v1/partners/acme-42/resync', query: { a: '1' }, body: '{}' });
+
+  expect(sent[0]!.url).toBe('http://127.0.0.1:3000/v1/partners/acme-42/resync?a=1');
+  expect(sent[0]!.init.headers).toEqual({ accept: 'application/json', 'content-type': 'application/json' });
+  expect(sent[0]!.init.body).toBe('{}');
+});

@@ -87,4 +87,30 @@ describe('local API server', () => {
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('route_not_found');
   });
+
+  it('logs one line per request: method, path, status and milliseconds, never the body or the query', async () => {
+    const lines: string[] = [];
+    const logged = await startApiServer({
+      port: 0,
+      host: '127.0.0.1',
+      handler: h.handler as never,
+      log: (l) => lines.push(l),
+    });
+    try {
+      await fetch(`${logged.url}/v1/partners/acme-42/connection`, {
+        method: 'PUT',
+        body: JSON.stringify({ partnerApiKey: PARTNER_KEY }),
+        headers: { 'content-type': 'application/json' },
+      });
+      await fetch(`${logged.url}/v1/partners/acme-42/runs?limit=5`);
+      await fetch(`${logged.url}/nowhere`);
+    } finally {
+      await logged.close();
+    }
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^PUT \/v1\/partners\/acme-42\/connection \d{3} \d+ms$/);
+    expect(lines[1]).toMatch(/^GET \/v1\/partners\/acme-42\/runs \d{3} \d+ms$/);
+    expect(lines[2]).toMatch(/^GET \/nowhere 404 \d+ms$/);
+    expect(lines.join('\n')).not.toContain(PARTNER_KEY);
+  });
 });

@@ -6,6 +6,7 @@ import * as S from '../schemas';
 import { connectionRoutes } from './connection';
 import { intakeRoutes } from './intake';
 import { partnerRoutes } from './partners';
+import { readbackRoutes } from './readback';
 import { reconciliationRoutes } from './reconciliation';
 import { type Route, route } from './route';
 import { runRoutes } from './runs';
@@ -25,6 +26,7 @@ export const apiRoutes: Route[] = [
   ...partnerRoutes,
   ...runRoutes,
   ...reconciliationRoutes,
+  ...readbackRoutes,
   route({
     method: 'GET',
     path: '/openapi.json',

@@ -3,6 +3,7 @@
 // Response bodies are named `…View` (`RunView`, `PartnerView`, …) so they never shadow the domain's types
 // (`Run`, `Partner`, … in core/model.ts); their component ids stay the short names (`Run`, `Partner`, …).
 export * from './common';
+export * from './readback';
 export * from './reconciliation';
 export * from './requests';
 export * from './responses';

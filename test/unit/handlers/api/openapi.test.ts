@@ -24,6 +24,9 @@ const ARCHITECTURE_ROUTES = [
   'GET /v1/partners/{partnerId}/runs',
   'GET /v1/partners/{partnerId}/runs/{runId}',
   'GET /v1/partners/{partnerId}/statements/{period}',
+  'GET /v1/partners/{partnerId}/accounts',
+  'GET /v1/partners/{partnerId}/usage',
+  'GET /v1/partners/{partnerId}/accounts/{accountId}/history',
   'GET /openapi.json',
 ];
 
