@@ -31,7 +31,7 @@ async function sync(): Promise<number> {
     for await (const p of stack.deps.partners.listSyncEnabled()) partners.push(p.partnerId);
     const gradientBefore = stack.emulator?.stats();
     const plan = await stack.planner();
-    await stack.queue.drain(stack.worker);
+    await stack.queue.drain(stack.workers);
     return await printReport({
       stack,
       dataDir,
@@ -59,7 +59,7 @@ async function serve(demo: boolean): Promise<void> {
     emulator: { port: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) },
   });
   const consoleMsp = demo ? await seedForConsole(stack) : undefined;
-  stack.queue.startAutoDrain(stack.worker);
+  stack.queue.startAutoDrain(stack.workers);
   const server = await startApiServer({ port, host: '127.0.0.1', handler: stack.api, console: await buildConsole() });
   console.log(`gradient-billing-sync API   ${server.url}  (GET /openapi.json)`);
   console.log(`console                     ${server.url}/console/`);

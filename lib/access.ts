@@ -46,6 +46,8 @@ export const FUNCTION_ACCESS = {
       // DeleteItem: the partner lease is released by a conditional delete.
       runs: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
       receipts: ['Query', 'PutItem', 'BatchWriteItem'],
+      // The shared Gradient rate budget: a conditional update per claim.
+      limits: ['UpdateItem'],
     },
     partnerSecrets: ['GetSecretValue'],
     vendorKey: true,
@@ -65,7 +67,7 @@ export const FUNCTION_ACCESS = {
       runs: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
       // Read only: the run view lists a run's receipts; only the worker writes them.
       receipts: ['Query'],
-      // The per-partner limit on connection tests: a conditional ADD per attempt.
+      // The per-partner limit on connection tests (a conditional ADD per attempt) and the shared rate budget.
       limits: ['UpdateItem'],
     },
     // Tags on CreateSecret need TagResource; DescribeSecret is never called.

@@ -73,7 +73,10 @@ export const TABLES = {
   accepted: { id: 'Accepted', envVar: 'TABLE_ACCEPTED', partitionKey: s('partnerId'), sortKey: s('periodLine') },
   /** What Gradient holds per line (`account#service`), whatever period it was for: the diff basis. */
   held: { id: 'Held', envVar: 'TABLE_HELD', partitionKey: s('partnerId'), sortKey: s('line') },
-  /** Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`). */
+  /**
+   * Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`), and
+   * the shared Gradient rate budget, one item per scope and second (`gradient-rate#<scope>#<second>`).
+   */
   limits: { id: 'Limits', envVar: 'TABLE_LIMITS', partitionKey: s('limitKey'), ttlAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;
 

@@ -12,6 +12,7 @@ import {
   PARTNER_STATUSES,
   PERIOD_PATTERN,
   QUANTITY_RULE,
+  RATE_SCOPES,
   ROUNDING_POLICIES,
   RUN_STATUSES,
   RUN_SUMMARY_FIELDS,
@@ -34,6 +35,7 @@ export const unitScaleSchema = z.number().refine(isValidUnitScale, UNIT_SCALE_RU
 
 export const partnerStatusSchema = z.enum(PARTNER_STATUSES);
 export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);
+export const rateScopeSchema = z.enum(RATE_SCOPES);
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
 export const lineOutcomeSchema = z.enum(LINE_OUTCOMES);

@@ -7,6 +7,7 @@ import { DynamoHeldValueRepository } from './held-repository';
 import { DynamoAttemptLimiter } from './limit-repository';
 import { DynamoMappingRepository } from './mapping-repository';
 import { DynamoPartnerRepository } from './partner-repository';
+import { DynamoRateBudget } from './rate-budget-repository';
 import { DynamoRunRepository } from './run-repository';
 import { DynamoUsageRepository } from './usage-repository';
 
@@ -24,6 +25,7 @@ export interface Repositories {
   held: DynamoHeldValueRepository;
   runs: DynamoRunRepository;
   limits: DynamoAttemptLimiter;
+  budget: DynamoRateBudget;
 }
 
 export function createRepositories(
@@ -40,5 +42,6 @@ export function createRepositories(
     held: new DynamoHeldValueRepository(doc, tables.TABLE_HELD),
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
     limits: new DynamoAttemptLimiter(doc, tables.TABLE_LIMITS),
+    budget: new DynamoRateBudget(doc, tables.TABLE_LIMITS),
   };
 }
