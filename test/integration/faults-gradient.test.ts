@@ -46,7 +46,7 @@ describe('the nightly under Gradient faults', () => {
 
   it('converges under the real limiter when the worker paces faster than Gradient allows', async () => {
     s.emulator!.setRateLimit({ perSecond: 40 });
-    const { runId, before } = await nightly(s, faultWorker(s, { rate: workerRate(60) }));
+    const { runId, before } = await nightly(s, faultWorker(s, { rate: workerRate(100) }));
 
     const { run, requests } = await expectRunInvariants(s, seeded, runId, before);
     expect(run.status).toBe('succeeded');
