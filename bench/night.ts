@@ -129,7 +129,7 @@ export interface NightResult {
 
 export interface NightSpec {
   label: string;
-  /** Concurrent workers; each takes budget ÷ workers (WORKER_MAX_CONCURRENCY = workers). */
+  /** Concurrent workers, sharing one budget (WORKER_MAX_CONCURRENCY = workers). */
   workers: number;
   /** 'nightly': the planner handler at this tick; 'full': a resync with full=true for these partners. */
   kind: { type: 'nightly'; tick: Date } | { type: 'full'; partnerIds: string[]; asOf: string; at: Date };

@@ -165,7 +165,7 @@ export function renderMarkdown(r: Results): string {
     `Machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.memoryGb} GB RAM, Node ${m.node} (${m.platform}).`,
     `Workload: ${o.partners} partners × ${o.accounts} accounts × 4 services = ${int(r.first.lines)} lines; emulator limit ` +
       `${o.emulatorLimit} req/s, latency ${o.latencyMs.min}–${o.latencyMs.max} ms per request; ${o.workers} concurrent ` +
-      `workers × ${f2(o.budget / o.workers)} req/s (GRADIENT_RATE_BUDGET=${o.budget}, WORKER_MAX_CONCURRENCY=${o.workers}).`,
+      `workers sharing one budget of ${o.budget} req/s (GRADIENT_RATE_BUDGET=${o.budget}, WORKER_MAX_CONCURRENCY=${o.workers}).`,
     `Seeding (not measured): ${s(r.seeding.catalogAndAccountsMs)} catalog and accounts, ${s(r.seeding.connectionsMs)} ` +
       `connections, ${s(r.seeding.usageMs)} usage (${int(r.seeding.usageGroups)} line-months). Whole bench: ${f1(r.totalSeconds)} s.`,
     '',

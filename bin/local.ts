@@ -37,7 +37,7 @@ async function serve(demo: boolean): Promise<void> {
     emulator: { port: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) },
   });
   const consoleMsp = demo ? await seedForConsole(stack) : undefined;
-  stack.queue.startAutoDrain(stack.worker);
+  stack.queue.startAutoDrain(stack.workers);
   const server = await startApiServer({
     port,
     host: '127.0.0.1',

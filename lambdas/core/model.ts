@@ -41,6 +41,13 @@ export const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const MIN_USAGE_DATE = '2000-01-01';
 
 /** How a service's snapshots turn into one value for a billing period (architecture §3). */
+/**
+ * Whose requests share one Gradient rate budget: `vendor`, every partner's together (the safe reading of Gradient's
+ * "100 requests a second"), or `partner`, one budget per partner key.
+ */
+export const RATE_SCOPES = ['vendor', 'partner'] as const;
+export type RateScope = (typeof RATE_SCOPES)[number];
+
 export const AGGREGATIONS = ['average', 'peak', 'last', 'sum'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
 

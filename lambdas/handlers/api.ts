@@ -1,6 +1,6 @@
 // The API Lambda entry point: the API handler over the production dependencies (wired once per process).
-import { productionDeps } from '../shared/deps';
+import { productionApiDeps } from '../shared/deps';
 import { createApiHandler } from './api/app';
 
 export { createApiHandler };
-export const handler = createApiHandler(productionDeps);
+export const handler = createApiHandler(productionApiDeps);

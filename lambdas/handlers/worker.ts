@@ -8,19 +8,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { Pacer } from '../core/calls/pacer';
+import { type BudgetSettings, budgetGates, type GateFor, workerClaimSize } from '../core/calls/shared-budget';
 import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
 import type { AppDeps } from '../core/ports';
 import { runSync, type SyncOptions } from '../core/sync/run-sync';
-import { productionDeps } from '../shared/deps';
+import { budgetSettings, productionDeps } from '../shared/deps';
 import { type Env, env } from '../shared/env';
 import { syncRequestSchema } from '../shared/messages';
 import { WORKER_TUNING } from '../shared/names';
 import { logger, powertoolsMetrics } from '../shared/observability';
 
 export interface WorkerSettings {
-  /** Requests/s this worker may send: the total budget divided by the worker's maximum concurrency. */
-  ratePerSecond: number;
+  /** The Gradient rate budget every worker (and the API) draws from. */
+  rate: BudgetSettings;
   maxInFlight: number;
   /** Stop starting calls this long (at most) before the Lambda times out, to save progress. */
   safetyMarginMs: number;
@@ -33,9 +33,9 @@ export interface WorkerSettings {
   partnerBusyDelaySeconds: number;
 }
 
-/** The worker's settings for a configuration: its share of the budget plus the tuning in `names.ts`. */
+/** The worker's settings for a configuration: the shared budget plus the tuning in `names.ts`. */
 export const workerSettings = (config: Env): WorkerSettings => ({
-  ratePerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
+  rate: budgetSettings(config, workerClaimSize(config.GRADIENT_RATE_BUDGET)),
   maxInFlight: WORKER_TUNING.maxInFlight,
   safetyMarginMs: WORKER_TUNING.safetyMarginMs,
   safetyMarginShare: WORKER_TUNING.safetyMarginShare,
@@ -58,12 +58,12 @@ export const safetyMargin = (
 
 export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings: () => WorkerSettings) {
   const processor = new BatchProcessor(EventType.SQS);
-  let pacer: Pacer | undefined; // one per process: every message of a warm worker shares the budget
+  let gates: GateFor | undefined; // one per process: every message of a warm worker claims through the same gates
 
   const recordHandler = async (record: SQSRecord, context: Context) => {
     const deps = await getDeps();
     const settings = getSettings();
-    pacer ??= new Pacer({ ratePerSecond: settings.ratePerSecond, clock: deps.clock });
+    gates ??= budgetGates(deps, settings.rate);
     const parsed = syncRequestSchema.safeParse(safeJson(record.body));
     if (!parsed.success) {
       // Never succeeds on redelivery either: fail it so it lands in the DLQ, where the alarm shows it.
@@ -75,7 +75,7 @@ export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const result = await runSync(deps, request, {
-        gate: pacer,
+        gate: gates(request.partnerId),
         deadline: deps.clock.now().getTime() + remaining - safetyMargin(settings, remaining),
         leaseMs: remaining + 5_000,
         maxInFlight: settings.maxInFlight,

@@ -42,7 +42,7 @@ export class InProcessQueue implements SyncQueue {
   private readonly functionTimeoutMs: number;
   private readonly batchSize: number;
   private draining: Promise<void> | undefined;
-  private auto: WorkerHandler | undefined;
+  private auto: WorkerHandler | readonly WorkerHandler[] | undefined;
 
   constructor(options: InProcessQueueOptions = {}) {
     this.maxReceiveCount = options.maxReceiveCount ?? WORK_QUEUE_MAX_RECEIVE_COUNT;
@@ -66,9 +66,9 @@ export class InProcessQueue implements SyncQueue {
   }
 
   /** In `npm run dev`: deliver every message as soon as it is sent, like the event source would. */
-  startAutoDrain(worker: WorkerHandler): void {
-    this.auto = worker;
-    void this.drain(worker);
+  startAutoDrain(workers: WorkerHandler | readonly WorkerHandler[]): void {
+    this.auto = workers;
+    void this.drain(workers);
   }
 
   get depth(): number {

@@ -53,7 +53,7 @@ export async function runLocalSync(options: LocalSyncOptions): Promise<number> {
     const plan = await stack.planner();
     out(`syncing ${partners.length} MSPs for ${plan.period} (run ${plan.runId}) …`);
     const progress = reportRunsAsTheyEnd(stack, plan, partners, out, options.pollMs ?? 200);
-    await stack.queue.drain(stack.worker);
+    await stack.queue.drain(stack.workers);
     await progress.stop();
     out('');
     return await printReport(

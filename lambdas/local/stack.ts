@@ -18,7 +18,7 @@ import type { PlanResult } from '../core/sync/plan';
 import { createApiHandler } from '../handlers/api/app';
 import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
-import { buildDeps } from '../shared/deps';
+import { buildApiDeps, buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
 import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../shared/names';
 import { ALL_TABLES, TABLES } from '../shared/tables';
@@ -36,6 +36,9 @@ export const LOCAL_VENDOR = {
   name: 'Example Vendor',
 };
 
+/** The local stack's default budget: a little under the emulator's 100/s, as a deployment keeps under Gradient's. */
+export const LOCAL_RATE_BUDGET = 95;
+
 export interface LocalStackOptions {
   /** Folder for dynalite, secrets and the emulated Gradient; in memory when absent (tests). */
   dataDir?: string;
@@ -46,7 +49,7 @@ export interface LocalStackOptions {
   emulator?: Omit<GradientEmulatorOptions, 'vendors' | 'dataFile'>;
   /** Secrets Manager emulator settings, e.g. how long a force-deleted secret takes to go. */
   secrets?: Pick<SecretsManagerEmulatorOptions, 'forceDeleteDelayMs'>;
-  /** Requests/s the worker may send (the one local worker takes the whole budget). */
+  /** Requests/s all local workers and the API share (GRADIENT_RATE_BUDGET; default 95, under the emulator's 100). */
   rateBudget?: number;
   queue?: InProcessQueueOptions;
   /** Extra environment (e.g. GRADIENT_TIMEOUT_MS) applied before configuration is parsed. */
@@ -65,7 +68,10 @@ export interface LocalStack {
   /** The built-in Gradient, unless another base URL was configured. */
   emulator?: GradientEmulator;
   gradientUrl: string;
+  /** One worker handler (one Lambda instance). */
   worker: WorkerHandler;
+  /** WORKER_MAX_CONCURRENCY handlers (`worker` first), each its own instance, all drawing from one shared budget. */
+  workers: WorkerHandler[];
   planner: (scheduledTime?: Date) => Promise<PlanResult>;
   /** Runs an earlier process left open, queued again on start. */
   resumed: string[];
@@ -103,8 +109,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     VENDOR_KEY_SECRET_ID: `${SERVICE_NAME}/vendor-key`,
     PARTNER_SECRET_PREFIX: `${SERVICE_NAME}/partner/`,
     GRADIENT_BASE_URL: gradientUrl,
-    GRADIENT_RATE_BUDGET: String(options.rateBudget ?? 90),
-    WORKER_MAX_CONCURRENCY: '1',
+    GRADIENT_RATE_BUDGET: String(options.rateBudget ?? LOCAL_RATE_BUDGET),
+    WORKER_MAX_CONCURRENCY: process.env.WORKER_MAX_CONCURRENCY ?? '4',
     WORK_QUEUE_MAX_RECEIVE_COUNT: String(options.queue?.maxReceiveCount ?? WORK_QUEUE_MAX_RECEIVE_COUNT),
     ...options.env,
   });
@@ -120,9 +126,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const queue = new InProcessQueue({ functionTimeoutMs: localWorkerTimeoutMs(process.env), ...options.queue });
   const deps = buildDeps(env, { queue });
-  const apiDeps = buildDeps(env, { queue });
+  const apiDeps = buildApiDeps(env, { queue });
   const getDeps = async () => deps;
-  const worker = createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler;
+  const workers = Array.from(
+    { length: env.WORKER_MAX_CONCURRENCY },
+    () => createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler,
+  );
+  const worker = workers[0]!;
   const plannerHandler = createPlannerHandler(getDeps);
   const resumed = await resumeOpenRuns(deps);
 
@@ -135,6 +145,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(emulator && { emulator }),
     gradientUrl,
     worker,
+    workers,
     resumed,
     planner: (scheduledTime = new Date()) =>
       plannerHandler({ scheduledTime: scheduledTime.toISOString() }, localContext('planner')),

@@ -7,6 +7,7 @@ import { createGradientFactory } from '../adapters/gradient-client';
 import { createSecretsManagerClient, SecretsManagerKeyStore, vendorKeyReader } from '../adapters/secrets-key-store';
 import { createSqsClient, SqsSyncQueue } from '../adapters/sqs-queue';
 import { systemClock } from '../adapters/system-clock';
+import { type BudgetSettings, budgetedFactory, budgetGates } from '../core/calls/shared-budget';
 import type { AppDeps, PlannerDeps, SyncQueue } from '../core/ports';
 import { type Env, env } from './env';
 import { logPort, metricsPort } from './observability';
@@ -22,7 +23,7 @@ const noQueue: SyncQueue = {
 const queueFor = (config: Env): SyncQueue =>
   config.QUEUE_URL ? new SqsSyncQueue(traced(createSqsClient()), config.QUEUE_URL) : noQueue;
 
-/** Everything: the API and the worker (each its own graph, with its own key caches). */
+/** Everything the worker uses (the API's graph adds its budget gate): each its own graph, with its own key caches. */
 export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
   const secrets = traced(createSecretsManagerClient());
   const repos = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
@@ -46,6 +47,24 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
   };
 }
 
+/** The shared Gradient rate budget of a configuration, claimed `claimSize` tokens at a time. */
+export const budgetSettings = (config: Env, claimSize: number): BudgetSettings => ({
+  perSecond: config.GRADIENT_RATE_BUDGET,
+  scope: config.GRADIENT_RATE_SCOPE,
+  claimSize,
+  fallbackPerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
+});
+
+/**
+ * The API's: the worker's graph with every Gradient call drawn from the shared budget, one token per claim (its
+ * calls are few, a claimed token it does not use would be lost to the workers).
+ */
+export function buildApiDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
+  const deps = buildDeps(config, overrides);
+  const gates = budgetGates(deps, budgetSettings(config, 1));
+  return { ...deps, gradient: budgetedFactory(deps.gradient, gates) };
+}
+
 /** The planner's slice: partners to plan and runs to enqueue. */
 export function buildPlannerDeps(config: Env): PlannerDeps {
   const { partners, runs } = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
@@ -62,8 +81,11 @@ const once = <T>(build: () => T): (() => Promise<T>) => {
 };
 
 // `@__PURE__`: a bundle that never calls one of these (the planner's) drops it and everything only it builds.
-/** The API's and the worker's dependencies. */
+/** The worker's dependencies (its Gradient calls are paced by the sync's caller, through the same budget). */
 export const productionDeps = /* @__PURE__ */ once(() => buildDeps(env()));
+
+/** The API's dependencies. */
+export const productionApiDeps = /* @__PURE__ */ once(() => buildApiDeps(env()));
 
 /** The planner's dependencies. */
 export const productionPlannerDeps = /* @__PURE__ */ once(() => buildPlannerDeps(env()));

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { MAX_ID_LENGTH } from '../core/model';
 import { DEFAULT_RESYNC_MAX_CLOSED_PERIODS, SECRET_NAME_PATTERN, WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
 import { TABLES, type TableName } from './tables';
+import { rateScopeSchema } from './vocabulary';
 
 const tableNames = Object.fromEntries(
   Object.values(TABLES).map((t) => [t.envVar, z.string().min(1, `${t.envVar} must name the ${t.id} table`)]),
@@ -27,9 +28,17 @@ export const envSchema = z.object({
   GRADIENT_BASE_URL: z.url().default('https://app.usegradient.com'),
   /** Timeout of one Gradient call. */
   GRADIENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** Requests per second all workers together may send to Gradient (Gradient allows 100). */
-  GRADIENT_RATE_BUDGET: z.coerce.number().positive().max(100).default(80),
-  /** The worker's maximum concurrency; each worker takes budget ÷ concurrency. */
+  /**
+   * Requests per second to Gradient, shared by every worker and the API (Gradient allows 100): a lone run may take
+   * all of it, concurrent runs share it (per-second windows in the Limits table). At least 1.
+   */
+  GRADIENT_RATE_BUDGET: z.coerce.number().min(1).max(100).default(80),
+  /** Whose requests share one budget: `vendor` (all partners together) or `partner` (one budget per partner). */
+  GRADIENT_RATE_SCOPE: rateScopeSchema.default('vendor'),
+  /**
+   * The worker's maximum concurrency (runs at once). It no longer splits the budget; a worker paces at budget ÷
+   * concurrency only while the shared budget cannot be reached.
+   */
   WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
   /** The work queue's maxReceiveCount: on the last delivery the worker closes the run instead of leaving lines open. */
   WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(WORK_QUEUE_MAX_RECEIVE_COUNT),

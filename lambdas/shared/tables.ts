@@ -83,7 +83,10 @@ export const TABLES = {
     partitionKey: s('statementKey'),
     sortKey: s('line'),
   },
-  /** Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`). */
+  /**
+   * Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`), and
+   * the shared Gradient rate budget, one item per scope and second (`gradient-rate#<scope>#<second>`).
+   */
   limits: { id: 'Limits', envVar: 'TABLE_LIMITS', partitionKey: s('limitKey'), ttlAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;
 

@@ -18,6 +18,7 @@ import {
   PARTNER_STATUSES,
   PERIOD_PATTERN,
   QUANTITY_RULE,
+  RATE_SCOPES,
   ROUNDING_POLICIES,
   RUN_STATUSES,
   RUN_SUMMARY_FIELDS,
@@ -48,6 +49,7 @@ export const closeDaySchema = z
 
 export const partnerStatusSchema = z.enum(PARTNER_STATUSES);
 export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);
+export const rateScopeSchema = z.enum(RATE_SCOPES);
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
 export const lineOutcomeSchema = z.enum(LINE_OUTCOMES);

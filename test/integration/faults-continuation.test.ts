@@ -15,6 +15,7 @@ import {
   type SeededPartner,
   seedPartner,
   startFaultStack,
+  workerRate,
 } from '../support/fault-helpers';
 
 let s: LocalStack;
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 /** 15 counts a second: the partner's ~57 counts take about four deliveries of 1.8 s. */
-const SLOW = { ratePerSecond: 15 };
+const SLOW = { rate: workerRate(15) };
 const COUNT_ROUTE = '/api/vendor-api/service/:serviceId/count';
 const body = (event: Parameters<WorkerHandler>[0]) => JSON.parse(event.Records[0]!.body) as { continuation?: number };
 

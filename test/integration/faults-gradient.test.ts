@@ -15,6 +15,7 @@ import {
   type SeededPartner,
   seedPartner,
   startFaultStack,
+  workerRate,
 } from '../support/fault-helpers';
 
 const COUNT_ROUTE = '/api/vendor-api/service/:serviceId/count';
@@ -45,7 +46,7 @@ describe('the nightly under Gradient faults', () => {
 
   it('converges under the real limiter when the worker paces faster than Gradient allows', async () => {
     s.emulator!.setRateLimit({ perSecond: 40 });
-    const { runId, before } = await nightly(s, faultWorker(s, { ratePerSecond: 60 }));
+    const { runId, before } = await nightly(s, faultWorker(s, { rate: workerRate(100) }));
 
     const { run, requests } = await expectRunInvariants(s, seeded, runId, before);
     expect(run.status).toBe('succeeded');

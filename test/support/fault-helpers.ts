@@ -1,6 +1,7 @@
 // Shared setup and the one invariant check of the fault tests: a partner with lines whose values the test
 // knows in advance, a worker with fast retries, and the end-of-run check against what the emulator observed.
 import type { SQSEvent } from 'aws-lambda';
+import { workerClaimSize } from '../../lambdas/core/calls/shared-budget';
 import { saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { LineReceipt, Run, SyncRequest } from '../../lambdas/core/model';
@@ -25,6 +26,14 @@ export const nextTick = (): Date => new Date(Date.UTC(2026, 11, 1, 2, minute++))
 /** Gradient's limit in the fault tests, and the worker's pace: faults, not pacing, set each test's length. */
 export const EMULATOR_RATE = 400;
 export const WORKER_RATE = 300;
+
+/** A worker's shared budget at `perSecond` (vendor scope, claims of a tenth of a second's worth). */
+export const workerRate = (perSecond: number): WorkerSettings['rate'] => ({
+  perSecond,
+  scope: 'vendor',
+  claimSize: workerClaimSize(perSecond),
+  fallbackPerSecond: perSecond,
+});
 
 /** A stack for fault tests: fast redelivery, and every setting that lingers in process.env set explicitly. */
 export function startFaultStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -155,7 +164,7 @@ export function faultWorker(
   return createWorkerHandler(
     async () => deps,
     () => ({
-      ratePerSecond: WORKER_RATE,
+      rate: workerRate(WORKER_RATE),
       maxInFlight: 16,
       safetyMarginMs: 15_000,
       safetyMarginShare: 0.1,

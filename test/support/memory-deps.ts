@@ -32,6 +32,8 @@ import type {
   GradientSku,
   Log,
   MetricName,
+  RateBudgetClaim,
+  RateBudgetStore,
   RunRepository,
 } from '../../lambdas/core/ports';
 import { partnerLeaseFree } from '../../lambdas/core/sync/run-lifecycle';
@@ -190,9 +192,30 @@ export class FakeGradient implements GradientPort {
   }
 }
 
+/** The shared rate budget's windows in memory, with DynamoRateBudget's rule; `failing` makes claims throw. */
+export class MemoryRateBudget implements RateBudgetStore {
+  /** Counter per `<scope>#<window>`. */
+  readonly windows = new Map<string, number>();
+  claims = 0;
+  failing: Error | undefined;
+
+  async claim(c: RateBudgetClaim): Promise<number | undefined> {
+    this.claims += 1;
+    if (this.failing) throw this.failing;
+    const key = `${c.scope}#${c.window}`;
+    const counter = this.windows.get(key);
+    if (counter !== undefined && counter > c.capacity - c.count) return undefined;
+    const next = (counter ?? c.from) + c.count;
+    if (next > c.capacity) throw new RangeError(`a claim of ${c.count} from ${c.from} passes ${c.capacity}`);
+    this.windows.set(key, next);
+    return next;
+  }
+}
+
 export interface MemoryDeps extends AppDeps {
   clock: VirtualClock;
   runs: MemoryRuns;
+  budget: MemoryRateBudget;
   state: {
     partners: Map<string, Partner>;
     catalog: Map<string, CatalogService>;
@@ -346,6 +369,7 @@ export function memoryDeps(): MemoryDeps {
         return { allowed: true };
       },
     },
+    budget: new MemoryRateBudget(),
     keys: {
       put: async (p, key) => void state.keys.set(p, key),
       get: async (p) => state.keys.get(p),

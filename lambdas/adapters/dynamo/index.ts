@@ -7,6 +7,7 @@ import { DynamoHeldValueRepository } from './held-repository';
 import { DynamoAttemptLimiter } from './limit-repository';
 import { DynamoMappingRepository } from './mapping-repository';
 import { DynamoPartnerRepository } from './partner-repository';
+import { DynamoRateBudget } from './rate-budget-repository';
 import { DynamoRunRepository } from './run-repository';
 import { DynamoStatementRepository } from './statement-repository';
 import { DynamoUsageRepository } from './usage-repository';
@@ -26,6 +27,7 @@ export interface Repositories {
   runs: DynamoRunRepository;
   statements: DynamoStatementRepository;
   limits: DynamoAttemptLimiter;
+  budget: DynamoRateBudget;
 }
 
 export function createRepositories(
@@ -43,5 +45,6 @@ export function createRepositories(
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
     statements: new DynamoStatementRepository(doc, tables.TABLE_STATEMENTS),
     limits: new DynamoAttemptLimiter(doc, tables.TABLE_LIMITS),
+    budget: new DynamoRateBudget(doc, tables.TABLE_LIMITS),
   };
 }

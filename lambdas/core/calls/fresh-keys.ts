@@ -12,21 +12,21 @@ type KeyDeps = Pick<AppDeps, 'keys' | 'gradient' | 'log'>;
 export async function storedKeyGradient(deps: KeyDeps, partnerId: string): Promise<GradientPort | undefined> {
   const key = await deps.keys.get(partnerId);
   if (key === undefined) return undefined;
-  return refreshingGradient(await deps.gradient(key), async () => {
+  return refreshingGradient(await deps.gradient(key, { partnerId }), async () => {
     const fresh = await deps.keys.get(partnerId, { fresh: true });
     deps.log.info('Gradient rejected a key: read the keys again, trying once more', {
       partnerId,
       storedKeyChanged: fresh !== undefined && fresh !== key,
     });
-    return fresh === undefined ? undefined : deps.gradient(fresh, { freshVendorKey: true });
+    return fresh === undefined ? undefined : deps.gradient(fresh, { freshVendorKey: true, partnerId });
   });
 }
 
 /** A key given by the caller (test, save): only the vendor key can be stale here. */
 export async function givenKeyGradient(deps: KeyDeps, partnerId: string, partnerApiKey: string): Promise<GradientPort> {
-  return refreshingGradient(await deps.gradient(partnerApiKey), async () => {
+  return refreshingGradient(await deps.gradient(partnerApiKey, { partnerId }), async () => {
     deps.log.info('Gradient rejected a key: read the vendor key again, trying once more', { partnerId });
-    return deps.gradient(partnerApiKey, { freshVendorKey: true });
+    return deps.gradient(partnerApiKey, { freshVendorKey: true, partnerId });
   });
 }
 

@@ -65,9 +65,10 @@ export interface GradientPort {
 
 /**
  * Builds a Gradient client for one partner key (the vendor key is the factory's business; `freshVendorKey` makes
- * it read the vendor key past its cache, after Gradient rejected a client built with the cached one).
+ * it read the vendor key past its cache, after Gradient rejected a client built with the cached one). `partnerId`
+ * names whose client it is, so a factory that paces its clients (the API's) knows which rate budget to draw from.
  */
 export type GradientFactory = (
   partnerApiKey: string,
-  options?: { freshVendorKey?: boolean },
+  options?: { freshVendorKey?: boolean; partnerId?: string },
 ) => Promise<GradientPort> | GradientPort;

@@ -2,7 +2,7 @@
 // unit tests use in-memory fakes. Core never imports an adapter. `AppDeps` is everything; a use case or a
 // handler that needs less names its own slice, so it can be built (and tested) with only that.
 import type { GradientFactory } from './gradient';
-import type { Clock, Log, Metrics, SyncQueue } from './runtime';
+import type { Clock, Log, Metrics, RateBudgetStore, SyncQueue } from './runtime';
 import type {
   AccountRepository,
   AttemptLimiter,
@@ -32,6 +32,8 @@ export interface AppDeps {
   statements: StatementRepository;
   keys: PartnerKeyStore;
   limits: AttemptLimiter;
+  /** The Gradient rate budget every process shares. */
+  budget: RateBudgetStore;
   gradient: GradientFactory;
   queue: SyncQueue;
   clock: Clock;

@@ -12,6 +12,28 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** One claim on a shared rate budget: `count` more tokens of the per-second window starting at `window` (epoch s). */
+export interface RateBudgetClaim {
+  /** The budget's scope key (`vendor`, or `partner#<id>`); never a key. */
+  scope: string;
+  /** The window's start, in whole epoch seconds. */
+  window: number;
+  /** Where a window nobody has claimed from yet starts counting: the slots that already passed are gone. */
+  from: number;
+  count: number;
+  /** Tokens the window holds (the budget per second); the caller keeps `from + count` within it. */
+  capacity: number;
+}
+
+/**
+ * Per-second windows of a rate budget shared by every process (the Limits table). A claim takes `count` tokens
+ * at once: the window's counter becomes `(counter ?? from) + count` unless that would pass `capacity`.
+ */
+export interface RateBudgetStore {
+  /** The window's counter after the claim (the claim holds tokens `counter - count + 1 … counter`), or undefined when it did not fit. */
+  claim(claim: RateBudgetClaim): Promise<number | undefined>;
+}
+
 /** Structured log sink; implementations must never be handed a key. */
 export interface Log {
   debug(message: string, fields?: Record<string, unknown>): void;

@@ -1,0 +1,196 @@
+// The shared budget's claim rule on virtual time: claimers in one or several processes never pass the budget in a
+// window together, a lone claimer gets nearly all of it, a dead counter falls back to the static share; the API's
+// calls (connection test, save, mapping sync) draw from the same gates.
+import type { RateGate } from '../../../../lambdas/core/calls/caller';
+import {
+  type BudgetSettings,
+  budgetedFactory,
+  budgetGates,
+  type GateFor,
+} from '../../../../lambdas/core/calls/shared-budget';
+import { testConnection } from '../../../../lambdas/core/connection';
+import { GradientRateLimitedError } from '../../../../lambdas/core/errors';
+import { FakeGradient, MemoryRateBudget, memoryDeps } from '../../../support/memory-deps';
+import { TimerClock } from '../../../support/timer-clock';
+
+const log = { warn: jest.fn() };
+const settings = (over: Partial<BudgetSettings> = {}): BudgetSettings => ({
+  perSecond: 95,
+  scope: 'vendor',
+  claimSize: 10,
+  fallbackPerSecond: 95 / 4,
+  ...over,
+});
+
+/** `inFlight` callers per gate, each acquiring again as soon as it got a token; the instants they got one. */
+function drive(clock: TimerClock, gates: RateGate[], inFlight: number): number[][] {
+  return gates.map((gate) => {
+    const times: number[] = [];
+    for (let i = 0; i < inFlight; i++) {
+      void (async () => {
+        for (;;) {
+          await gate.acquire();
+          times.push(clock.t);
+        }
+      })();
+    }
+    return times;
+  });
+}
+
+const perWindow = (times: number[]): Map<number, number> => {
+  const counts = new Map<number, number>();
+  for (const t of times) counts.set(Math.floor(t / 1000), (counts.get(Math.floor(t / 1000)) ?? 0) + 1);
+  return counts;
+};
+
+/** Processes sharing one store (each its own gates, as each Lambda instance has). */
+const processes = (n: number, clock: TimerClock, budget: MemoryRateBudget, over: Partial<BudgetSettings> = {}) =>
+  Array.from({ length: n }, () => budgetGates({ budget, clock, log }, settings(over)));
+
+// Starts mid-second, as a run does: the first window is a partial one.
+const START = 1_700_000_000_400;
+
+describe('the shared rate budget', () => {
+  it('never hands out more than the budget in any second, across claimers racing for it', async () => {
+    const clock = new TimerClock(START);
+    const budget = new MemoryRateBudget();
+    const gates = processes(4, clock, budget, { claimSize: 7 }).map((gateFor) => gateFor('msp-1'));
+    const times = drive(clock, gates, 8);
+    await clock.runUntil(START + 10_000);
+
+    const all = perWindow(times.flat());
+    expect(Math.max(...all.values())).toBeLessThanOrEqual(95);
+    // Not by starving: every window after the first is nearly full.
+    const full = [...all.entries()].filter(([w]) => w > Math.floor(START / 1000) && w < Math.floor(START / 1000) + 10);
+    for (const [, count] of full) expect(count).toBeGreaterThanOrEqual(90);
+    // And it is shared: every process got a fair part of it.
+    const total = times.flat().length;
+    for (const t of times) expect(t.length).toBeGreaterThan(total / 8);
+  });
+
+  it('gives a lone claimer at least 95 % of the budget', async () => {
+    const clock = new TimerClock(START);
+    const [gateFor] = processes(1, clock, new MemoryRateBudget());
+    const [times] = drive(clock, [gateFor!('msp-1')], 16);
+    await clock.runUntil(START + 10_000);
+
+    expect(times!.length).toBeGreaterThanOrEqual(0.95 * 95 * 10);
+    expect(Math.max(...perWindow(times!).values())).toBeLessThanOrEqual(95);
+  });
+
+  it('spaces the tokens of a second evenly, whichever process holds them', async () => {
+    const clock = new TimerClock(START);
+    const gates = processes(2, clock, new MemoryRateBudget(), { perSecond: 10, claimSize: 3 });
+    const times = drive(clock, [gates[0]!('msp-1'), gates[1]!('msp-1')], 4);
+    await clock.runUntil(START + 5_000);
+
+    const sorted = times.flat().sort((a, b) => a - b);
+    // Any 500 ms hold at most half a budget plus one: no burst at a window's start.
+    for (let i = 0; i < sorted.length; i++) {
+      const inHalfSecond = sorted.filter((t) => t >= sorted[i]! && t < sorted[i]! + 500).length;
+      expect(inHalfSecond).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it('claims a few tokens per write: about one write per claim size of requests', async () => {
+    const clock = new TimerClock(START);
+    const budget = new MemoryRateBudget();
+    const [gateFor] = processes(1, clock, budget);
+    const [times] = drive(clock, [gateFor!('msp-1')], 16);
+    await clock.runUntil(START + 10_000);
+
+    // Ten tokens a claim (the last of a second smaller): about a tenth of a write per request.
+    expect(budget.claims / times!.length).toBeLessThan(0.12);
+  });
+
+  it('keeps one budget for all partners in vendor scope and one per partner in partner scope', async () => {
+    const run = async (scope: BudgetSettings['scope']) => {
+      const clock = new TimerClock(START);
+      const [gateFor] = processes(1, clock, new MemoryRateBudget(), { scope, perSecond: 20, claimSize: 2 });
+      const times = drive(clock, [gateFor!('msp-1'), gateFor!('msp-2')], 4);
+      await clock.runUntil(START + 5_000);
+      return Math.max(...perWindow(times.flat()).values());
+    };
+    // The busiest second of two partners' calls together.
+    expect(await run('vendor')).toBeLessThanOrEqual(20);
+    expect(await run('partner')).toBeGreaterThan(20);
+    expect(await run('partner')).toBeLessThanOrEqual(40);
+  });
+
+  it('paces at the static share while the shared counter fails, and says so', async () => {
+    const clock = new TimerClock(START);
+    const budget = new MemoryRateBudget();
+    budget.failing = new Error('ProvisionedThroughputExceededException');
+    log.warn.mockClear();
+    const [gateFor] = processes(1, clock, budget, { fallbackPerSecond: 10 });
+    const [times] = drive(clock, [gateFor!('msp-1')], 4);
+    await clock.runUntil(START + 5_000);
+
+    // 10/s with the pacer's burst of one, not the whole budget.
+    expect(times!.length).toBeLessThanOrEqual(10 * 5 + 2);
+    expect(times!.length).toBeGreaterThan(30);
+    expect(log.warn).toHaveBeenCalledWith(
+      'shared rate budget unavailable: pacing at the static share',
+      expect.objectContaining({ scope: 'vendor', ratePerSecond: 10 }),
+    );
+  });
+
+  it('still backs off on a 429: nothing leaves before Retry-After', async () => {
+    const clock = new TimerClock(START);
+    const [gateFor] = processes(1, clock, new MemoryRateBudget());
+    const gate: RateGate = (gateFor as GateFor)('msp-1');
+    await clock.runUntil(START + 1_000);
+    gate.penalize(3_000);
+    const [times] = drive(clock, [gate], 4);
+    await clock.runUntil(START + 6_000);
+
+    expect(times!.length).toBeGreaterThan(0);
+    expect(Math.min(...times!)).toBeGreaterThanOrEqual(START + 4_000);
+  });
+});
+
+describe('the API’s Gradient calls', () => {
+  const recordingGate = () => {
+    const events: string[] = [];
+    const gateFor = (partnerId: string): RateGate => ({
+      acquire: async () => void events.push(`acquire ${partnerId}`),
+      penalize: (ms) => void events.push(`penalize ${ms}`),
+    });
+    return { events, gateFor };
+  };
+
+  it('draw each call from the partner’s gate before it is sent', async () => {
+    const deps = memoryDeps();
+    const fake = new FakeGradient();
+    deps.gradients.set('key-1', fake);
+    const { events, gateFor } = recordingGate();
+    fake.beforeCall = (route) => void events.push(route);
+    const result = await testConnection(
+      { ...deps, gradient: budgetedFactory(deps.gradient, gateFor) },
+      'msp-1',
+      'key-1',
+    );
+
+    expect(result.ok).toBe(true);
+    expect(events).toEqual(['acquire msp-1', 'getOrganization']);
+  });
+
+  it('back the gate off on a 429 and answer it, without retrying', async () => {
+    const deps = memoryDeps();
+    const fake = new FakeGradient();
+    deps.gradients.set('key-1', fake);
+    fake.beforeCall = () => {
+      throw new GradientRateLimitedError('Request limit reached', 2_000);
+    };
+    const { events, gateFor } = recordingGate();
+    const result = await testConnection(
+      { ...deps, gradient: budgetedFactory(deps.gradient, gateFor) },
+      'msp-1',
+      'key-1',
+    );
+
+    expect(result).toMatchObject({ ok: false, code: 'gradient_rate_limited' });
+    expect(events).toEqual(['acquire msp-1', 'penalize 2000']);
+  });
+});
