@@ -3,7 +3,7 @@
 // sends of all processes together are spaced evenly (any second holds about one budget, however Gradient's own
 // window is aligned). A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off,
 // and it bounds one process's catch-up when its tokens' slots have passed.
-import { GradientRateLimitedError } from '../errors';
+import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
 import type { RateScope } from '../model';
 import type { Clock, GradientFactory, Log, RateBudgetStore } from '../ports';
 import { type Caller, pacedGradient, type RateGate } from './caller';
@@ -93,9 +93,13 @@ export class SharedBudgetGate implements RateGate {
     this.fallback = new Pacer({ ratePerSecond: settings.fallbackPerSecond, clock: deps.clock });
   }
 
-  async acquire(): Promise<void> {
-    await this.local.acquire();
-    await this.sharedToken();
+  /**
+   * Resolves at a token's slot. With a `deadline` (the delivery's), rejects with DeadlineReachedError instead of
+   * waiting past it, like the local pacer: a call that cannot start in time is left for the continuation.
+   */
+  async acquire(deadline?: number): Promise<void> {
+    await this.local.acquire(deadline);
+    await this.sharedToken(deadline);
   }
 
   penalize(retryAfterMs?: number): void {
@@ -107,16 +111,18 @@ export class SharedBudgetGate implements RateGate {
   }
 
   /** Resolves at the slot of a token of the current window that this process claimed. */
-  private async sharedToken(): Promise<void> {
+  private async sharedToken(deadline?: number): Promise<void> {
     for (;;) {
       const now = this.deps.clock.now().getTime();
-      if (now < this.claimPausedUntil) return this.fallback.acquire();
+      if (deadline !== undefined && now >= deadline) throw new DeadlineReachedError();
+      if (now < this.claimPausedUntil) return this.fallback.acquire(deadline);
       const window = Math.floor(now / 1000);
       const held = this.held;
       if (held && held.window === window && held.next <= held.last) {
         const slot = window * 1000 + (held.next - 1) * this.slotMs;
         // A slot that passed is still inside its second until half a slot before the end (latency margin).
         if (slot >= now || now <= window * 1000 + 1000 - this.slotMs / 2) {
+          if (deadline !== undefined && slot >= deadline) throw new DeadlineReachedError();
           held.next += 1;
           if (slot > now) await this.deps.clock.sleep(Math.ceil(slot - now));
           return;

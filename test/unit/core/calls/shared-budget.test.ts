@@ -9,7 +9,7 @@ import {
   type GateFor,
 } from '../../../../lambdas/core/calls/shared-budget';
 import { testConnection } from '../../../../lambdas/core/connection';
-import { GradientRateLimitedError } from '../../../../lambdas/core/errors';
+import { DeadlineReachedError, GradientRateLimitedError } from '../../../../lambdas/core/errors';
 import { FakeGradient, MemoryRateBudget, memoryDeps } from '../../../support/memory-deps';
 import { TimerClock } from '../../../support/timer-clock';
 
@@ -52,6 +52,23 @@ const processes = (n: number, clock: TimerClock, budget: MemoryRateBudget, over:
 const START = 1_700_000_000_400;
 
 describe('the shared rate budget', () => {
+  it('turns a caller away instead of serving it past its deadline', async () => {
+    const clock = new TimerClock(START);
+    const gate = processes(1, clock, new MemoryRateBudget(), { perSecond: 2, claimSize: 1 })[0]!('msp-1');
+    const deadline = START + 600;
+    const outcomes: Array<number | 'deadline'> = [];
+    for (let i = 0; i < 4; i++) {
+      void gate.acquire(deadline).then(
+        () => outcomes.push(clock.t),
+        (error) => outcomes.push(error instanceof DeadlineReachedError ? 'deadline' : Number.NaN),
+      );
+    }
+    await clock.runUntil(START + 5_000);
+    expect(outcomes).toHaveLength(4);
+    for (const o of outcomes) if (o !== 'deadline') expect(o).toBeLessThan(deadline);
+    expect(outcomes).toContain('deadline');
+  });
+
   it('never hands out more than the budget in any second, across claimers racing for it', async () => {
     const clock = new TimerClock(START);
     const budget = new MemoryRateBudget();
