@@ -113,6 +113,8 @@ it("reads a line's stored days, the state in force each metered day and the valu
 
 it('shows what was pushed per service of one account over the runs, newest run first', async () => {
   const first = await resyncAndWait(false);
+  // Run ids carry the second they were queued in (newest first sorts on them): let the second run start later.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
   const second = await resyncAndWait(true);
   const res = await call('GET', '/v1/partners/rb/accounts/acme/history');
   expect(res.status).toBe(200);
