@@ -450,6 +450,8 @@ export class MemoryDynamo {
     if (after) t.put(after);
     else t.delete(key);
     if (input.ReturnValues === 'ALL_NEW') return { Attributes: after && clone(after) };
+    // UPDATED_NEW: the whole new item stands in for the updated attributes (callers read the ones they set).
+    if (input.ReturnValues === 'UPDATED_NEW') return { Attributes: after && clone(after) };
     if (input.ReturnValues === 'ALL_OLD') return { Attributes: before && clone(before) };
     return {};
   }

@@ -155,6 +155,9 @@ export class SharedBudgetGate implements RateGate {
           count,
           capacity: this.capacity,
         });
+        if (counter !== undefined && !Number.isFinite(counter)) {
+          throw new Error('the shared budget store answered no counter'); // fall back rather than spin
+        }
         if (counter !== undefined) {
           this.held = { window, next: counter - count + 1, last: counter };
           return;
