@@ -135,6 +135,8 @@ export class FakeGradient implements GradientPort {
   accounts = new Map<string, GradientAccount>();
   skus: GradientSku[] = [];
   mappedServices = new Set<string>();
+  /** The PSA company names Get Clients answers. */
+  clientNames: string[] = [];
   counts: Array<{ serviceId: string; accountId: string; unitCount: number; noBuild: boolean }> = [];
   calls: string[] = [];
   /** Called before every request; throw from it to inject a failure. */
@@ -183,6 +185,10 @@ export class FakeGradient implements GradientPort {
       throw new GradientNotMappedError(`No account map found with id: ${accountId}`, 404);
     }
     this.counts.push({ serviceId, accountId, unitCount, noBuild: options.noBuild });
+  }
+  async listClientNames() {
+    this.call('listClientNames');
+    return [...this.clientNames];
   }
 }
 
