@@ -1,6 +1,7 @@
-// What the reconciliation routes answer: the domain's statements mapped to the response schemas field by field.
+// What the reconciliation routes answer: the domain's statements and unmapped lists mapped to the response schemas field by field.
 import type * as z from 'zod';
 import type { Statement } from '../../core/statements/build';
+import type { UnmappedList } from '../../core/statements/unmapped';
 import type * as S from './schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -42,4 +43,16 @@ export const statementView = (s: Statement): Out<typeof S.StatementView> => ({
     currentValue: a.currentValue,
     at: a.at,
   })),
+});
+
+export const unmappedView = (u: UnmappedList): Out<typeof S.UnmappedView> => ({
+  partnerId: u.partnerId,
+  period: u.period,
+  accounts: u.accounts.map((a) => ({
+    accountId: a.accountId,
+    name: a.name,
+    units: a.units.map((x) => ({ serviceKey: x.serviceKey, computed: x.computed })),
+    suggestions: [...a.suggestions],
+  })),
+  services: u.services.map((s) => ({ serviceKey: s.serviceKey, name: s.name, units: s.units })),
 });

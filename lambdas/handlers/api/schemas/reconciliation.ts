@@ -1,5 +1,5 @@
-// The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, and the
-// requests that read it.
+// The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, the
+// unmapped accounts and services with their units and suggestions, and the requests that read them.
 import * as z from 'zod';
 import { lineOutcomeSchema, lineReasonSchema, roundingPolicySchema } from '../../../shared/vocabulary';
 import { Count, Id, IsoDate, named, Period, Timestamp } from './common';
@@ -58,4 +58,39 @@ export const StatementView = named(
     ),
   }),
   'Statement',
+);
+
+export const UnmappedQuery = z.object({
+  period: Period.optional().meta({ description: 'The month (YYYY-MM); default the current month (UTC).' }),
+});
+
+export const UnmappedView = named(
+  z.object({
+    partnerId: Id,
+    period: Period,
+    accounts: z.array(
+      z.object({
+        accountId: Id,
+        name: z.string(),
+        units: z.array(
+          z.object({
+            serviceKey: Id,
+            computed: z.number().meta({ description: 'What the line would bill this period, before rounding.' }),
+          }),
+        ),
+        suggestions: z.array(z.string()).max(3).meta({
+          description:
+            'Up to three PSA company names close to the account’s (Gradient’s Get Clients); [] when that route fails. Advisory: map in Synthesize.',
+        }),
+      }),
+    ),
+    services: z.array(
+      z.object({
+        serviceKey: Id,
+        name: z.string(),
+        units: z.number().meta({ description: 'The service’s computed units this period, over all its lines.' }),
+      }),
+    ),
+  }),
+  'UnmappedList',
 );

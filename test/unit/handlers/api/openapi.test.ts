@@ -24,6 +24,7 @@ const ARCHITECTURE_ROUTES = [
   'GET /v1/partners/{partnerId}/runs',
   'GET /v1/partners/{partnerId}/runs/{runId}',
   'GET /v1/partners/{partnerId}/statements/{period}',
+  'GET /v1/partners/{partnerId}/unmapped',
   'GET /openapi.json',
 ];
 
