@@ -90,9 +90,10 @@ export class MemoryRuns implements RunRepository {
     const r = this.runs.get(this.key(partnerId, runId));
     return r && clone(r);
   }
-  async list(partnerId: string, limit: number): Promise<Run[]> {
+  async list(partnerId: string, limit: number, options: { before?: string } = {}): Promise<Run[]> {
+    const { before } = options;
     return [...this.runs.values()]
-      .filter((r) => r.partnerId === partnerId)
+      .filter((r) => r.partnerId === partnerId && (before === undefined || r.runId < before))
       .sort((a, b) => b.runId.localeCompare(a.runId))
       .slice(0, limit)
       .map(clone);

@@ -116,8 +116,8 @@ export interface RunRepository {
   /** Creates the run as `queued`; no-op when it exists already (idempotent enqueue). */
   create(run: Run): Promise<void>;
   get(partnerId: string, runId: string): Promise<Run | undefined>;
-  /** Newest first. */
-  list(partnerId: string, limit: number): Promise<Run[]>;
+  /** Newest first; only runs older than the run id `before` when given (it need not exist). */
+  list(partnerId: string, limit: number, options?: { before?: string }): Promise<Run[]>;
   /**
    * Takes the run's lease for one delivery: succeeds when the run is `queued`, or `running` with an expired
    * lease (a crashed delivery). Returns the run as taken, `finished` when it already ended, or `busy`.
