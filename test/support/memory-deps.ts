@@ -253,6 +253,14 @@ export function memoryDeps(): MemoryDeps {
           if (p.status === 'pending' || p.status === 'connected') yield clone(p);
         }
       },
+      async listByActivity({ limit, status, after }) {
+        const order = (p: Pick<Partner, 'updatedAt' | 'partnerId'>) => `${p.updatedAt}|${p.partnerId}`;
+        return [...state.partners.values()]
+          .filter((p) => (status === undefined || p.status === status) && (!after || order(p) < order(after)))
+          .sort((a, b) => order(b).localeCompare(order(a)))
+          .slice(0, limit)
+          .map(clone);
+      },
     },
     catalog: {
       list: async () => [...state.catalog.values()].map(clone),

@@ -85,15 +85,18 @@ export class DynamoRunRepository implements RunRepository {
   async list(partnerId: string, limit: number, options: { before?: string } = {}): Promise<Run[]> {
     const runs: Run[] = [];
     if (limit <= 0) return runs;
-    const query = {
-      TableName: this.tableName,
-      KeyConditionExpression: 'partnerId = :p AND runId >= :first',
-      ExpressionAttributeValues: { ':p': partnerId, ':first': FIRST_RUN_ID },
-      ScanIndexForward: false,
-      Limit: Math.min(limit, this.pageSize),
-    };
     const startKey = options.before === undefined ? undefined : { partnerId, runId: options.before };
-    for await (const item of queryItems(this.doc, query, startKey)) {
+    for await (const item of queryItems(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'partnerId = :p AND runId >= :first',
+        ExpressionAttributeValues: { ':p': partnerId, ':first': FIRST_RUN_ID },
+        ScanIndexForward: false,
+        Limit: Math.min(limit, this.pageSize),
+      },
+      startKey,
+    )) {
       runs.push(parseItem(runItem, item, this.tableName));
       if (runs.length >= limit) break;
     }

@@ -10,6 +10,7 @@ import type {
   LineUsage,
   Partner,
   PartnerLease,
+  PartnerStatus,
   Period,
   ResyncClaim,
   Run,
@@ -57,6 +58,17 @@ export interface PartnerRepository {
   put(partner: Partner): Promise<void>;
   /** Partners whose nightly sync is on (`partners.ts`'s isSyncEnabled), by a sparse index; paged internally. */
   listSyncEnabled(): AsyncIterable<Partner>;
+  /**
+   * Up to `limit` partners, latest activity (`updatedAt`) first, by an index; only those in `status` when given;
+   * only those after `after` in that order when given.
+   */
+  listByActivity(query: { limit: number; status?: PartnerStatus; after?: ActivityPosition }): Promise<Partner[]>;
+}
+
+/** A partner's place in the activity order: where a page of the fleet ends. */
+export interface ActivityPosition {
+  updatedAt: string;
+  partnerId: string;
 }
 
 export interface CatalogRepository {

@@ -1,8 +1,17 @@
 // The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, the
-// unmapped accounts and services with their units and suggestions, and the requests that read them.
+// unmapped accounts and services with their units and suggestions, the fleet of partners, and the requests that
+// read them.
 import * as z from 'zod';
-import { lineOutcomeSchema, lineReasonSchema, roundingPolicySchema } from '../../../shared/vocabulary';
-import { Count, Id, IsoDate, named, Period, Timestamp } from './common';
+import { DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT } from '../../../core/fleet';
+import {
+  lineOutcomeSchema,
+  lineReasonSchema,
+  partnerStatusSchema,
+  roundingPolicySchema,
+  runStatusSchema,
+} from '../../../shared/vocabulary';
+import { Count, Cursor, Id, IsoDate, named, Period, Timestamp } from './common';
+import { RunSummaryView } from './responses';
 
 export const StatementPathParams = z.object({ partnerId: Id, period: Period });
 export const StatementQuery = z.object({
@@ -93,4 +102,40 @@ export const UnmappedView = named(
     ),
   }),
   'UnmappedList',
+);
+
+export const FleetQuery = z.object({
+  status: partnerStatusSchema.optional().meta({ description: 'Only partners in this status.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_FLEET_LIMIT)
+    .optional()
+    .meta({ description: `How many partners per page (default ${DEFAULT_FLEET_LIMIT}).` }),
+  cursor: Cursor.optional(),
+});
+
+export const FleetView = named(
+  z.object({
+    partners: z.array(
+      z.object({
+        partnerId: Id,
+        organizationName: z.string().nullable(),
+        status: partnerStatusSchema,
+        statusReason: z.string().nullable(),
+        lastRun: z
+          .object({ id: Id, status: runStatusSchema, finishedAt: Timestamp.nullable(), summary: RunSummaryView })
+          .nullable(),
+        lastAcceptedAt: Timestamp.nullable().meta({ description: 'When Gradient last accepted a value.' }),
+        unmappedAccounts: Count.nullable().meta({
+          description: 'Accounts Gradient reported unmapped at the last reconciliation (null: none yet).',
+        }),
+        failedLines: Count.meta({ description: 'Lines the last run could not deliver.' }),
+        pendingSince: Timestamp.nullable().meta({ description: 'While pending: since the key was saved.' }),
+      }),
+    ),
+    nextCursor: z.string().optional().meta({ description: 'Present when more partners remain: pass it as `cursor`.' }),
+  }),
+  'Fleet',
 );

@@ -25,6 +25,7 @@ const ARCHITECTURE_ROUTES = [
   'GET /v1/partners/{partnerId}/runs/{runId}',
   'GET /v1/partners/{partnerId}/statements/{period}',
   'GET /v1/partners/{partnerId}/unmapped',
+  'GET /v1/partners',
   'GET /openapi.json',
 ];
 
