@@ -33,8 +33,11 @@ const LEGAL_SUFFIXES: ReadonlySet<string> = new Set([
   'pllc',
 ]);
 
-/** Two names are close from this share of shared words (Jaccard), or … */
-export const MIN_WORD_OVERLAP = 0.5;
+/**
+ * Two names are close from this share of shared words (Jaccard: 2 of 3 distinct words, not 2 of 4 — "Harbor Motors
+ * Partners" and "Harbor Clinic Partners" are two companies), or …
+ */
+export const MIN_WORD_OVERLAP = 0.6;
 /** … from this similarity of their letters (1 − edit distance / longer length), after normalisation. */
 export const MIN_LETTER_SIMILARITY = 0.8;
 export const MAX_SUGGESTIONS = 3;

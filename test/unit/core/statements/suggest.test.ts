@@ -38,6 +38,8 @@ describe('nameCloseness', () => {
   it('is 0 below both thresholds', () => {
     // One shared word of three (1/3) and letters far apart.
     expect(nameCloseness('Acme Dental', 'Acme Plumbing')).toBe(0);
+    // Two shared of four distinct words (0.5), letters 1 − 6/20 = 0.7: two companies of a naming pattern.
+    expect(nameCloseness('Harbor Motors Partners', 'Harbor Clinic Partners')).toBe(0);
     expect(nameCloseness('Oak Farm', 'Pine Legal')).toBe(0);
     expect(nameCloseness('', 'Acme')).toBe(0);
   });
