@@ -133,6 +133,10 @@ export class SimGradient {
       updateIntegrationStatus: async () => {
         await this.request();
       },
+      listClientNames: async () => {
+        await this.request();
+        return [];
+      },
       listAccounts: async () => {
         await this.request();
         return [...side.accounts.values()].map((a) => ({ ...a }));

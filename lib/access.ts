@@ -57,7 +57,8 @@ export const FUNCTION_ACCESS = {
   },
   api: {
     tables: {
-      partners: ['GetItem', 'PutItem'],
+      // QueryIndexes: the fleet list reads the partners by their activity index.
+      partners: ['GetItem', 'PutItem', 'QueryIndexes'],
       catalog: ['GetItem', 'PutItem', 'Query'],
       accounts: ['GetItem', 'PutItem', 'Query'],
       mappings: ['Query', 'BatchWriteItem'],

@@ -18,6 +18,7 @@ import { rememberSecret } from '../shared/secret-text';
 import {
   accountListSchema,
   ackSchema,
+  clientsSchema,
   createdAccountsSchema,
   errorBodySchema,
   organizationSchema,
@@ -35,6 +36,7 @@ export const GRADIENT_ROUTES = {
   getVendor: 'GET /',
   createService: 'POST /service',
   setUnitCount: 'POST /service/{id}/count',
+  listClients: 'GET /organization/clients',
 } as const;
 
 export type GradientRoute = (typeof GRADIENT_ROUTES)[keyof typeof GRADIENT_ROUTES];
@@ -189,6 +191,10 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
     async setUnitCount(serviceId, accountId, unitCount, { noBuild }) {
       const path = `/service/${seg(serviceId)}/count?no_build=${noBuild ? 'true' : 'false'}`;
       await call(GRADIENT_ROUTES.setUnitCount, 'POST', path, ackSchema, { accountId, unitCount });
+    },
+    async listClientNames() {
+      const answer = await call(GRADIENT_ROUTES.listClients, 'GET', '/organization/clients', clientsSchema);
+      return answer.clients;
     },
   };
 }

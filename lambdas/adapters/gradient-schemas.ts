@@ -77,6 +77,28 @@ export const ackSchema = z.looseObject({});
 
 export const createdAccountsSchema = z.array(z.looseObject({ id: idSchema }));
 
+/** The name-ish fields a client object of Get Clients may carry, in the order they are trusted. */
+const CLIENT_NAME_FIELDS = ['name', 'companyName', 'clientName', 'displayName', 'title'] as const;
+
+const clientName = (element: unknown): string | undefined => {
+  if (typeof element === 'string') return element;
+  if (typeof element !== 'object' || element === null) return undefined;
+  const fields = element as Record<string, unknown>;
+  const name = CLIENT_NAME_FIELDS.map((f) => fields[f]).find((v) => typeof v === 'string');
+  return name as string | undefined;
+};
+
+/**
+ * Get Clients (deprecated, §4.9): `{meta, clients}` with an undocumented element shape. Strings, or objects with a
+ * name-ish field, give a name; anything else is skipped rather than failing the list.
+ */
+export const clientsSchema = z.looseObject({ clients: z.array(z.unknown()) }).transform(({ clients }) => ({
+  clients: clients
+    .map(clientName)
+    .map((n) => n?.trim())
+    .filter((n): n is string => n !== undefined && n.length > 0),
+}));
+
 /** Error bodies: NestJS `{statusCode, message}` where message may be a string or a list of validation messages. */
 export const errorBodySchema = z.looseObject({
   message: z.union([z.string(), z.array(z.string())]).optional(),

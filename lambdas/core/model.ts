@@ -118,6 +118,10 @@ export interface Partner {
   /** Why the partner is not syncing, for a person (e.g. the key was rejected on a given date). */
   statusReason?: string;
   lastRun?: RunRef;
+  /** When a run last had a value accepted by Gradient (kept across runs that had none). */
+  lastAcceptedAt?: string;
+  /** Accounts Gradient reported unmapped at the last account reconciliation (absent: not reconciled yet). */
+  unmappedAccounts?: number;
 }
 
 export interface RunRef {

@@ -1,4 +1,5 @@
-// A partner's run history: the runs, newest first, and one run with its per-line receipts.
+// A partner's run history: the runs, newest first, a page at a time, and one run with its per-line receipts.
+import { decodeCursor, encodeCursor } from './cursor';
 import { NotFoundError } from './errors';
 import type { LineReceipt, Run } from './model';
 import { requirePartner } from './partners';
@@ -7,9 +8,27 @@ import type { AppDeps } from './ports';
 export const DEFAULT_RUN_LIST_LIMIT = 20;
 export const MAX_RUN_LIST_LIMIT = 100;
 
-export async function listRuns(deps: AppDeps, partnerId: string, limit = DEFAULT_RUN_LIST_LIMIT): Promise<Run[]> {
+export interface RunPage {
+  runs: Run[];
+  /** Where the next page starts; absent on the last page. */
+  nextCursor?: string;
+}
+
+/** Up to `limit` runs, newest first, after `cursor` (a `nextCursor` of an earlier page) when given. */
+export async function listRuns(
+  deps: AppDeps,
+  partnerId: string,
+  limit = DEFAULT_RUN_LIST_LIMIT,
+  cursor?: string,
+): Promise<RunPage> {
+  const before = cursor === undefined ? undefined : decodeCursor('runs', cursor, ['runId'] as const).runId;
   await requirePartner(deps, partnerId);
-  return deps.runs.list(partnerId, Math.min(Math.max(1, limit), MAX_RUN_LIST_LIMIT));
+  const size = Math.min(Math.max(1, limit), MAX_RUN_LIST_LIMIT);
+  // One more than asked tells whether a next page exists without an empty last page.
+  const runs = await deps.runs.list(partnerId, size + 1, before === undefined ? {} : { before });
+  if (runs.length <= size) return { runs };
+  const page = runs.slice(0, size);
+  return { runs: page, nextCursor: encodeCursor('runs', { runId: (page[size - 1] as Run).runId }) };
 }
 
 export async function getRun(

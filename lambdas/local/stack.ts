@@ -11,6 +11,7 @@ import {
 import * as z from 'zod';
 import { migrateHeldValues } from '../../scripts/migrate-held-values';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamo';
+import { withFleetKey } from '../adapters/dynamo/partner-repository';
 import { withOpenMarker } from '../adapters/dynamo/run-repository';
 import { createSecretsManagerClient } from '../adapters/secrets-key-store';
 import type { AppDeps } from '../core/ports';
@@ -118,7 +119,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const env = parseEnv(process.env);
 
   const dynamoClient = createDynamoClient();
-  await ensureTables(dynamoClient, localTableNames(), { [TABLES.runs.envVar]: withOpenMarker });
+  await ensureTables(dynamoClient, localTableNames(), {
+    [TABLES.runs.envVar]: withOpenMarker,
+    [TABLES.partners.envVar]: withFleetKey,
+  });
   // The one-off step a deployment runs after upgrading, done here on start (a no-op once it completed).
   await migrateHeldValues(createDocumentClient(dynamoClient), env);
   dynamoClient.destroy();

@@ -29,12 +29,20 @@ export interface TableDefinition {
 const s = (name: string): KeyDefinition => ({ name, type: 'S' });
 
 export const TABLES = {
-  /** One item per MSP. `syncEnabled` is set only while the nightly sync should run: a sparse index. */
+  /**
+   * One item per MSP. `syncEnabled` is set only while the nightly sync should run: a sparse index. `fleet` is the
+   * same on every partner: one partition of them all by `updatedAt` (their latest activity) for the fleet list — a
+   * single hot partition, fine for a read-mostly admin list (10,000 partners are a few MB; writes are one per
+   * partner change, far below a partition's limits).
+   */
   partners: {
     id: 'Partners',
     envVar: 'TABLE_PARTNERS',
     partitionKey: s('partnerId'),
-    globalIndexes: [{ indexName: 'bySyncEnabled', partitionKey: s('syncEnabled'), sortKey: s('partnerId') }],
+    globalIndexes: [
+      { indexName: 'bySyncEnabled', partitionKey: s('syncEnabled'), sortKey: s('partnerId') },
+      { indexName: 'byActivity', partitionKey: s('fleet'), sortKey: s('updatedAt') },
+    ],
   },
   /** The vendor's services; `catalogId` is always `default` so the catalog is one Query. */
   catalog: { id: 'Catalog', envVar: 'TABLE_CATALOG', partitionKey: s('catalogId'), sortKey: s('serviceKey') },

@@ -93,9 +93,10 @@ export class MemoryRuns implements RunRepository {
     const r = this.runs.get(this.key(partnerId, runId));
     return r && clone(r);
   }
-  async list(partnerId: string, limit: number): Promise<Run[]> {
+  async list(partnerId: string, limit: number, options: { before?: string } = {}): Promise<Run[]> {
+    const { before } = options;
     return [...this.runs.values()]
-      .filter((r) => r.partnerId === partnerId)
+      .filter((r) => r.partnerId === partnerId && (before === undefined || r.runId < before))
       .sort((a, b) => b.runId.localeCompare(a.runId))
       .slice(0, limit)
       .map(clone);
@@ -141,6 +142,8 @@ export class FakeGradient implements GradientPort {
   accounts = new Map<string, GradientAccount>();
   skus: GradientSku[] = [];
   mappedServices = new Set<string>();
+  /** The PSA company names Get Clients answers. */
+  clientNames: string[] = [];
   counts: Array<{ serviceId: string; accountId: string; unitCount: number; noBuild: boolean }> = [];
   calls: string[] = [];
   /** Called before every request; throw from it to inject a failure. */
@@ -189,6 +192,10 @@ export class FakeGradient implements GradientPort {
       throw new GradientNotMappedError(`No account map found with id: ${accountId}`, 404);
     }
     this.counts.push({ serviceId, accountId, unitCount, noBuild: options.noBuild });
+  }
+  async listClientNames() {
+    this.call('listClientNames');
+    return [...this.clientNames];
   }
 }
 
@@ -274,6 +281,14 @@ export function memoryDeps(): MemoryDeps {
         for (const p of [...state.partners.values()].sort((a, b) => a.partnerId.localeCompare(b.partnerId))) {
           if (p.status === 'pending' || p.status === 'connected') yield clone(p);
         }
+      },
+      async listByActivity({ limit, status, after }) {
+        const order = (p: Pick<Partner, 'updatedAt' | 'partnerId'>) => `${p.updatedAt}|${p.partnerId}`;
+        return [...state.partners.values()]
+          .filter((p) => (status === undefined || p.status === status) && (!after || order(p) < order(after)))
+          .sort((a, b) => order(b).localeCompare(order(a)))
+          .slice(0, limit)
+          .map(clone);
       },
     },
     catalog: {

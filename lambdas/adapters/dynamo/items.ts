@@ -42,6 +42,8 @@ export const partnerItem: z.ZodType<Partner> = z.object({
   connectedAt: optional(z.string()),
   updatedAt: z.string(),
   statusReason: optional(z.string()),
+  lastAcceptedAt: optional(z.string()),
+  unmappedAccounts: optional(z.number().int().nonnegative()),
   lastRun: optional(
     z.object({
       runId: z.string(),

@@ -84,16 +84,21 @@ export class DynamoRunRepository implements RunRepository {
     return res.Item ? parseItem(runItem, res.Item, this.tableName) : undefined;
   }
 
-  async list(partnerId: string, limit: number): Promise<Run[]> {
+  async list(partnerId: string, limit: number, options: { before?: string } = {}): Promise<Run[]> {
     const runs: Run[] = [];
     if (limit <= 0) return runs;
-    for await (const item of queryItems(this.doc, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'partnerId = :p AND runId >= :first',
-      ExpressionAttributeValues: { ':p': partnerId, ':first': FIRST_RUN_ID },
-      ScanIndexForward: false,
-      Limit: Math.min(limit, this.pageSize),
-    })) {
+    const startKey = options.before === undefined ? undefined : { partnerId, runId: options.before };
+    for await (const item of queryItems(
+      this.doc,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'partnerId = :p AND runId >= :first',
+        ExpressionAttributeValues: { ':p': partnerId, ':first': FIRST_RUN_ID },
+        ScanIndexForward: false,
+        Limit: Math.min(limit, this.pageSize),
+      },
+      startKey,
+    )) {
       runs.push(parseItem(runItem, item, this.tableName));
       if (runs.length >= limit) break;
     }

@@ -18,9 +18,16 @@ const BATCHES_IN_FLIGHT = 4;
 
 export type Item = Record<string, unknown>;
 
-/** Every item of a Query, page after page (the SDK's paginator follows LastEvaluatedKey). */
-export async function* queryItems(doc: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<Item> {
-  for await (const page of paginateQuery({ client: doc }, input)) {
+/**
+ * Every item of a Query, page after page (the SDK's paginator follows LastEvaluatedKey), from just past `startKey`
+ * when given (the paginator's starting token: an ExclusiveStartKey in `input` would be overwritten).
+ */
+export async function* queryItems(
+  doc: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+  startKey?: Item,
+): AsyncGenerator<Item> {
+  for await (const page of paginateQuery({ client: doc, ...(startKey && { startingToken: startKey }) }, input)) {
     for (const item of page.Items ?? []) yield item;
   }
 }

@@ -133,5 +133,6 @@ export function pacedGradient(gradient: GradientPort, call: Caller): GradientPor
     createVendorService: (service) => through('createVendorService', () => gradient.createVendorService(service)),
     setUnitCount: (serviceId, accountId, unitCount, options) =>
       through('setUnitCount', () => gradient.setUnitCount(serviceId, accountId, unitCount, options)),
+    listClientNames: () => through('listClientNames', () => gradient.listClientNames()),
   };
 }

@@ -93,5 +93,6 @@ function refreshingGradient(first: GradientPort, refresh: () => Promise<Gradient
     createVendorService: (service) => run((g) => g.createVendorService(service)),
     setUnitCount: (serviceId, accountId, unitCount, options) =>
       run((g) => g.setUnitCount(serviceId, accountId, unitCount, options)),
+    listClientNames: () => run((g) => g.listClientNames()),
   };
 }

@@ -23,12 +23,20 @@ async function connectedGradient(
   return { partner, gradient };
 }
 
+/** The fleet's count of a partner's unmapped accounts, stored on its record (read again: it may have changed). */
+async function recordUnmapped(deps: AppDeps, partnerId: string, unmappedAccounts: number): Promise<void> {
+  const partner = await deps.partners.get(partnerId);
+  if (!partner || partner.unmappedAccounts === unmappedAccounts) return;
+  await deps.partners.put({ ...partner, unmappedAccounts, updatedAt: deps.clock.now().toISOString() });
+}
+
 /** Sync mappings: services and accounts reconciled, `isMapped` pulled and stored. */
 export async function syncMappings(deps: AppDeps, partnerId: string): Promise<MappingSyncResult> {
   const { partner, gradient } = await connectedGradient(deps, partnerId);
   try {
     const services = await ensureServices(deps, partnerId, gradient);
     const { result } = await reconcileAccounts(deps, partnerId, gradient);
+    await recordUnmapped(deps, partnerId, result.unmapped.length);
     return { ...result, services: services.length };
   } catch (error) {
     if (error instanceof GradientKeyRejectedError) await markAuthFailed(deps, partner);

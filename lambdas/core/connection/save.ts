@@ -31,11 +31,12 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
   // Mappings exist from an earlier connection unless the partner is new or disconnected (which forgot them).
   const hadMappings = before !== undefined && before.status !== 'disconnected';
 
+  let unmappedAccounts: number;
   try {
     // Never downgrade an integration Gradient already considers active (it sets `active` itself after usage).
     if (org.status !== 'active') await gradient.updateIntegrationStatus('pending');
     await ensureServices(deps, partnerId, gradient);
-    await reconcileAccounts(deps, partnerId, gradient);
+    unmappedAccounts = (await reconcileAccounts(deps, partnerId, gradient)).result.unmapped.length;
   } catch (error) {
     if (!hadMappings) await forgetMappings(deps, partnerId, 'save failed during Gradient setup');
     deps.log.warn('save failed during Gradient setup', { partnerId, error: errorName(error) });
@@ -54,6 +55,8 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
     connectedAt: wasConnected && sameOrganization && before?.connectedAt ? before.connectedAt : now,
     updatedAt: now,
     ...(before?.lastRun && { lastRun: before.lastRun }),
+    ...(before?.lastAcceptedAt && { lastAcceptedAt: before.lastAcceptedAt }),
+    unmappedAccounts,
   };
 
   await deps.keys.put(partnerId, input.partnerApiKey);

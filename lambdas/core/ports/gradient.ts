@@ -61,6 +61,11 @@ export interface GradientPort {
   createVendorService(service: GradientServiceInput): Promise<GradientSku[]>;
   /** POST /service/{serviceId}/count. Resolves on 201; 404 throws GradientNotMappedError. */
   setUnitCount(serviceId: string, accountId: string, unitCount: number, options: { noBuild: boolean }): Promise<void>;
+  /**
+   * GET /organization/clients (deprecated, element shape undocumented): the names of the MSP's PSA companies, as
+   * far as they can be read from what comes back. Advisory data only.
+   */
+  listClientNames(): Promise<string[]>;
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   LineUsage,
   Partner,
   PartnerLease,
+  PartnerStatus,
   Period,
   Refusal,
   ResyncClaim,
@@ -58,6 +59,17 @@ export interface PartnerRepository {
   put(partner: Partner): Promise<void>;
   /** Partners whose nightly sync is on (`partners.ts`'s isSyncEnabled), by a sparse index; paged internally. */
   listSyncEnabled(): AsyncIterable<Partner>;
+  /**
+   * Up to `limit` partners, latest activity (`updatedAt`) first, by an index; only those in `status` when given;
+   * only those after `after` in that order when given.
+   */
+  listByActivity(query: { limit: number; status?: PartnerStatus; after?: ActivityPosition }): Promise<Partner[]>;
+}
+
+/** A partner's place in the activity order: where a page of the fleet ends. */
+export interface ActivityPosition {
+  updatedAt: string;
+  partnerId: string;
 }
 
 export interface CatalogRepository {
@@ -138,8 +150,8 @@ export interface RunRepository {
   /** Creates the run as `queued`; no-op when it exists already (idempotent enqueue). */
   create(run: Run): Promise<void>;
   get(partnerId: string, runId: string): Promise<Run | undefined>;
-  /** Newest first. */
-  list(partnerId: string, limit: number): Promise<Run[]>;
+  /** Newest first; only runs older than the run id `before` when given (it need not exist). */
+  list(partnerId: string, limit: number, options?: { before?: string }): Promise<Run[]>;
   /**
    * Takes the run's lease for one delivery: succeeds when the run is `queued`, or `running` with an expired
    * lease (a crashed delivery). Returns the run as taken, `finished` when it already ended, or `busy`.

@@ -91,7 +91,7 @@ export async function finishRun(
   summary: RunSummary,
   status: RunStatus,
   error?: { code: string; message: string },
-  partnerChange?: Pick<Partner, 'status' | 'statusReason'>,
+  partnerChange?: Partial<Pick<Partner, 'status' | 'statusReason' | 'unmappedAccounts'>>,
 ): Promise<SyncResult> {
   const finishedAt = deps.clock.now().toISOString();
   // The partner's lease goes first: a crash between the two writes leaves the run open (resumed by its
@@ -107,6 +107,7 @@ export async function finishRun(
       status: promoteOnAccepted(partner.status, summary),
       ...partnerChange,
       lastRun: { runId: run.runId, period: run.period, status, finishedAt, summary },
+      ...(summary.accepted > 0 && { lastAcceptedAt: finishedAt }),
       updatedAt: finishedAt,
     });
   }

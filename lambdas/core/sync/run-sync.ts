@@ -80,9 +80,11 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
   // Gradient, renamed ones renamed (one GET when nothing changed, a second when accounts were created). It
   // answers who is mapped now, and since when.
   let accounts: Map<string, AccountState>;
+  let unmappedAccounts: number;
   try {
-    const { mappings } = await reconcileAccounts(deps, partner.partnerId, pacedGradient(gradient, call));
+    const { mappings, result } = await reconcileAccounts(deps, partner.partnerId, pacedGradient(gradient, call));
     accounts = new Map(mappings.map((m) => [m.accountId, m]));
+    unmappedAccounts = result.unmapped.length;
   } catch (error) {
     if (error instanceof GradientKeyRejectedError) return authFailed(deps, partner, run, emptySummary());
     if (options.finalDelivery) {
@@ -171,7 +173,7 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
     throw new RunIncompleteError(`${open} lines left open for the next delivery`, run.runId);
   }
   const status = runStatusOf(summary);
-  const finished = await finishRun(deps, run, summary, status);
+  const finished = await finishRun(deps, run, summary, status, undefined, { unmappedAccounts });
   log('run finished', { status, summary, sent: push.sent });
   return finished;
 }

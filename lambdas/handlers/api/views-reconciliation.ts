@@ -1,6 +1,8 @@
-// What the reconciliation routes answer: the domain's statements mapped to the response schemas field by field.
+// What the reconciliation routes answer: the domain's statements, unmapped lists and fleet pages mapped to the response schemas field by field.
 import type * as z from 'zod';
+import type { FleetPage } from '../../core/fleet';
 import type { Statement } from '../../core/statements/build';
+import type { UnmappedList } from '../../core/statements/unmapped';
 import type * as S from './schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -42,4 +44,31 @@ export const statementView = (s: Statement): Out<typeof S.StatementView> => ({
     currentValue: a.currentValue,
     at: a.at,
   })),
+});
+
+export const unmappedView = (u: UnmappedList): Out<typeof S.UnmappedView> => ({
+  partnerId: u.partnerId,
+  period: u.period,
+  accounts: u.accounts.map((a) => ({
+    accountId: a.accountId,
+    name: a.name,
+    units: a.units.map((x) => ({ serviceKey: x.serviceKey, computed: x.computed })),
+    suggestions: [...a.suggestions],
+  })),
+  services: u.services.map((s) => ({ serviceKey: s.serviceKey, name: s.name, units: s.units })),
+});
+
+export const fleetView = (f: FleetPage): Out<typeof S.FleetView> => ({
+  partners: f.partners.map((p) => ({
+    partnerId: p.partnerId,
+    organizationName: p.organizationName,
+    status: p.status,
+    statusReason: p.statusReason,
+    lastRun: p.lastRun && { ...p.lastRun, summary: { ...p.lastRun.summary } },
+    lastAcceptedAt: p.lastAcceptedAt,
+    unmappedAccounts: p.unmappedAccounts,
+    failedLines: p.failedLines,
+    pendingSince: p.pendingSince,
+  })),
+  ...(f.nextCursor !== undefined && { nextCursor: f.nextCursor }),
 });

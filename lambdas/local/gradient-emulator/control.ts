@@ -71,7 +71,7 @@ const partnerRefSchema = z.union([
 const faultSchema = z.object({
   kind: z.enum(['429', '500', '503', 'hang', 'reset', 'malformed', '401']),
   count: z.number().int().positive(),
-  route: z.enum(['count', 'accounts', 'organization', 'any']).optional(),
+  route: z.enum(['count', 'accounts', 'organization', 'clients', 'any']).optional(),
   afterRequests: z.number().int().nonnegative().optional(),
 });
 const latencySchema = z

@@ -127,6 +127,13 @@ function apiRoutes(state: EmulatorState, switches: Switches): Route[] {
       },
     },
     {
+      method: 'GET',
+      pattern: /^\/api\/vendor-api\/organization\/clients\/?$/,
+      template: `${API}/organization/clients`,
+      routeClass: 'clients',
+      handle: (c, _p, _b, query) => ok({ meta: {}, clients: state.listClients(c, query.get('search') ?? undefined) }),
+    },
+    {
       method: 'POST',
       pattern: /^\/api\/vendor-api\/organization\/accounts\/?$/,
       template: `${API}/organization/accounts`,

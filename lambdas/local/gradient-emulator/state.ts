@@ -246,6 +246,18 @@ export class EmulatorState {
       .map((a) => ({ ...a }));
   }
 
+  /**
+   * Get Clients (deprecated): the partner's PSA companies as `{id, name}` (Gradient documents no element shape),
+   * by name, only those whose name contains `search` (any case) when given. One page: the paging is undocumented.
+   */
+  listClients({ partner }: Caller, search: string | undefined): Array<{ id: string; name: string }> {
+    const needle = search?.toLowerCase();
+    return [...partner.psaCompanies]
+      .sort()
+      .filter((name) => needle === undefined || name.toLowerCase().includes(needle))
+      .map((name) => ({ id: `psa-${Buffer.from(name, 'utf8').toString('hex').slice(0, 24)}`, name }));
+  }
+
   private autoMapAccount(partner: Partner, account: EmulatorAccount): void {
     // Synthesize maps an exact (case-sensitive) name match; a rename never unmaps.
     if (partner.psaCompanies.has(account.name)) account.isMapped = true;

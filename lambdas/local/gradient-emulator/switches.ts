@@ -4,7 +4,7 @@
 import { seededRandom } from '../seeded-random';
 
 export type FaultKind = '429' | '500' | '503' | 'hang' | 'reset' | 'malformed' | '401';
-export type FaultRoute = 'count' | 'accounts' | 'organization' | 'any';
+export type FaultRoute = 'count' | 'accounts' | 'organization' | 'clients' | 'any';
 /** Which family an API request belongs to, for fault matching; 'other' matches only 'any'. */
 export type RouteClass = Exclude<FaultRoute, 'any'> | 'other';
 

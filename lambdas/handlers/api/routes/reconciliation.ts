@@ -1,9 +1,12 @@
-// The month-end reconciliation routes (issue 12): a period's statement (JSON or CSV).
+// The month-end reconciliation routes (issue 12): a period's statement (JSON or CSV), what is not billed, and the
+// fleet of partners.
+import { listFleet } from '../../../core/fleet';
 import { statementCsv } from '../../../core/statements/build';
 import { getStatement } from '../../../core/statements/statement';
+import { listUnmapped } from '../../../core/statements/unmapped';
 import { json } from '../http';
 import * as S from '../schemas';
-import { statementView } from '../views-reconciliation';
+import { fleetView, statementView, unmappedView } from '../views-reconciliation';
 import { errorDocs, type Route, route } from './route';
 
 const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
@@ -39,6 +42,39 @@ export const reconciliationRoutes: Route[] = [
         },
         body: statementCsv(statement.lines),
       };
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/partners/{partnerId}/unmapped',
+    operationId: 'listUnmapped',
+    tag: 'reconciliation',
+    summary: 'What reaches no invoice: unmapped accounts and services, their units, PSA name suggestions',
+    description:
+      'Accounts Gradient reports unmapped, with the units each line would bill this period (computed, before rounding) and up to three close PSA company names from Gradient’s deprecated Get Clients route (`[]` when it fails); services not set up or answered 404 on mapped accounts. Advisory only: nothing is mapped.',
+    params: S.PartnerPathParams,
+    query: S.UnmappedQuery,
+    responses: {
+      200: { description: 'The unmapped list', schema: S.UnmappedView },
+      400: errorDocs.badRequest,
+      404: errorDocs.notFound,
+    },
+    async handle({ deps, params, query }) {
+      return json(200, unmappedView(await listUnmapped(await deps(), params.partnerId, query.period)));
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/partners',
+    operationId: 'listPartners',
+    tag: 'reconciliation',
+    summary: 'The fleet: every partner, its status, last run and what needs a person, latest activity first',
+    description:
+      'Activity is the partner record’s last change (a save, a finished run, a mapping sync, a status change). Paged by `nextCursor`; `status` filters.',
+    query: S.FleetQuery,
+    responses: { 200: { description: 'A page of partners', schema: S.FleetView }, 400: errorDocs.badRequest },
+    async handle({ deps, query }) {
+      return json(200, fleetView(await listFleet(await deps(), query)));
     },
   }),
 ];

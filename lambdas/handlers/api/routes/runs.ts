@@ -46,7 +46,7 @@ export const runRoutes: Route[] = [
     path: '/v1/partners/{partnerId}/runs',
     operationId: 'listRuns',
     tag: 'runs',
-    summary: 'Run summaries, newest first',
+    summary: 'Run summaries, newest first, a page at a time (`nextCursor`)',
     params: S.PartnerPathParams,
     query: S.RunsQuery,
     responses: {
@@ -55,8 +55,8 @@ export const runRoutes: Route[] = [
       404: errorDocs.notFound,
     },
     async handle({ deps, params, query }) {
-      const runs = await listRuns(await deps(), params.partnerId, query.limit);
-      return json(200, { runs: runs.map(runView) });
+      const page = await listRuns(await deps(), params.partnerId, query.limit, query.cursor);
+      return json(200, { runs: page.runs.map(runView), ...(page.nextCursor && { nextCursor: page.nextCursor }) });
     },
   }),
   route({

@@ -1,5 +1,5 @@
 // The API's shared schema pieces: the registry that names components for the OpenAPI document, ids, dates,
-// periods, timestamps and the write-only Partner API key.
+// periods, timestamps, paging cursors and the write-only Partner API key.
 import * as z from 'zod';
 
 import { idSchema, isoDateSchema, periodSchema, roundingPolicySchema } from '../../../shared/vocabulary';
@@ -17,6 +17,14 @@ export const IsoDate = isoDateSchema.meta({ format: 'date', examples: ['2026-11-
 export const Period = periodSchema.meta({ examples: ['2026-11'] });
 export const Timestamp = z.string().meta({ format: 'date-time' });
 export const Count = z.number().int().nonnegative();
+
+/** A page's `nextCursor`, handed back unchanged for the next page; opaque (its content is no contract). */
+export const Cursor = z
+  .string()
+  .min(1)
+  .max(1000)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a cursor this list answered')
+  .meta({ description: 'The `nextCursor` of the previous page; omit for the first page.' });
 
 /** A Partner API key as pasted by a person: surrounding whitespace is dropped; the value is never echoed. */
 export const PartnerApiKey = z

@@ -1,8 +1,17 @@
-// The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, and the
-// requests that read it.
+// The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, the
+// unmapped accounts and services with their units and suggestions, the fleet of partners, and the requests that
+// read them.
 import * as z from 'zod';
-import { lineOutcomeSchema, lineReasonSchema, roundingPolicySchema } from '../../../shared/vocabulary';
-import { Count, Id, IsoDate, named, Period, Timestamp } from './common';
+import { DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT } from '../../../core/fleet';
+import {
+  lineOutcomeSchema,
+  lineReasonSchema,
+  partnerStatusSchema,
+  roundingPolicySchema,
+  runStatusSchema,
+} from '../../../shared/vocabulary';
+import { Count, Cursor, Id, IsoDate, named, Period, Timestamp } from './common';
+import { RunSummaryView } from './responses';
 
 export const StatementPathParams = z.object({ partnerId: Id, period: Period });
 export const StatementQuery = z.object({
@@ -58,4 +67,75 @@ export const StatementView = named(
     ),
   }),
   'Statement',
+);
+
+export const UnmappedQuery = z.object({
+  period: Period.optional().meta({ description: 'The month (YYYY-MM); default the current month (UTC).' }),
+});
+
+export const UnmappedView = named(
+  z.object({
+    partnerId: Id,
+    period: Period,
+    accounts: z.array(
+      z.object({
+        accountId: Id,
+        name: z.string(),
+        units: z.array(
+          z.object({
+            serviceKey: Id,
+            computed: z.number().meta({ description: 'What the line would bill this period, before rounding.' }),
+          }),
+        ),
+        suggestions: z.array(z.string()).max(3).meta({
+          description:
+            'Up to three PSA company names close to the account’s (Gradient’s Get Clients); [] when that route fails. Advisory: map in Synthesize.',
+        }),
+      }),
+    ),
+    services: z.array(
+      z.object({
+        serviceKey: Id,
+        name: z.string(),
+        units: z.number().meta({ description: 'The service’s computed units this period, over all its lines.' }),
+      }),
+    ),
+  }),
+  'UnmappedList',
+);
+
+export const FleetQuery = z.object({
+  status: partnerStatusSchema.optional().meta({ description: 'Only partners in this status.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_FLEET_LIMIT)
+    .optional()
+    .meta({ description: `How many partners per page (default ${DEFAULT_FLEET_LIMIT}).` }),
+  cursor: Cursor.optional(),
+});
+
+export const FleetView = named(
+  z.object({
+    partners: z.array(
+      z.object({
+        partnerId: Id,
+        organizationName: z.string().nullable(),
+        status: partnerStatusSchema,
+        statusReason: z.string().nullable(),
+        lastRun: z
+          .object({ id: Id, status: runStatusSchema, finishedAt: Timestamp.nullable(), summary: RunSummaryView })
+          .nullable(),
+        lastAcceptedAt: Timestamp.nullable().meta({ description: 'When Gradient last accepted a value.' }),
+        unmappedAccounts: Count.nullable().meta({
+          description: 'Accounts Gradient reported unmapped at the last reconciliation (null: none yet).',
+        }),
+        failedLines: Count.meta({ description: 'Lines the last run could not deliver.' }),
+        pendingSince: Timestamp.nullable().meta({ description: 'While pending: since the key was saved.' }),
+      }),
+    ),
+    nextCursor: z.string().optional().meta({ description: 'Present when more partners remain: pass it as `cursor`.' }),
+  }),
+  'Fleet',
 );

@@ -15,7 +15,7 @@ import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/run-hi
 
 import { averageBasisSchema, closeDaySchema, quantitySchema, unitScaleSchema } from '../../../shared/vocabulary';
 
-import { Id, IsoDate, named, PartnerApiKey, Period, RoundingPolicy } from './common';
+import { Cursor, Id, IsoDate, named, PartnerApiKey, Period, RoundingPolicy } from './common';
 
 // ---------- requests ----------
 
@@ -31,6 +31,7 @@ export const RunsQuery = z.object({
     .max(MAX_RUN_LIST_LIMIT)
     .optional()
     .meta({ description: `How many runs, newest first (default ${DEFAULT_RUN_LIST_LIMIT}).` }),
+  cursor: Cursor.optional(),
 });
 
 export const ServiceUpsert = named(

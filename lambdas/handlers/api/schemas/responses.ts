@@ -171,7 +171,13 @@ export const RunView = named(
   }),
   'Run',
 );
-export const RunListView = named(z.object({ runs: z.array(RunView) }), 'RunList');
+export const RunListView = named(
+  z.object({
+    runs: z.array(RunView),
+    nextCursor: z.string().optional().meta({ description: 'Present when older runs remain: pass it as `cursor`.' }),
+  }),
+  'RunList',
+);
 
 export const RunDetailView = named(
   z.object({

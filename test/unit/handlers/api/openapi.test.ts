@@ -27,6 +27,8 @@ const ARCHITECTURE_ROUTES = [
   'GET /v1/partners/{partnerId}/accounts',
   'GET /v1/partners/{partnerId}/usage',
   'GET /v1/partners/{partnerId}/accounts/{accountId}/history',
+  'GET /v1/partners/{partnerId}/unmapped',
+  'GET /v1/partners',
   'GET /openapi.json',
 ];
 
