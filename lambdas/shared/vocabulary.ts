@@ -1,4 +1,4 @@
-// The zod forms of the domain's vocabularies, built from `core/model.ts`'s const arrays: stored items, queue
+// The zod forms of the domain's vocabularies, built from `core/model/`'s const arrays: stored items, queue
 // messages and the API's schemas all validate with these, so a new status or counter is added in one place.
 import * as z from 'zod';
 import {
@@ -35,12 +35,12 @@ export const isoDateSchema = z
   .regex(ISO_DATE_PATTERN, 'must be a date YYYY-MM-DD')
   .refine(isValidIsoDate, 'not a real calendar date');
 
-/** A usage quantity and a service's unitScale, within the bounds the store can hold (`core/model.ts`). */
+/** A usage quantity and a service's unitScale, within the bounds the store can hold (`core/model/rules.ts`). */
 export const quantitySchema = z.number().refine(isValidQuantity, QUANTITY_RULE);
 export const unitScaleSchema = z.number().refine(isValidUnitScale, UNIT_SCALE_RULE);
 
 export const averageBasisSchema = z.enum(AVERAGE_BASES);
-/** A partner's close day (`core/model.ts`). */
+/** A partner's close day (`core/model/rules.ts`). */
 export const closeDaySchema = z
   .number()
   .int(CLOSE_DAY_RULE)
@@ -55,7 +55,7 @@ export const runTriggerSchema = z.enum(RUN_TRIGGERS);
 export const lineOutcomeSchema = z.enum(LINE_OUTCOMES);
 export const connectionFailureSchema = z.enum(CONNECTION_FAILURES);
 export const lineReasonSchema = z.enum(LINE_REASONS);
-/** What moved a line's value (`core/model.ts`'s LineChange): a state change, or a metered day for `sum`. */
+/** What moved a line's value (`core/model/lines.ts`'s LineChange): a state change, or a metered day for `sum`. */
 export const lineChangesSchema = z
   .array(
     z.union([

@@ -1,0 +1,8 @@
+// The domain vocabulary shared by core, adapters and handlers (architecture §2). Plain data only: every
+// vocabulary is a const array here, and the types, the zod schemas (stored items, queue messages, the API) and
+// the OpenAPI document are built from it.
+export * from './entities';
+export * from './lines';
+export * from './rules';
+export * from './runs';
+export * from './statements';
