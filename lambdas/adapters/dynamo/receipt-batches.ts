@@ -3,7 +3,7 @@
 // share every field but the line's own (account, service, computed, pushed, previous) form a group; within a
 // group each service lists its lines as `account:computed`, then `/pushed` when rounding moved it, then
 // `~previous` when the receipt has one (`~=` for "equal to pushed", `~n` for null), joined by ';' — ids never
-// hold ':', ';', '/' or '~' (model.ts's ID_PATTERN). Reading expands them back to receipts.
+// hold ':', ';', '/' or '~' (model/rules.ts's ID_PATTERN). Reading expands them back to receipts.
 import { createHash } from 'node:crypto';
 import type * as z from 'zod';
 import type { LineReceipt } from '../../core/model';
