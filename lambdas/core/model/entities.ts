@@ -2,15 +2,7 @@
 // snapshots and the lines computed from them.
 
 import type { LineWhy } from './lines';
-import type {
-  Aggregation,
-  AverageBasis,
-  IsoDate,
-  PartnerStatus,
-  Period,
-  RoundingPolicy,
-  STORED_AVERAGE_BASIS,
-} from './rules';
+import type { Aggregation, AverageBasis, IsoDate, PartnerStatus, Period, RoundingPolicy } from './rules';
 import type { RunStatus, RunSummary } from './runs';
 
 /** One billable SKU of the vendor. `gradientServiceId` is Gradient's id once the service exists there. */
