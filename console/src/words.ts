@@ -1,5 +1,6 @@
-// What the card says, in words a billing admin reads: the integration's state from the partner's status, a
-// run's summary, and each receipt line. Pure (no DOM), so the wording is one place and unit-testable.
+// What the console says, in words a billing admin reads: the integration's state from the partner's status, a
+// run's summary, each receipt line and its reason ("Usage changed: +5 on 12 Mar"), and the statement's and fleet's
+// cells. Pure (no DOM), so the wording is one place and unit-testable.
 import type { PartnerView, RunLineView, RunView } from '../../client/types';
 
 export const CARD_STATES = ['Not connected', 'Pending', 'Connected', 'Key rejected', 'Disconnected'] as const;
