@@ -194,6 +194,18 @@ describe('the statement page', () => {
   });
 });
 
+it('shows a past month as closed, its values final', async () => {
+  const [year, month] = PERIOD.split('-').map(Number) as [number, number];
+  const previous = new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 7);
+  const closed = await api<StatementView>(`/v1/partners/${PARTNER}/statements/${previous}`);
+  expect(closed.closed).toBe(true);
+  await page.goto(`${served.api.url}/console/partners/${PARTNER}/statements/${previous}`);
+  await page.locator('.gcs .gic-state').filter({ hasText: 'Closed' }).waitFor();
+  expect(await page.locator('.gcs .gic-hint').textContent()).toContain(`Closed: computed as of ${closed.asOf}`);
+  expect(await lines().count()).toBe(closed.lines.length);
+  await expectAccessible('statement-closed');
+});
+
 describe('the fleet page', () => {
   const rows = () => page.locator('table.gcf-partners tbody tr');
 
