@@ -1,6 +1,7 @@
 // The console's pages under /console/ as the local API server serves them: the integration card of one partner
 // at /console/?partner=<id> (api-base = this origin, so the card calls the same API), a partner chooser at
-// /console/, and the bundle's two files. Strict CSP: scripts and styles from this origin only, nothing inline.
+// /console/, a month's statement at /console/partners/<id>/statements/<YYYY-MM>, the fleet at /console/fleet,
+// and the bundle's two files. Strict CSP: scripts and styles from this origin only, nothing inline.
 import { ID_PATTERN } from '../lambdas/core/model';
 import type { ConsoleBundle } from './build';
 
@@ -72,6 +73,25 @@ ${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
 </form>`,
   );
 
+const STATEMENT_PATH = /^\/console\/partners\/([^/]+)\/statements\/(\d{4}-(?:0[1-9]|1[0-2]))$/;
+
+/** `?limit=<n>` on the fleet page: its page size (the API bounds it). */
+const pageSize = (url: URL) => {
+  const limit = url.searchParams.get('limit');
+  return limit && /^\d{1,3}$/.test(limit) ? ` page-size="${limit}"` : '';
+};
+
+const notFound = () => page(404, 'Not found', '<h1>Not found</h1><p><a href="/console/">Back to the console</a></p>');
+
+const statementPage = (partnerId: string, period: string, apiBase: string) =>
+  page(
+    200,
+    `Statement ${period} · ${partnerId}`,
+    `<h1>Statement · partner ${escapeHtml(partnerId)}</h1>
+<p><a href="/console/?partner=${encodeURIComponent(partnerId)}">Integration card</a> · <a href="/console/fleet">Fleet</a></p>
+<gradient-statement partner-id="${escapeHtml(partnerId)}" period="${period}" api-base="${escapeHtml(apiBase)}"></gradient-statement>`,
+  );
+
 /**
  * The reply for a GET under /console, or undefined when the path is not the console's (the API answers it).
  * `apiBase` is the origin the card calls.
@@ -84,8 +104,16 @@ export function consoleReply(bundle: ConsoleBundle, method: string, url: URL, ap
   if (path === '/console/assets/card.js') return asset('text/javascript', bundle.js);
   if (path === '/console/assets/card.css') return asset('text/css', bundle.css);
   if (path === '/console/assets/page.css') return asset('text/css', PAGE_CSS);
-  if (path !== '/console/')
-    return page(404, 'Not found', '<h1>Not found</h1><p><a href="/console/">Back to the console</a></p>');
+  if (path === '/console/fleet')
+    return page(
+      200,
+      'Fleet',
+      `<h1>Gradient integrations · fleet</h1>
+<gradient-fleet api-base="${escapeHtml(apiBase)}"${pageSize(url)}></gradient-fleet>`,
+    );
+  const statement = STATEMENT_PATH.exec(path);
+  if (statement && ID_PATTERN.test(statement[1]!)) return statementPage(statement[1]!, statement[2]!, apiBase);
+  if (path !== '/console/') return notFound();
   const partnerId = url.searchParams.get('partner');
   if (partnerId === null) return chooser();
   if (!ID_PATTERN.test(partnerId)) return chooser('That is not a partner id: letters, digits and . _ : - only.');

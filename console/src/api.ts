@@ -77,35 +77,40 @@ export class CardApi {
     return this.call('GET', `/runs/${encodeURIComponent(runId)}`);
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-        credentials: 'same-origin',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch {
-      throw new ApiError(
-        0,
-        'unreachable',
-        'The integration service could not be reached. Check your connection and try again.',
-      );
-    }
-    const text = await res.text();
-    const parsed = text ? safeJson(text) : undefined;
-    if (!res.ok) {
-      const error = (parsed as ErrorView | undefined)?.error;
-      throw new ApiError(
-        res.status,
-        error?.code ?? 'http_error',
-        error?.message ?? `The integration service answered ${res.status}. Try again in a few minutes.`,
-      );
-    }
-    return parsed as T;
+  private call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return requestJson<T>(method, `${this.base}${path}`, body);
   }
+}
+
+/** One call to the API (or the vendor's backend in front of it): JSON in and out, an ApiError for a non-2xx. */
+export async function requestJson<T>(method: string, url: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+      credentials: 'same-origin',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch {
+    throw new ApiError(
+      0,
+      'unreachable',
+      'The integration service could not be reached. Check your connection and try again.',
+    );
+  }
+  const text = await res.text();
+  const parsed = text ? safeJson(text) : undefined;
+  if (!res.ok) {
+    const error = (parsed as ErrorView | undefined)?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `The integration service answered ${res.status}. Try again in a few minutes.`,
+    );
+  }
+  return parsed as T;
 }
 
 function safeJson(text: string): unknown {

@@ -1,10 +1,15 @@
-// The console bundle's entry: defines <gradient-integration-card> (once, so a page may load the module twice)
-// and pulls in its styles, which esbuild emits as the bundle's one CSS file.
+// The console bundle's entry: defines <gradient-integration-card>, <gradient-statement> and <gradient-fleet> (each
+// once, so a page may load the module twice) and pulls in their styles, which esbuild emits as the one CSS file.
 import './card.css';
 import { GradientIntegrationCard } from './card';
+import { GradientFleet } from './fleet';
+import { GradientStatement } from './statement';
 
-if (!customElements.get('gradient-integration-card')) {
-  customElements.define('gradient-integration-card', GradientIntegrationCard);
-}
+const ELEMENTS: Array<[string, CustomElementConstructor]> = [
+  ['gradient-integration-card', GradientIntegrationCard],
+  ['gradient-statement', GradientStatement],
+  ['gradient-fleet', GradientFleet],
+];
+for (const [name, element] of ELEMENTS) if (!customElements.get(name)) customElements.define(name, element);
 
-export { GradientIntegrationCard };
+export { GradientFleet, GradientIntegrationCard, GradientStatement };

@@ -1,5 +1,6 @@
-// What the card says, in words a billing admin reads: the integration's state from the partner's status, a
-// run's summary, and each receipt line. Pure (no DOM), so the wording is one place and unit-testable.
+// What the console says, in words a billing admin reads: the integration's state from the partner's status, a
+// run's summary, each receipt line and its reason ("Usage changed: +5 on 12 Mar"), and the statement's and fleet's
+// cells. Pure (no DOM), so the wording is one place and unit-testable.
 import type { PartnerView, RunLineView, RunView } from '../../client/types';
 
 export const CARD_STATES = ['Not connected', 'Pending', 'Connected', 'Key rejected', 'Disconnected'] as const;
@@ -7,17 +8,7 @@ export type CardState = (typeof CARD_STATES)[number];
 
 /** The state shown for a partner; a partner the API does not know (404) has never been connected. */
 export function cardState(partner: PartnerView | undefined): CardState {
-  if (!partner) return 'Not connected';
-  switch (partner.status) {
-    case 'pending':
-      return 'Pending';
-    case 'connected':
-      return 'Connected';
-    case 'auth_failed':
-      return 'Key rejected';
-    case 'disconnected':
-      return 'Disconnected';
-  }
+  return partner ? statusText(partner.status) : 'Not connected';
 }
 
 /** One sentence under the state: what it means and what to do next. */
@@ -36,7 +27,7 @@ export function stateHint(state: CardState): string {
   }
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function summaryText(summary: RunView['summary']): string {
   return [
@@ -87,15 +78,77 @@ const number = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits:
 export const quantityText = (line: Pick<RunLineView, 'computed' | 'pushed'>) =>
   `${number(line.computed)} → ${number(line.pushed)}`;
 
-/**
- * Why the line has this value, in words. Today the receipt carries Gradient's detail only; the statement work
- * (issue 12) brings the per-line reasons ("+5 seats on 12 Mar"), which belong here.
- */
-export function reasonText(line: Pick<RunLineView, 'outcome' | 'detail' | 'httpStatus'>): string {
-  if (line.detail) return line.detail;
-  if (line.outcome === 'failed' && line.httpStatus !== undefined) return `Gradient answered ${line.httpStatus}`;
-  return '';
+const REASON_WORDS: Record<NonNullable<RunLineView['reason']>, string> = {
+  new_line: 'First value for this line',
+  usage_changed: 'Usage changed',
+  backdated_correction: 'Backdated correction',
+  new_period: "The period's first update",
+  fell_to_zero: 'Fell to zero',
+  newly_mapped: 'Newly mapped in the PSA',
+  verification: 'Sent again to verify (same value)',
+  unchanged: 'Unchanged',
+  not_mapped: 'Not mapped in the PSA',
+};
+
+/** Why a line has its value, in a few words ("Usage changed"); '' when the line carries no reason. */
+export const reasonWords = (reason: RunLineView['reason'] | null): string => (reason ? REASON_WORDS[reason] : '');
+
+const signed = (n: number) => (n > 0 ? `+${number(n)}` : n < 0 ? `−${number(-n)}` : '±0');
+
+/** "12 Mar" for an ISO date (UTC). */
+export const dayText = (isoDate: string) =>
+  new Date(`${isoDate.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+  });
+
+/** One change that moved a line: "+5 on 12 Mar" (a daily state change) or "7 used on 12 Mar" (a metered day). */
+export function changeText(change: RunLineView['changes'][number]): string {
+  const day = dayText(change.date);
+  return 'quantity' in change
+    ? `${number(change.quantity)} used on ${day}`
+    : `${signed(change.to - change.from)} on ${day}`;
 }
+
+/**
+ * Why the line has this value, in words: the reason, then what moved it ("Usage changed: +5 on 12 Mar"), then
+ * Gradient's detail or its status for a failed line.
+ */
+export function reasonText(
+  line: Pick<RunLineView, 'outcome' | 'detail' | 'httpStatus'> & Partial<Pick<RunLineView, 'reason' | 'changes'>>,
+): string {
+  const why = reasonWords(line.reason);
+  const moves = (line.changes ?? []).map(changeText).join(', ');
+  const gradient =
+    line.detail ??
+    (line.outcome === 'failed' && line.httpStatus !== undefined ? `Gradient answered ${line.httpStatus}` : '');
+  const head = why && moves ? `${why}: ${moves}` : why || moves;
+  return [head, gradient].filter(Boolean).join('. ');
+}
+
+/** Signed units for the rounding ledger: "+0.5", "−1", "±0". */
+export const deltaText = signed;
+
+/** A plain number for a table cell. */
+export const numberText = number;
+
+const STATUS_WORDS: Record<PartnerView['status'], CardState> = {
+  pending: 'Pending',
+  connected: 'Connected',
+  auth_failed: 'Key rejected',
+  disconnected: 'Disconnected',
+};
+
+/** A partner status as the card names it. */
+export const statusText = (status: PartnerView['status']): CardState => STATUS_WORDS[status];
+
+/** Whole days from `since` to `now`. */
+export const daysSince = (since: string, now: Date): number =>
+  Math.max(0, Math.floor((now.getTime() - new Date(since).getTime()) / 86_400_000));
+
+/** The month (UTC) of `now` as YYYY-MM. */
+export const periodOf = (now: Date): string => now.toISOString().slice(0, 7);
 
 /** A timestamp for a person, in UTC (billing periods are UTC months), e.g. "25 Jul 2026, 02:00 UTC". */
 export function whenText(iso: string): string {

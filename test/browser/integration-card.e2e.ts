@@ -128,6 +128,8 @@ it('resyncs: the run is shown until it ends, then its receipts, and the card tur
   const name = accounts.find((a) => a.accountId === accepted.accountId)!.gradientName;
   const row = receipts.locator('tbody tr', { hasText: name }).filter({ hasText: accepted.serviceKey });
   expect(await row.locator('td').nth(1).textContent()).toBe('Sent, accepted');
+  expect(accepted.reason).toBe('new_line');
+  expect(await row.locator('td').nth(3).textContent()).toBe('First value for this line');
   expect((await partner()).body.status).toBe('connected');
   expect(await card().locator('.gic-facts').textContent()).toContain(`period ${run.period}: Finished`);
   await expectAccessible('card-connected');

@@ -40,3 +40,21 @@ it('leaves every other path to the API handler', async () => {
   const res = await fetch(`${server.url}/v1/services`);
   expect(await res.json()).toEqual({ api: true });
 });
+
+it('serves the statement page of a partner and month, and the fleet page, both calling this origin', async () => {
+  const statement = await fetch(`${server.url}/console/partners/acme-42/statements/2026-07`);
+  expect(statement.status).toBe(200);
+  expect(await statement.text()).toContain(
+    `<gradient-statement partner-id="acme-42" period="2026-07" api-base="${server.url}">`,
+  );
+  const fleet = await fetch(`${server.url}/console/fleet`);
+  expect(fleet.status).toBe(200);
+  expect(await fleet.text()).toContain(`<gradient-fleet api-base="${server.url}">`);
+});
+
+it('answers a statement address whose month or partner id is not one with 404', async () => {
+  for (const path of ['partners/acme-42/statements/2026-13', 'partners/a%3Cb/statements/2026-07']) {
+    const res = await fetch(`${server.url}/console/${path}`);
+    expect(res.status).toBe(404);
+  }
+});

@@ -19,3 +19,23 @@ it('writes computed → pushed, and a reason only where there is one', () => {
   expect(reasonText({ outcome: 'failed', httpStatus: 500 })).toBe('Gradient answered 500');
   expect(reasonText({ outcome: 'not_mapped', detail: 'Gradient: not mapped' })).toBe('Gradient: not mapped');
 });
+
+it('says why a receipt has its value: the reason in words, then the days that moved it', () => {
+  const changed = { outcome: 'accepted' as const, reason: 'usage_changed' as const };
+  expect(reasonText({ ...changed, changes: [{ date: '2026-03-12', from: 10, to: 15 }] })).toBe(
+    'Usage changed: +5 on 12 Mar',
+  );
+  expect(
+    reasonText({
+      ...changed,
+      changes: [
+        { date: '2026-03-12', from: 15, to: 12.5 },
+        { date: '2026-03-14', quantity: 7 },
+      ],
+    }),
+  ).toBe('Usage changed: −2.5 on 12 Mar, 7 used on 14 Mar');
+  expect(reasonText({ outcome: 'accepted', reason: 'new_line', changes: [] })).toBe('First value for this line');
+  expect(reasonText({ outcome: 'failed', reason: 'backdated_correction', changes: [], httpStatus: 503 })).toBe(
+    'Backdated correction. Gradient answered 503',
+  );
+});
