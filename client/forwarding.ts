@@ -1,7 +1,7 @@
 // An example forwarding route for the vendor's backend (node:http; the same few lines fit Express or a Lambda):
 // the console card calls `api-base` — this route — with the user's session; the route checks that the user may
 // act for the partner, then forwards exactly the card's calls to this API, signed, and relays the answer.
-// Only the card's routes pass; the body is relayed as is (the key inside it is neither logged nor kept).
+// Only the MSP console's routes pass (the card's, the statement's, the unmapped list); the body is relayed as is (the key inside it is neither logged nor kept).
 //
 //   const client = new GradientSyncClient({ baseUrl: process.env.BILLING_SYNC_API_URL!, region: 'eu-west-1' });
 //   const forward = cardForwarder({ client, prefix: '/gradient', authorize: (req, partnerId) => mayManage(req, partnerId) });
@@ -11,7 +11,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GradientSyncClient } from './index';
 
-/** The card's calls (console/src/api.ts): method and path below /v1/partners/{partnerId}. */
+/**
+ * The MSP's console calls, per partner: the card's (console/src/api.ts) and the statement page's (its JSON, and
+ * the CSV behind Download CSV) and the unmapped list. Method and path below /v1/partners/{partnerId}. The fleet
+ * (`GET /v1/partners`) is the vendor's partner team's page, not an MSP's: it has no partner to authorize, so it
+ * is not forwarded here.
+ */
 const CARD_ROUTES: Array<[string, RegExp]> = [
   ['GET', /^$/],
   ['POST', /^\/connection\/test$/],
@@ -22,6 +27,8 @@ const CARD_ROUTES: Array<[string, RegExp]> = [
   ['POST', /^\/resync$/],
   ['GET', /^\/runs$/],
   ['GET', /^\/runs\/[A-Za-z0-9._:-]+$/],
+  ['GET', /^\/statements\/\d{4}-(0[1-9]|1[0-2])$/],
+  ['GET', /^\/unmapped$/],
 ];
 const PARTNER_PATH = /^\/v1\/partners\/([A-Za-z0-9][A-Za-z0-9._:-]{0,127})(\/.*)?$/;
 const MAX_BODY_BYTES = 16 * 1024;

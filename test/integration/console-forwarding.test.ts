@@ -93,6 +93,20 @@ it('refuses a partner the user may not manage without calling the API', async ()
   expect(reached).toEqual([]);
 });
 
+it("forwards the statement page's calls, the CSV's query included", async () => {
+  const res = await viaVendor('GET', '/v1/partners/acme-42/statements/2026-11?format=csv');
+  expect(res.status).toBe(404); // the partner does not exist here: the API's own answer, relayed
+  expect(reached).toEqual([
+    expect.objectContaining({ method: 'GET', path: '/v1/partners/acme-42/statements/2026-11' }),
+  ]);
+  reached.length = 0;
+  expect((await viaVendor('GET', '/v1/partners/acme-42/unmapped?period=2026-11')).status).toBe(404);
+  expect(reached).toHaveLength(1);
+  reached.length = 0;
+  expect((await viaVendor('GET', '/v1/partners')).status).toBe(404); // the fleet is not an MSP's page
+  expect(reached).toEqual([]);
+});
+
 it("answers 404 to a route that is not the card's, without calling the API", async () => {
   const res = await viaVendor('PUT', '/v1/partners/acme-42/accounts/c1', { name: 'x' });
   expect(res.status).toBe(404);
