@@ -145,7 +145,13 @@ it('asks a second time before a full resync, and sends nothing when cancelled', 
   expect((await runs()).length).toBe(before);
 
   await page.getByRole('button', { name: 'Full resync…' }).click();
+  // The earlier resync's "Finished" is still on screen: wait for this one's run to end, not for that text.
+  const queued = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/resync'));
   await dialog.getByRole('button', { name: 'Send every line' }).click();
+  const { runId } = (await (await queued).json()) as { runId: string };
+  await page.waitForResponse(
+    async (r) => r.url().endsWith(`/runs/${runId}`) && /"status":"(succeeded|partial|failed)"/.test(await r.text()),
+  );
   await page.getByRole('status').filter({ hasText: 'Finished' }).waitFor();
   const after = await runs();
   expect(after.length).toBe(before + 1);
