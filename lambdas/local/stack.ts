@@ -9,7 +9,6 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod';
-import { migrateHeldValues } from '../../scripts/migrate-held-values';
 import { createDocumentClient, createDynamoClient } from '../adapters/dynamo';
 import { withFleetKey } from '../adapters/dynamo/partner-repository';
 import { withOpenMarker } from '../adapters/dynamo/run-repository';
@@ -19,6 +18,7 @@ import type { PlanResult } from '../core/sync/plan';
 import { createApiHandler } from '../handlers/api/app';
 import { createPlannerHandler } from '../handlers/planner';
 import { createWorkerHandler, workerSettings } from '../handlers/worker';
+import { migrateHeldValues } from '../migrations/held-from-accepted';
 import { buildApiDeps, buildDeps } from '../shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../shared/env';
 import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../shared/names';

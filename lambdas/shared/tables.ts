@@ -76,7 +76,7 @@ export const TABLES = {
   },
   /**
    * Legacy: the last value Gradient accepted per line and period (`YYYY-MM#account#service`). Read only by the
-   * one-off `scripts/migrate-held-values.ts`; kept until every deployment has migrated.
+   * one-off migration `lambdas/migrations/held-from-accepted.ts` (`npm run migrate:held-values`); kept until every deployment has migrated.
    */
   accepted: { id: 'Accepted', envVar: 'TABLE_ACCEPTED', partitionKey: s('partnerId'), sortKey: s('periodLine') },
   /** What Gradient holds per line (`account#service`), whatever period it was for: the diff basis. */

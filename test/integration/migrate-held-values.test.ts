@@ -1,6 +1,6 @@
 // The one-off migration from the period-keyed accepted values to the held values, against dynalite.
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { MIGRATION_MARKER, migrateHeldValues } from '../../scripts/migrate-held-values';
+import { MIGRATION_MARKER, migrateHeldValues } from '../../lambdas/migrations/held-from-accepted';
 import { type LocalAws, startLocalAws } from '../support/local-aws';
 
 let aws: LocalAws;
