@@ -9,6 +9,7 @@
 //
 // and in the console page: <gradient-integration-card partner-id="acme-42" api-base="/gradient">.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ID_PATTERN_BODY } from '../lambdas/core/model';
 import type { GradientSyncClient } from './index';
 
 /**
@@ -26,11 +27,11 @@ const CARD_ROUTES: Array<[string, RegExp]> = [
   ['GET', /^\/mappings$/],
   ['POST', /^\/resync$/],
   ['GET', /^\/runs$/],
-  ['GET', /^\/runs\/[A-Za-z0-9._:-]+$/],
+  ['GET', new RegExp(`^/runs/${ID_PATTERN_BODY}$`)],
   ['GET', /^\/statements\/\d{4}-(0[1-9]|1[0-2])$/],
   ['GET', /^\/unmapped$/],
 ];
-const PARTNER_PATH = /^\/v1\/partners\/([A-Za-z0-9][A-Za-z0-9._:-]{0,127})(\/.*)?$/;
+const PARTNER_PATH = new RegExp(`^/v1/partners/(${ID_PATTERN_BODY})(/.*)?$`);
 const MAX_BODY_BYTES = 16 * 1024;
 
 export interface ForwarderOptions {

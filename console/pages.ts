@@ -2,8 +2,11 @@
 // at /console/?partner=<id> (api-base = this origin, so the card calls the same API), a partner chooser at
 // /console/, a month's statement at /console/partners/<id>/statements/<YYYY-MM>, the fleet at /console/fleet,
 // and the bundle's two files. Strict CSP: scripts and styles from this origin only, nothing inline.
-import { ID_PATTERN } from '../lambdas/core/model';
+import { ID_PATTERN, ID_PATTERN_BODY } from '../lambdas/core/model';
 import type { ConsoleBundle } from './build';
+
+/** The id pattern for an <input pattern>: browsers compile it with the `v` flag, where a literal '-' in a class is escaped. */
+const ID_INPUT_PATTERN = ID_PATTERN_BODY.replace('-]', '\\-]');
 
 export interface PageReply {
   status: number;
@@ -69,7 +72,7 @@ const chooser = (problem?: string) =>
 ${problem ? `<p role="alert">${escapeHtml(problem)}</p>` : ''}
 <form method="get" action="/console/">
 <label for="partner">Partner id</label>
-<div class="row"><input id="partner" name="partner" required pattern="[A-Za-z0-9][A-Za-z0-9._:\\-]{0,127}"><button type="submit">Open</button></div>
+<div class="row"><input id="partner" name="partner" required pattern="${ID_INPUT_PATTERN}"><button type="submit">Open</button></div>
 </form>`,
   );
 

@@ -8,6 +8,8 @@
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export const MAX_ID_LENGTH = 128;
 export const ID_RULE = 'must be 1-128 characters: letters, digits, ".", "_" or "-", starting with a letter or digit';
+/** The pattern's body without its anchors, to embed in a path pattern or an HTML `pattern` attribute. */
+export const ID_PATTERN_BODY = ID_PATTERN.source.slice(1, -1);
 export const isValidId = (s: unknown): s is string => typeof s === 'string' && ID_PATTERN.test(s);
 /**
  * Bounds of the numbers the vendor sends, so that each one and everything computed from it stays storable: DynamoDB
