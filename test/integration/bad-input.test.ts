@@ -8,6 +8,7 @@ import { createSecretsManagerClient } from '../../lambdas/adapters/secrets-key-s
 import { createApiHandler } from '../../lambdas/handlers/api/app';
 import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { jsonCaller } from '../support/json-call';
 import { testMetrics } from '../unit/handlers/api/support';
 
 const KEY = 'pk_bad_input_4c3b2a1908f7e6d5';
@@ -44,15 +45,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = jsonCaller(() => api.url);
 
 /** Everything a request could have changed: Gradient's side, our partner records and the secrets. */
 async function everything(partnerIds: string[]) {

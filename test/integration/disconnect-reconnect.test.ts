@@ -2,6 +2,7 @@
 // deletion asynchronously, as AWS does (docs/deploy.md, "Rotating a partner key"): the reconnect succeeds.
 import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { jsonCaller } from '../support/json-call';
 
 const PARTNER = 'msp-reconnect';
 const KEY = 'reconnect-partner-key-0123456789';
@@ -18,15 +19,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(20_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = jsonCaller(() => api.url, 20_000);
 
 it('reconnects right after a disconnect while the old secret is still being deleted', async () => {
   stack.emulator!.addPartner({ partnerApiKey: KEY, organizationName: 'Reconnect MSP' });

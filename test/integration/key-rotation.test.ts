@@ -5,6 +5,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerClient } from '../../lambdas/adapters/secrets-key-store';
 import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
 import { LOCAL_VENDOR, type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { jsonCaller } from '../support/json-call';
 
 const PARTNER = 'msp-rotate';
 const OLD_KEY = 'rotate-partner-key-old-0123456789';
@@ -24,15 +25,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = jsonCaller(() => api.url);
 
 /** A new usage value, a resync through the API, the worker draining the queue: the finished run. */
 async function resyncOnTheWorker() {

@@ -5,6 +5,7 @@ import { previousPeriod, todayUtc } from '../../lambdas/core/period';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
 import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { jsonCaller } from '../support/json-call';
 import { testMetrics } from '../unit/handlers/api/support';
 
 const KEY = 'pk_readback_5e1d0c9b8a7f6e5d4c3b2a19';
@@ -57,15 +58,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${api.url}${path}`, {
-    method,
-    ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = jsonCaller(() => api.url);
 
 async function resyncAndWait(full: boolean): Promise<string> {
   const queued = await call('POST', '/v1/partners/rb/resync', { period: PERIOD, full });
