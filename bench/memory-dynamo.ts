@@ -25,6 +25,17 @@ function valueSize(v: unknown): number {
   if (v === null || v === undefined || typeof v === 'boolean') return 1;
   if (typeof v === 'string') return Buffer.byteLength(v);
   if (typeof v === 'number') {
+    // Whole numbers (the common case) without the string work: significant digits of the integer.
+    if (Number.isSafeInteger(v)) {
+      let n = Math.abs(v);
+      while (n !== 0 && n % 10 === 0) n /= 10;
+      let digits = 1;
+      while (n >= 10) {
+        n = Math.floor(n / 10);
+        digits += 1;
+      }
+      return Math.ceil(digits / 2) + 1;
+    }
     const digits =
       String(Math.abs(v))
         .replace(/[.e+-]/g, '')
@@ -48,7 +59,18 @@ const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(
 
 const TOKEN = /\s*(<>|<=|>=|[=<>(),+-]|#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*)/y;
 
+// The repositories send a handful of distinct expressions millions of times: tokenize each text once.
+const tokenCache = new Map<string, string[]>();
+
 function tokenize(text: string): string[] {
+  const cached = tokenCache.get(text);
+  if (cached) return cached;
+  const out = tokenizeText(text);
+  tokenCache.set(text, out);
+  return out;
+}
+
+function tokenizeText(text: string): string[] {
   const out: string[] = [];
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < text.length) {
@@ -63,7 +85,7 @@ function tokenize(text: string): string[] {
 
 type Operand =
   | { kind: 'path'; name: string }
-  | { kind: 'value'; value: unknown }
+  | { kind: 'value'; placeholder: string }
   | { kind: 'fn'; fn: string; args: Operand[] };
 
 class Parser {
@@ -71,7 +93,6 @@ class Parser {
   constructor(
     private readonly tokens: string[],
     private readonly names: Names,
-    private readonly values: Values,
   ) {}
   peek = () => this.tokens[this.i];
   next = () => this.tokens[this.i++];
@@ -85,10 +106,7 @@ class Parser {
   operand(): Operand {
     const t = this.next();
     if (t === undefined) throw new Error('memory-dynamo: expression ends early');
-    if (t.startsWith(':')) {
-      if (!(t in this.values)) throw new Error(`memory-dynamo: no value for ${t}`);
-      return { kind: 'value', value: this.values[t] };
-    }
+    if (t.startsWith(':')) return { kind: 'value', placeholder: t };
     if (this.peek() === '(') {
       this.next();
       const args: Operand[] = [];
@@ -114,31 +132,31 @@ class Parser {
     return left;
   }
 
-  condition(): (item: Item) => boolean {
+  condition(): Condition {
     let left = this.conjunction();
     while (this.isKeyword('OR')) {
       this.next();
       const a = left;
       const b = this.conjunction();
-      left = (item) => a(item) || b(item);
+      left = (item, v) => a(item, v) || b(item, v);
     }
     return left;
   }
-  private conjunction(): (item: Item) => boolean {
+  private conjunction(): Condition {
     let left = this.negation();
     while (this.isKeyword('AND')) {
       this.next();
       const a = left;
       const b = this.negation();
-      left = (item) => a(item) && b(item);
+      left = (item, v) => a(item, v) && b(item, v);
     }
     return left;
   }
-  private negation(): (item: Item) => boolean {
+  private negation(): Condition {
     if (this.isKeyword('NOT')) {
       this.next();
       const inner = this.negation();
-      return (item) => !inner(item);
+      return (item, v) => !inner(item, v);
     }
     if (this.peek() === '(') {
       this.next();
@@ -148,20 +166,20 @@ class Parser {
     }
     const left = this.operand();
     if (left.kind === 'fn' && ['attribute_exists', 'attribute_not_exists', 'begins_with', 'contains'].includes(left.fn))
-      return (item) => Boolean(evaluate(left, item));
+      return (item, v) => Boolean(evaluate(left, item, v));
     const op = this.next();
     if (op?.toUpperCase() === 'BETWEEN') {
       const lo = this.operand();
       this.expect('AND');
       const hi = this.operand();
-      return (item) =>
-        compare(evaluate(left, item), evaluate(lo, item)) >= 0 &&
-        compare(evaluate(left, item), evaluate(hi, item)) <= 0;
+      return (item, v) =>
+        compare(evaluate(left, item, v), evaluate(lo, item, v)) >= 0 &&
+        compare(evaluate(left, item, v), evaluate(hi, item, v)) <= 0;
     }
     const right = this.operand();
-    return (item) => {
-      const a = evaluate(left, item);
-      const b = evaluate(right, item);
+    return (item, v) => {
+      const a = evaluate(left, item, v);
+      const b = evaluate(right, item, v);
       if (op === '=') return a !== undefined && equal(a, b);
       if (op === '<>') return a === undefined || !equal(a, b);
       if (a === undefined || b === undefined || typeof a !== typeof b) return false;
@@ -175,26 +193,30 @@ class Parser {
   }
 }
 
-const equal = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+const equal = (a: unknown, b: unknown) =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
 const compare = (a: unknown, b: unknown): number =>
   (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
 
-function evaluate(o: Operand, item: Item): unknown {
-  if (o.kind === 'value') return o.value;
+function evaluate(o: Operand, item: Item, v: Values): unknown {
+  if (o.kind === 'value') {
+    if (!(o.placeholder in v)) throw new Error(`memory-dynamo: no value for ${o.placeholder}`);
+    return v[o.placeholder];
+  }
   if (o.kind === 'path') return item[o.name];
   const [a, b] = o.args;
   switch (o.fn) {
     case 'attribute_exists':
-      return evaluate(a!, item) !== undefined;
+      return evaluate(a!, item, v) !== undefined;
     case 'attribute_not_exists':
-      return evaluate(a!, item) === undefined;
+      return evaluate(a!, item, v) === undefined;
     case 'begins_with': {
-      const s = evaluate(a!, item);
-      return typeof s === 'string' && s.startsWith(String(evaluate(b!, item)));
+      const s = evaluate(a!, item, v);
+      return typeof s === 'string' && s.startsWith(String(evaluate(b!, item, v)));
     }
     case 'contains': {
-      const s = evaluate(a!, item);
-      const x = evaluate(b!, item);
+      const s = evaluate(a!, item, v);
+      const x = evaluate(b!, item, v);
       return typeof s === 'string'
         ? s.includes(String(x))
         : s instanceof Set
@@ -202,30 +224,30 @@ function evaluate(o: Operand, item: Item): unknown {
           : Array.isArray(s) && s.includes(x);
     }
     case 'if_not_exists':
-      return evaluate(a!, item) ?? evaluate(b!, item);
+      return evaluate(a!, item, v) ?? evaluate(b!, item, v);
     case 'list_append':
-      return [...((evaluate(a!, item) as unknown[]) ?? []), ...((evaluate(b!, item) as unknown[]) ?? [])];
+      return [...((evaluate(a!, item, v) as unknown[]) ?? []), ...((evaluate(b!, item, v) as unknown[]) ?? [])];
     case 'size': {
-      const v = evaluate(a!, item);
-      return typeof v === 'string'
-        ? v.length
-        : Array.isArray(v)
-          ? v.length
-          : v instanceof Set
-            ? v.size
-            : itemSize(v as Item);
+      const x = evaluate(a!, item, v);
+      return typeof x === 'string'
+        ? x.length
+        : Array.isArray(x)
+          ? x.length
+          : x instanceof Set
+            ? x.size
+            : itemSize(x as Item);
     }
     case '+':
-      return Number(evaluate(a!, item)) + Number(evaluate(b!, item));
+      return Number(evaluate(a!, item, v)) + Number(evaluate(b!, item, v));
     case '-':
-      return Number(evaluate(a!, item)) - Number(evaluate(b!, item));
+      return Number(evaluate(a!, item, v)) - Number(evaluate(b!, item, v));
     default:
       throw new Error(`memory-dynamo: unknown function ${o.fn}`);
   }
 }
 
-function applyUpdate(text: string, names: Names, values: Values, item: Item): void {
-  const p = new Parser(tokenize(text), names, values);
+function applyUpdate(text: string, names: Names, v: Values, item: Item): void {
+  const p = new Parser(tokenize(text), names);
   while (!p.done()) {
     const clause = p.next()!.toUpperCase();
     do {
@@ -234,17 +256,16 @@ function applyUpdate(text: string, names: Names, values: Values, item: Item): vo
       if (target.kind !== 'path') throw new Error('memory-dynamo: update target must be an attribute');
       if (clause === 'SET') {
         p.expect('=');
-        const v = p.setValue();
-        item[target.name] = evaluate(v, item);
+        item[target.name] = evaluate(p.setValue(), item, v);
       } else if (clause === 'REMOVE') {
         delete item[target.name];
       } else if (clause === 'ADD' || clause === 'DELETE') {
-        const v = evaluate(p.operand(), item);
+        const x = evaluate(p.operand(), item, v);
         const cur = item[target.name];
-        if (typeof v === 'number') item[target.name] = (clause === 'ADD' ? 1 : -1) * v + ((cur as number) ?? 0);
-        else if (v instanceof Set) {
+        if (typeof x === 'number') item[target.name] = (clause === 'ADD' ? 1 : -1) * x + ((cur as number) ?? 0);
+        else if (x instanceof Set) {
           const set = new Set(cur instanceof Set ? cur : []);
-          for (const x of v) clause === 'ADD' ? set.add(x) : set.delete(x);
+          for (const e of x) clause === 'ADD' ? set.add(e) : set.delete(e);
           item[target.name] = set;
         } else throw new Error(`memory-dynamo: ${clause} needs a number or a set`);
       } else throw new Error(`memory-dynamo: unknown update clause ${clause}`);
@@ -252,8 +273,22 @@ function applyUpdate(text: string, names: Names, values: Values, item: Item): vo
   }
 }
 
-const conditionOf = (text: string | undefined, names: Names = {}, values: Values = {}) =>
-  text ? new Parser(tokenize(text), names, values).condition() : () => true;
+type Condition = (item: Item, values: Values) => boolean;
+
+// Compiled once per expression and names (the repositories reuse a few), applied to each call's values.
+const conditionCache = new Map<string, Condition>();
+
+function conditionOf(text: string | undefined, names: Names = {}, values: Values = {}): (item: Item) => boolean {
+  if (!text) return () => true;
+  const key = `${text}\u0000${JSON.stringify(names)}`;
+  let compiled = conditionCache.get(key);
+  if (!compiled) {
+    compiled = new Parser(tokenize(text), names).condition();
+    conditionCache.set(key, compiled);
+  }
+  const c = compiled;
+  return (item) => c(item, values);
+}
 
 // ---- tables -----------------------------------------------------------------------------------------------------
 
@@ -289,8 +324,49 @@ class Table {
   sortedItems(pk: string): Item[] {
     const part = this.partitions.get(pk);
     if (!part) return [];
+    return this.sortedKeys(part).map((k) => part.items.get(k)!);
+  }
+  sortedKeys(part: { items: Map<string, Item>; sorted?: string[] }): string[] {
     part.sorted ??= [...part.items.keys()].sort(cmpKey(this.def.sortKey?.type));
-    return part.sorted.map((k) => part.items.get(k)!);
+    return part.sorted;
+  }
+  /**
+   * A forward query's page in one partition without reading the whole partition: a sort-key condition selects a
+   * contiguous run of keys, so the page starts at a binary search for its lower bound (or after the start key)
+   * and ends at the first key past the range or at the limit. `more`: a matching item follows the page.
+   */
+  rangePage(
+    pk: string,
+    lower: { value: string; inclusive: boolean } | undefined,
+    after: string | undefined,
+    matches: (item: Item) => boolean,
+    limit: number,
+  ): { page: Item[]; more: boolean } {
+    const part = this.partitions.get(pk);
+    if (!part) return { page: [], more: false };
+    const keys = this.sortedKeys(part);
+    const cmp = cmpKey(this.def.sortKey?.type);
+    const firstNotBelow = (v: string, strict: boolean) => {
+      let lo = 0;
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const c = cmp(keys[mid]!, v);
+        if (c < 0 || (strict && c === 0)) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    let i = lower ? firstNotBelow(lower.value, !lower.inclusive) : 0;
+    if (after !== undefined) i = Math.max(i, firstNotBelow(after, true));
+    const page: Item[] = [];
+    for (; i < keys.length; i++) {
+      const item = part.items.get(keys[i]!)!;
+      if (!matches(item)) return { page, more: false };
+      if (page.length === limit) return { page, more: true };
+      page.push(item);
+    }
+    return { page, more: false };
   }
   /** Extra write units for the global indexes the item appears in (sparse indexes: only items with the key). */
   indexWrites(before: Item | undefined, after: Item | undefined): number {
@@ -307,7 +383,15 @@ class Table {
 const cmpKey = (type: string | undefined) => (a: string, b: string) =>
   type === 'N' ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
 
-const clone = <T>(v: T): T => structuredClone(v);
+/** A deep copy of an item (plain objects, arrays, Sets, primitives): what structuredClone does, faster. */
+function clone<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  if (v instanceof Set) return new Set([...v].map(clone)) as T;
+  const out: Item = {};
+  for (const k in v as Item) out[k] = clone((v as Item)[k]);
+  return out as T;
+}
 
 function conditionFailed(): never {
   throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -456,6 +540,36 @@ export class MemoryDynamo {
     return {};
   }
 
+  /** A forward base-table query: the page found by binary search, billed for what it read (before the filter). */
+  private forwardQuery(
+    t: Table,
+    input: Record<string, Loose>,
+    pk: string,
+    keyCondition: (item: Item) => boolean,
+    filter: (item: Item) => boolean,
+  ): unknown {
+    const names: Names = input.ExpressionAttributeNames ?? {};
+    const values: Values = input.ExpressionAttributeValues ?? {};
+    const skName = t.def.sortKey?.name;
+    const after = input.ExclusiveStartKey && skName !== undefined ? String(input.ExclusiveStartKey[skName]) : undefined;
+    const { page, more } = t.rangePage(
+      pk,
+      sortKeyLower(t.def, input.KeyConditionExpression, names, values),
+      after,
+      keyCondition,
+      input.Limit ?? Number.POSITIVE_INFINITY,
+    );
+    const bytes = page.reduce((n, i) => n + itemSize(i), 0);
+    this.bill(t, 'read', readUnits(bytes, input.ConsistentRead === true));
+    const items = page.filter(filter).map(clone);
+    const last = page.at(-1);
+    return {
+      Items: items,
+      Count: items.length,
+      ...(more && last && { LastEvaluatedKey: { ...pickKey(t.def, last) } }),
+    };
+  }
+
   private query(input: Record<string, Loose>): unknown {
     const t = this.table(input.TableName);
     const names: Names = input.ExpressionAttributeNames ?? {};
@@ -478,7 +592,9 @@ export class MemoryDynamo {
       const pkToken = Object.entries(names).find(([, n]) => n === pkName)?.[0] ?? pkName;
       const m = new RegExp(`(?:^|\\s|\\()${pkToken}\\s*=\\s*(:[A-Za-z0-9_]+)`).exec(input.KeyConditionExpression);
       if (!m) throw new Error(`memory-dynamo: query on ${t.def.id} without ${pkName} = :value`);
-      candidates = t.sortedItems(String(values[m[1]!])).filter(keyCondition);
+      const pk = String(values[m[1]!]);
+      if (input.ScanIndexForward !== false) return this.forwardQuery(t, input, pk, keyCondition, filter);
+      candidates = t.sortedItems(pk).filter(keyCondition);
     }
     if (input.ScanIndexForward === false) candidates = candidates.slice().reverse();
     let start = 0;
@@ -500,6 +616,44 @@ export class MemoryDynamo {
       ...(more && last && { LastEvaluatedKey: { ...pickKey(t.def, last) } }),
     };
   }
+}
+
+/**
+ * The lower bound a key condition puts on the sort key: `sk = :v`, `sk >= :v`, `sk > :v`, `BETWEEN :v AND …` and
+ * `begins_with(sk, :v)` start at `:v`; anything else (`<`, `<=`, no sort-key term) starts at the partition's first key.
+ */
+function sortKeyLower(
+  def: TableDefinition,
+  expression: string,
+  names: Names,
+  values: Values,
+): { value: string; inclusive: boolean } | undefined {
+  const cacheKey = `${def.id}\u0000${expression}\u0000${Object.entries(names).join(',')}`;
+  let bound = lowerBoundCache.get(cacheKey);
+  if (bound === undefined) {
+    bound = lowerBoundOf(def, expression, names);
+    lowerBoundCache.set(cacheKey, bound);
+  }
+  return bound ? { value: String(values[bound.placeholder]), inclusive: bound.inclusive } : undefined;
+}
+
+const lowerBoundCache = new Map<string, { placeholder: string; inclusive: boolean } | null>();
+
+function lowerBoundOf(
+  def: TableDefinition,
+  expression: string,
+  names: Names,
+): { placeholder: string; inclusive: boolean } | null {
+  const sk = def.sortKey?.name;
+  if (!sk) return null;
+  const tokens = [sk, ...Object.entries(names).flatMap(([token, n]) => (n === sk ? [token] : []))];
+  for (const t of tokens) {
+    const prefix = new RegExp(`begins_with\\(\\s*${t}\\s*,\\s*(:[A-Za-z0-9_]+)\\s*\\)`).exec(expression);
+    if (prefix) return { placeholder: prefix[1]!, inclusive: true };
+    const cmp = new RegExp(`(?:^|[\\s(])${t}\\s*(=|>=|>|BETWEEN)\\s*(:[A-Za-z0-9_]+)`, 'i').exec(expression);
+    if (cmp) return { placeholder: cmp[2]!, inclusive: cmp[1] !== '>' };
+  }
+  return null;
 }
 
 function pickKey(def: TableDefinition, item: Item): Item {
