@@ -69,18 +69,36 @@ function mappedSinceOf(
   return before?.mappedSince;
 }
 
+export interface ReconcileOptions {
+  /**
+   * `all`: every mapping is stored with a new `syncedAt` (a save or *Sync mappings*: the MSP asked us to look).
+   * `changed`: only mappings whose name, flag or mapping start moved are written (the nightly: a partner's
+   * thousands of accounts are not rewritten each night to say nothing happened), so `syncedAt` is when the
+   * mapping last changed or was last confirmed on request.
+   */
+  confirm: 'all' | 'changed';
+}
+
+/** Two stored forms of an account's mapping say the same, whenever they were stamped. */
+const sameMapping = (a: AccountMapping, b: AccountMapping): boolean =>
+  a.gradientName === b.gradientName &&
+  a.isMapped === b.isMapped &&
+  a.mappedSince === b.mappedSince &&
+  (a.mappedFromUnmapped === true) === (b.mappedFromUnmapped === true);
+
 /**
  * One GET of the partner's Gradient accounts; creates our missing active accounts in bulk (the client splits
  * them into requests), renames changed ones, and stores {gradientName, isMapped, mappedSince} for each of our
  * accounts that exists in Gradient. When it created accounts it reads the list again (Gradient maps an exact PSA
  * name match on creation), so a company added today is billed tonight. Accounts Gradient holds that we do not
- * know are left alone; inactive accounts are not created. Answers the counts and the mappings it stored (the
- * nightly needs them and need not read them back).
+ * know are left alone; inactive accounts are not created. Answers the counts and every current mapping (the
+ * nightly needs them and need not read them back), written or not (`ReconcileOptions`).
  */
 export async function reconcileAccounts(
   deps: Pick<AppDeps, 'accounts' | 'mappings' | 'clock' | 'log'>,
   partnerId: string,
   gradient: GradientPort,
+  options: ReconcileOptions = { confirm: 'changed' },
 ): Promise<{ result: AccountReconciliation; mappings: AccountMapping[] }> {
   const [ours, known] = await Promise.all([deps.accounts.list(partnerId), deps.mappings.listAccounts(partnerId)]);
   ours.sort((a, b) => a.accountId.localeCompare(b.accountId));
@@ -106,6 +124,7 @@ export async function reconcileAccounts(
   let existing = 0;
   let renamed = 0;
   const stored: AccountMapping[] = [];
+  const writes: AccountMapping[] = [];
   for (const account of ours) {
     const there = remote.get(account.accountId);
     if (there && existingBefore.has(account.accountId)) {
@@ -126,7 +145,7 @@ export async function reconcileAccounts(
       // The MSP mapped it: seen unmapped, now mapped; kept for as long as this mapping lasts.
       const fromUnmapped =
         isMapped === true && (known?.isMapped === false || (known?.mappedFromUnmapped === true && known.isMapped));
-      stored.push({
+      const next: AccountMapping = {
         partnerId,
         accountId: account.accountId,
         gradientName: account.name,
@@ -134,10 +153,15 @@ export async function reconcileAccounts(
         ...(mappedSince !== undefined && { mappedSince }),
         ...(fromUnmapped && { mappedFromUnmapped: true }),
         syncedAt: now,
-      });
+      };
+      if (known && options.confirm === 'changed' && sameMapping(known, next)) stored.push(known);
+      else {
+        stored.push(next);
+        writes.push(next);
+      }
     }
   }
-  await deps.mappings.putAccounts(stored);
+  if (writes.length > 0) await deps.mappings.putAccounts(writes);
 
   const names = new Map(ours.map((a) => [a.accountId, a.name]));
   // An account whose flag Gradient does not report (older shape) is neither: its counts' 404s will tell.

@@ -35,7 +35,7 @@ export async function syncMappings(deps: AppDeps, partnerId: string): Promise<Ma
   const { partner, gradient } = await connectedGradient(deps, partnerId);
   try {
     const services = await ensureServices(deps, partnerId, gradient);
-    const { result } = await reconcileAccounts(deps, partnerId, gradient);
+    const { result } = await reconcileAccounts(deps, partnerId, gradient, { confirm: 'all' });
     await recordUnmapped(deps, partnerId, result.unmapped.length);
     return { ...result, services: services.length };
   } catch (error) {

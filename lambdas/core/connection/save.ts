@@ -36,7 +36,7 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
     // Never downgrade an integration Gradient already considers active (it sets `active` itself after usage).
     if (org.status !== 'active') await gradient.updateIntegrationStatus('pending');
     await ensureServices(deps, partnerId, gradient);
-    unmappedAccounts = (await reconcileAccounts(deps, partnerId, gradient)).result.unmapped.length;
+    unmappedAccounts = (await reconcileAccounts(deps, partnerId, gradient, { confirm: 'all' })).result.unmapped.length;
   } catch (error) {
     if (!hadMappings) await forgetMappings(deps, partnerId, 'save failed during Gradient setup');
     deps.log.warn('save failed during Gradient setup', { partnerId, error: errorName(error) });
