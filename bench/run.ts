@@ -10,8 +10,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { epochDayOf } from '../lambdas/core/period';
-import { VERIFICATION_NIGHTS, verificationSlot } from '../lambdas/core/sync/verification';
+import { isVerificationNight } from '../lambdas/core/sync/verification';
 import type { NightResult } from './night';
 import { type BenchOptions, machine, type Results, renderMarkdown, renderTargets } from './report';
 
@@ -130,12 +129,13 @@ async function main(): Promise<void> {
       ]),
     );
     const changedExpected = new Map<string, number>();
+    // The verification night is the day the run happens: the worker stamps it with the wall clock, now.
+    const nextNightAt = new Date().toISOString();
     for (const [partnerId, lines] of nextLines) {
       const before = new Map(firstLines.get(partnerId)!.map((l) => [`${l.accountId}#${l.serviceKey}`, l.pushed]));
       for (const l of lines) {
         // Changed values, and tonight's verification share of the quiet lines (one night in 28 each).
-        const due =
-          verificationSlot(partnerId, l.accountId, l.serviceKey) === epochDayOf(NEXT_AS_OF) % VERIFICATION_NIGHTS;
+        const due = isVerificationNight({ partnerId, ...l }, nextNightAt);
         if (due || before.get(`${l.accountId}#${l.serviceKey}`) !== l.pushed)
           changedExpected.set(key(partnerId, l.serviceKey, l.accountId), l.pushed);
       }

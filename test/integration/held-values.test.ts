@@ -5,9 +5,8 @@
 import { disconnect, saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { Run, SyncRequest } from '../../lambdas/core/model';
-import { epochDayOf } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import { VERIFICATION_NIGHTS, verificationSlot } from '../../lambdas/core/sync/verification';
+import { isVerificationNight } from '../../lambdas/core/sync/verification';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
 
 const ACCOUNTS_ROUTE = '/api/vendor-api/organization/accounts';
@@ -124,7 +123,7 @@ describe('the diff against what Gradient holds', () => {
     // e1's lines are quiet: skipped, unless tonight is their verification night.
     for (const line of ['e1/seats', 'e1/peak']) {
       const [accountId, serviceKey] = line.split('/') as [string, string];
-      const due = verificationSlot(PARTNER, accountId, serviceKey) === epochDayOf(asOf) % VERIFICATION_NIGHTS;
+      const due = isVerificationNight({ partnerId: PARTNER, accountId, serviceKey }, receipts[line]!.at);
       expect(receipts[line]).toMatchObject(
         due ? { outcome: 'accepted', detail: 'verification' } : { outcome: 'unchanged', attempts: 0 },
       );

@@ -5,8 +5,7 @@
 import { saveConnection, updatePartnerSettings } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { Run } from '../../lambdas/core/model';
-import { epochDayOf } from '../../lambdas/core/period';
-import { VERIFICATION_NIGHTS, verificationSlot } from '../../lambdas/core/sync/verification';
+import { isVerificationNight } from '../../lambdas/core/sync/verification';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
 
 const PARTNER = 'msp-month-end';
@@ -62,7 +61,7 @@ async function night(day: string): Promise<{ run: Run; closedPeriod: number; sen
   const sent = Object.fromEntries(
     receipts.map((r) => {
       const quiet = r.outcome === 'unchanged' || r.detail === 'verification';
-      const due = verificationSlot(PARTNER, r.accountId, r.serviceKey) === epochDayOf(run.asOf) % VERIFICATION_NIGHTS;
+      const due = isVerificationNight({ partnerId: PARTNER, ...r }, r.at);
       if (r.detail === 'verification') expect(due).toBe(true);
       return [r.serviceKey, quiet ? 'quiet' : `sent ${r.pushed}`];
     }),

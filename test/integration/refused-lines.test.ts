@@ -5,10 +5,11 @@
 import { saveConnection, syncMappings } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { Run, SyncRequest } from '../../lambdas/core/model';
-import { addDays, epochDayOf } from '../../lambdas/core/period';
+import { addDays } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import { VERIFICATION_NIGHTS, verificationSlot } from '../../lambdas/core/sync/verification';
+import { isVerificationNight } from '../../lambdas/core/sync/verification';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { shiftedClock } from '../support/shifted-clock';
 
 const PARTNER = 'msp-refused';
 const KEY = 'refused-partner-key-0123456789';
@@ -26,7 +27,9 @@ async function night(asOf: string): Promise<Run> {
     full: false,
     trigger: 'resync',
   };
-  await enqueueRun(stack.deps, { ...request, queuedAt: new Date() });
+  // The run happens the night after its as-of day, whatever day the test runs on.
+  stack.deps.clock = shiftedClock(addDays(asOf, 1));
+  await enqueueRun(stack.deps, { ...request, queuedAt: stack.deps.clock.now() });
   await stack.queue.drain(stack.worker);
   const done = await stack.deps.runs.get(PARTNER, request.runId);
   if (!done) throw new Error(`no run ${request.runId}`);
@@ -39,6 +42,8 @@ const receiptOf = async (run: Run, serviceKey: string) =>
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { rateLimit: false }, queue: { visibilityTimeoutMs: 10 } });
+  // Connected the day the nights below begin, so each step's date is in order whatever day the test runs on.
+  stack.deps.clock = shiftedClock('2026-11-10');
   const service = (name: string) => ({
     name,
     description: name,
@@ -68,8 +73,8 @@ afterAll(async () => {
 
 it('does not resend a refused line until the MSP maps its service and syncs mappings, and reports it each night', async () => {
   // Nights on which the add-on line is not due for verification (its retry schedule).
-  const slot = verificationSlot(PARTNER, 'oak', 'vault');
-  const quiet = (d: string) => epochDayOf(d) % VERIFICATION_NIGHTS !== slot;
+  const line = { partnerId: PARTNER, accountId: 'oak', serviceKey: 'vault' };
+  const quiet = (d: string) => !isVerificationNight(line, `${addDays(d, 1)}T02:00:00.000Z`);
   let day = '2026-11-10';
   const nextQuiet = () => {
     do day = addDays(day, 1);

@@ -8,7 +8,6 @@ import type {
   CatalogService,
   ComputedLine,
   HeldValue,
-  IsoDate,
   LineOutcome,
   LineReceipt,
   Refusal,
@@ -88,9 +87,7 @@ export interface DecideInput {
   /** Lines Gradient refused with 404, and when the partner last synced its mappings (`refusals.ts`). */
   refusals?: Refusal[];
   mappingsSyncedAt?: string;
-  /** The date the run computes as of: picks the night of the verification cycle. */
-  asOf: IsoDate;
-  /** When the receipts decided here are stamped. */
+  /** When the receipts decided here are stamped; its day is the night of the verification cycle. */
   at: string;
 }
 
@@ -148,7 +145,6 @@ export function decideLines(input: DecideInput): Decision {
       mappedSince: account.mappedSince,
       mappingsSyncedAt: input.mappingsSyncedAt,
       full: input.full,
-      asOf: input.asOf,
       at: input.at,
     });
     if (refused) {
@@ -170,7 +166,7 @@ export function decideLines(input: DecideInput): Decision {
       decision.settled.push(receipt(line, 'accepted', { httpStatus: 201, attempts: 1 }));
     } else if (input.full) {
       decision.toSend.push({ ...send, detail: RESEND_DETAIL.full });
-    } else if (verificationDue(holds, input.asOf, input.at)) {
+    } else if (verificationDue(holds, input.at)) {
       decision.toSend.push({ ...send, detail: RESEND_DETAIL.verification });
     } else {
       decision.settled.push(receipt(line, 'unchanged'));

@@ -2,7 +2,7 @@
 // that could change Gradient's answer changed — the value, the Gradient service it goes to, the account's mapping
 // (its flag flipped or it was re-created: a new `mappedSince`), the partner saved the connection or pressed
 // *Sync mappings* since, or the line's 28-day verification came round. A full resync sends it anyway. Pure.
-import type { HeldValue, IsoDate, Refusal, ServiceMapping } from '../model';
+import type { HeldValue, Refusal, ServiceMapping } from '../model';
 import { dueSince } from './verification';
 
 export interface RefusalCheck {
@@ -16,7 +16,6 @@ export interface RefusalCheck {
   /** When the partner last saved the connection or pressed *Sync mappings* (`lastMappingSync`). */
   mappingsSyncedAt: string | undefined;
   full: boolean;
-  asOf: IsoDate;
   at: string;
 }
 
@@ -37,7 +36,7 @@ export function standingRefusal(c: RefusalCheck): Refusal | undefined {
   if (r.value !== c.pushed || r.serviceId !== c.serviceId || r.mappedSince !== c.mappedSince) return undefined;
   if (c.held && c.held.acceptedAt >= r.refusedAt) return undefined;
   if (c.mappingsSyncedAt !== undefined && c.mappingsSyncedAt > r.refusedAt) return undefined;
-  if (dueSince(r, r.refusedAt, c.asOf, c.at)) return undefined;
+  if (dueSince(r, r.refusedAt, c.at)) return undefined;
   return r;
 }
 

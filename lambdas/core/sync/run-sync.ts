@@ -127,7 +127,6 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
     refusals,
     mappingsSyncedAt: lastMappingSync(serviceMappings),
     accounts,
-    asOf: request.asOf,
     at: clock.now().toISOString(),
   });
   await deps.runs.putReceipts(partner.partnerId, decision.settled);

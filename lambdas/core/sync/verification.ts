@@ -18,14 +18,20 @@ type LineOf = Pick<HeldValue, 'partnerId' | 'accountId' | 'serviceKey'>;
 export const verificationSlot = (partnerId: string, accountId: string, serviceKey: string): number =>
   hash32(`${partnerId}\u0000${accountId}\u0000${serviceKey}`) % VERIFICATION_NIGHTS;
 
-/** Whether a quiet line is re-sent by a run computing as of `asOf` at `at` (an ISO timestamp). */
-export const verificationDue = (held: HeldValue, asOf: IsoDate, at: string): boolean =>
-  dueSince(held, held.acceptedAt, asOf, at);
+/**
+ * The night of the cycle a run at `at` (an ISO timestamp) belongs to: the UTC day it runs on. Not its as-of day,
+ * which stands still on the closed month's last day for the nights before a partner's close day: keyed on that,
+ * the same 1/28 of the lines would be verified night after night and the rest not at all.
+ */
+export const cycleNightOf = (at: string): number => epochDayOf(at.slice(0, 10) as IsoDate) % VERIFICATION_NIGHTS;
+
+/** Whether `at` falls on the line's verification night. */
+export const isVerificationNight = (line: LineOf, at: string): boolean =>
+  verificationSlot(line.partnerId, line.accountId, line.serviceKey) === cycleNightOf(at);
+
+/** Whether a quiet line is re-sent by a run at `at`. */
+export const verificationDue = (held: HeldValue, at: string): boolean => dueSince(held, held.acceptedAt, at);
 
 /** Whether a line Gradient last answered for at `since` is due: its night of the cycle, or held that long. */
-export function dueSince(line: LineOf, since: string, asOf: IsoDate, at: string): boolean {
-  if (verificationSlot(line.partnerId, line.accountId, line.serviceKey) === epochDayOf(asOf) % VERIFICATION_NIGHTS) {
-    return true;
-  }
-  return Date.parse(at) - Date.parse(since) >= VERIFICATION_NIGHTS * DAY_MS;
-}
+export const dueSince = (line: LineOf, since: string, at: string): boolean =>
+  isVerificationNight(line, at) || Date.parse(at) - Date.parse(since) >= VERIFICATION_NIGHTS * DAY_MS;

@@ -8,7 +8,7 @@ import {
   serviceIdsOf,
   summarize,
 } from '../../../../lambdas/core/sync/decide';
-import { VERIFICATION_NIGHTS, verificationSlot } from '../../../../lambdas/core/sync/verification';
+import { isVerificationNight, VERIFICATION_NIGHTS, verificationSlot } from '../../../../lambdas/core/sync/verification';
 
 const AT = '2026-11-26T02:00:00.000Z';
 const line = (accountId: string, pushed: number, serviceKey = 'seats'): ComputedLine => ({
@@ -40,7 +40,6 @@ const input = (over: Partial<DecideInput>): DecideInput => ({
   held: [],
   serviceIds: new Map([['seats', 'sku-1']]),
   accounts: mapped('acme', 'globex'),
-  asOf: QUIET_DAY,
   at: AT,
   ...over,
 });
@@ -178,7 +177,6 @@ describe('verification of quiet lines', () => {
           lines: ACCOUNTS.map((a) => line(a, 3)),
           held: [...holds.values()],
           accounts: mapped(...ACCOUNTS),
-          asOf,
           at: nightAt(asOf),
         }),
       );
@@ -197,6 +195,27 @@ describe('verification of quiet lines', () => {
     expect(Math.min(...perNight)).toBeGreaterThan(0);
   });
 
+  it('verifies other lines each night while the as-of day stands still before the close day', () => {
+    // A close-day-5 partner computes 31 December on the nights of 1 … 4 January: four different shares.
+    const holds = ACCOUNTS.map((a) => ({ ...held(a, 3), acceptedAt: '2026-12-20T02:00:00.000Z' }));
+    const verified = ['2027-01-01', '2027-01-02', '2027-01-03', '2027-01-04'].map(
+      (day) =>
+        new Set(
+          decideLines(
+            input({
+              lines: ACCOUNTS.map((a) => line(a, 3)),
+              held: holds,
+              accounts: mapped(...ACCOUNTS),
+              at: `${day}T02:00:00.000Z`,
+            }),
+          ).toSend.map((s) => s.line.accountId),
+        ),
+    );
+    const all = verified.flatMap((s) => [...s]);
+    expect(new Set(all).size).toBe(all.length);
+    for (const share of verified) expect(share.size).toBeGreaterThan(0);
+  });
+
   it('gives a line the same verification night forever, spread over the cycle by line', () => {
     const slots = ACCOUNTS.map((a) => verificationSlot('msp-1', a, 'seats'));
     expect(slots).toEqual(ACCOUNTS.map((a) => verificationSlot('msp-1', a, 'seats')));
@@ -207,7 +226,7 @@ describe('verification of quiet lines', () => {
     const asOf = QUIET_DAY;
     const old = { ...held('acme', 3), acceptedAt: `${addDays(asOf, -27)}T02:00:00.000Z` };
     const at = `${addDays(asOf, 1)}T02:00:00.000Z`;
-    expect(verificationSlot('msp-1', 'acme', 'seats')).not.toBe(epochDayOf(asOf) % VERIFICATION_NIGHTS);
+    expect(isVerificationNight(held('acme', 3), at)).toBe(false);
     expect(decideLines(input({ lines: [line('acme', 3)], held: [old], at })).toSend).toEqual([
       { line: line('acme', 3), serviceId: 'sku-1', detail: 'verification' },
     ]);
@@ -270,7 +289,7 @@ describe('lines Gradient refused with 404', () => {
       QUIET_DAY,
       (slot - (epochDayOf(QUIET_DAY) % VERIFICATION_NIGHTS) + VERIFICATION_NIGHTS) % VERIFICATION_NIGHTS,
     );
-    expect(refused({ asOf: dueDay, at: `${dueDay}T02:00:00.000Z` }).toSend).toHaveLength(1);
+    expect(refused({ at: `${dueDay}T02:00:00.000Z` }).toSend).toHaveLength(1);
     expect(refused({ refusals: [refusal({ refusedAt: '2026-10-29T02:00:00.000Z' })] }).toSend).toHaveLength(1);
     expect(refused({ refusals: [refusal({ refusedAt: '2026-10-29T02:00:01.000Z' })] }).toSend).toHaveLength(0);
   });
