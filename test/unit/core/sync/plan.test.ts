@@ -130,7 +130,7 @@ describe('planNightly in batches', () => {
     expect(again).toMatchObject({ enqueued: 11, failed: [] });
     expect(deps.runs.runs.size).toBe(11);
     expect((await deps.runs.get(ids[0]!, first.runId))?.status).toBe('running');
-    // As before batching: the message of an existing run is sent again; the worker's lease makes it a no-op.
+    // As before batching: the message of an existing run is sent again (the run lease keeps it from running twice).
     expect(deps.state.sent).toHaveLength(22);
   });
 
