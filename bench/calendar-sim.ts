@@ -204,6 +204,12 @@ export class SimQueue implements SyncQueue {
     this.pending.push({ id: randomUUID(), body: JSON.stringify(request), receiveCount: 0, visibleAt });
   }
 
+  /** Each message as `send` takes it; all are taken (no failure to report). */
+  async sendBatch(requests: readonly SyncRequest[]): Promise<never[]> {
+    for (const request of requests) await this.send(request);
+    return [];
+  }
+
   /** Delivers until the queue is empty, with `workers` deliveries at a time, each one message (batch size 1). */
   async drain(workers: WorkerHandler[], timeoutMs: number): Promise<void> {
     let inFlight = 0;

@@ -37,6 +37,12 @@ class BenchQueue implements SyncQueue {
     this.pending.push({ messageId: randomUUID(), body: JSON.stringify(request), receiveCount: 0, visibleAt: 0 });
   }
 
+  /** Each message as `send` takes it; all are taken (no failure to report). */
+  async sendBatch(requests: readonly SyncRequest[]): Promise<never[]> {
+    for (const request of requests) await this.send(request);
+    return [];
+  }
+
   take(now: number): Queued | undefined {
     const i = this.pending.findIndex((m) => m.visibleAt <= now);
     if (i < 0) return undefined;

@@ -22,7 +22,7 @@ export interface FunctionAccess {
   readonly partnerSecrets?: readonly PartnerSecretAction[];
   /** GetSecretValue on the Vendor API key secret. */
   readonly vendorKey?: boolean;
-  /** SendMessage to the work queue. */
+  /** SendMessage to the work queue: it authorizes SendMessageBatch too (the planner's batches). */
   readonly sendWork?: boolean;
 }
 

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncMessage } from '../core/model';
-import type { SyncQueue } from '../core/ports';
+import { QUEUE_BATCH_MAX, type QueueBatchFailure, type SyncQueue } from '../core/ports';
 import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../shared/names';
 import { localContext } from './lambda-context';
 import { sqsRecord } from './sqs-record';
@@ -63,6 +63,13 @@ export class InProcessQueue implements SyncQueue {
       sentAt: now,
     });
     if (this.auto) void this.drain(this.auto);
+  }
+
+  /** Each message as `send` takes it, so a batch is delivered like the messages one by one; all are taken. */
+  async sendBatch(requests: readonly SyncMessage[]): Promise<QueueBatchFailure[]> {
+    if (requests.length > QUEUE_BATCH_MAX) throw new Error(`TooManyEntriesInBatchRequest: ${requests.length} messages`);
+    for (const request of requests) await this.send(request);
+    return [];
   }
 
   /** In `npm run dev`: deliver every message as soon as it is sent, like the event source would. */

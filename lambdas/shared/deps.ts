@@ -18,6 +18,9 @@ const noQueue: SyncQueue = {
   send: async () => {
     throw new Error('QUEUE_URL is not configured');
   },
+  sendBatch: async () => {
+    throw new Error('QUEUE_URL is not configured');
+  },
 };
 
 const queueFor = (config: Env): SyncQueue =>

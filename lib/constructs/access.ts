@@ -16,7 +16,8 @@ export function grantAccess(fn: AppFunction, access: FunctionAccess, targets: Ac
   targets.data.grant(fn.fn, access.tables);
   targets.secrets.grant(fn.fn, access);
   if ((access.partnerSecrets ?? []).length > 0) Secrets.acknowledgePartnerPrefix(fn.role, targets.secrets);
-  // SendMessage only: the queue URL comes from the environment, so GetQueueUrl/GetQueueAttributes are never called.
+  // SendMessage only (it also authorizes SendMessageBatch): the queue URL comes from the environment, so
+  // GetQueueUrl/GetQueueAttributes are never called.
   if (access.sendWork) {
     iam.Grant.addToPrincipal({
       grantee: fn.fn,

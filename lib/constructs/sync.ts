@@ -17,8 +17,10 @@ import { AppFunction } from './functions';
 import type { Secrets } from './secrets';
 
 export const WORKER_TIMEOUT = Duration.seconds(WORKER_TIMEOUT_SECONDS);
-// Generous: the planner enqueues every partner sequentially (10,000 at design scale) in one invocation.
-export const PLANNER_TIMEOUT = Duration.minutes(15);
+// The batched planner enqueued 10,000 partners in 6 s with 10 ms per DynamoDB and SQS call (BENCHMARKS.md,
+// "Planner at 10,000 partners"; sequentially it took 209 s): 5 minutes leaves room for a network ten times slower
+// and the SDK's retries, and a planner stuck on a call times out, so Lambda retries it, within minutes.
+export const PLANNER_TIMEOUT = Duration.minutes(5);
 /** Lambda's guidance for SQS sources: visibility at least six times the function timeout. */
 export const WORK_QUEUE_VISIBILITY = Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6);
 const RETENTION = Duration.days(14);

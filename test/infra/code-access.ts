@@ -49,6 +49,9 @@ const TRANSACT_ACTIONS: Record<string, string> = {
   ConditionCheck: 'ConditionCheckItem',
 };
 
+// An SQS batch request is authorized as the single-message action of its entries (SQS's API reference).
+const SQS_BATCH_ACTIONS: Record<string, string> = { SendMessageBatch: 'SendMessage' };
+
 /** A resource a helper receives as an argument: bound at the call site. */
 const ARG = '<arg>';
 
@@ -215,7 +218,7 @@ function commandActions(unit: Unit, command: string, segment: string): string[] 
   }
   const service = module && SERVICE_OF_MODULE[module];
   if (!service) throw new Error(`${command}Command in ${unit.name} comes from an unmapped module ${module}`);
-  const actions = [`${service}:${command}`];
+  const actions = [`${service}:${(service === 'sqs' && SQS_BATCH_ACTIONS[command]) || command}`];
   // Tags passed to CreateSecret are authorized as TagResource.
   if (command === 'CreateSecret' && /\bTags:/.test(segment)) actions.push('secretsmanager:TagResource');
   return actions;

@@ -108,4 +108,7 @@ it('finds the calls each handler makes through its ports (the analysis sees the 
   expect(api).toContain('runs.listReceipts');
   expect(api).not.toContain('runs.putReceipts');
   expect([...planner].every((c) => /^(partners|runs|queue)\./.test(c))).toBe(true);
+  // The planner sends its messages in batches (SendMessageBatch, authorized as sqs:SendMessage), never one by one.
+  expect(planner).toContain('queue.sendBatch');
+  expect(planner).not.toContain('queue.send');
 });

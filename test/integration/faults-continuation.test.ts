@@ -89,6 +89,7 @@ describe('a run longer than one delivery', () => {
           await s.queue.send(message, options);
           if (message.continuation === 1) await s.queue.send(message, options); // SQS delivers a second copy
         },
+        sendBatch: (messages) => s.queue.sendBatch(messages),
       },
       runs: Object.assign(Object.create(s.deps.runs) as AppDeps['runs'], {
         update: (...args: Parameters<AppDeps['runs']['update']>) => {

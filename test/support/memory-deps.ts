@@ -36,6 +36,7 @@ import type {
   RateBudgetStore,
   RunRepository,
 } from '../../lambdas/core/ports';
+import { QUEUE_BATCH_MAX } from '../../lambdas/core/ports';
 import { partnerLeaseFree } from '../../lambdas/core/sync/run-lifecycle';
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -237,6 +238,8 @@ export interface MemoryDeps extends AppDeps {
     /** Rate-limit counters by key and window start. */
     attempts: Map<string, number>;
     sent: SyncRequest[];
+    /** The size of each batch send, in order. */
+    batches: number[];
     logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
     metrics: Array<{ name: MetricName; value: number }>;
   };
@@ -258,6 +261,7 @@ export function memoryDeps(): MemoryDeps {
     keys: new Map(),
     attempts: new Map(),
     sent: [],
+    batches: [],
     logs: [],
     metrics: [],
   };
@@ -401,7 +405,16 @@ export function memoryDeps(): MemoryDeps {
       };
       return rejecting;
     },
-    queue: { send: async (m) => void state.sent.push(clone(m)) },
+    queue: {
+      send: async (m) => void state.sent.push(clone(m)),
+      sendBatch: async (messages) => {
+        // As SQS: a batch over the limit is refused whole.
+        if (messages.length > QUEUE_BATCH_MAX) throw new Error(`TooManyEntriesInBatchRequest: ${messages.length}`);
+        state.batches.push(messages.length);
+        state.sent.push(...messages.map(clone));
+        return [];
+      },
+    },
     log: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     metrics: { add: (name, value) => void state.metrics.push({ name, value }) },
   };

@@ -2,9 +2,23 @@
 // emits, which the handlers publish as EMF and the stack's alarms and dashboard read).
 import type { SyncMessage } from '../model';
 
+/** The most messages one batch send carries (SQS SendMessageBatch's limit on entries). */
+export const QUEUE_BATCH_MAX = 10;
+
+/** A message of a batch the queue did not take, by its place in the batch. */
+export interface QueueBatchFailure {
+  index: number;
+  error: string;
+}
+
 export interface SyncQueue {
   /** `delaySeconds`: the message becomes visible that much later (SQS DelaySeconds, at most 900). */
   send(message: SyncMessage, options?: { delaySeconds?: number }): Promise<void>;
+  /**
+   * Sends up to QUEUE_BATCH_MAX messages in one call. Answers the messages that were not sent (after the queue's
+   * own retry), empty when all were; rejects when the call as a whole failed, so none may have been sent.
+   */
+  sendBatch(messages: readonly SyncMessage[]): Promise<QueueBatchFailure[]>;
 }
 
 export interface Clock {

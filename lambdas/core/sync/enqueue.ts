@@ -1,8 +1,8 @@
-// Creating a run and its queue message: the one path shared by the nightly planner and a manual resync,
-// so retries, the DLQ and idempotency are the same for both.
+// Creating a run and its queue message, one at a time (a manual resync) or a batch of them (the nightly planner):
+// the same run record and the same message either way, so retries, the DLQ and idempotency are the same for both.
 import type { Period, Run, RunTrigger, SyncRequest } from '../model';
 import { emptySummary } from '../model';
-import type { EnqueueDeps } from '../ports';
+import type { EnqueueDeps, QueueBatchFailure } from '../ports';
 
 /** Time-sortable run id: newest-first listing is a Query in reverse key order. */
 export function newRunId(at: Date, trigger: RunTrigger, suffix: string): string {
@@ -28,11 +28,51 @@ export interface EnqueueInput {
  * invoked twice for the same schedule tick, or a retried resync, creates no second run.
  */
 export async function enqueueRun(deps: EnqueueDeps, input: EnqueueInput): Promise<Run> {
-  const run = newRun(syncRequestOf(input), input.queuedAt);
+  const run = runOf(input);
   await deps.runs.create(run);
   await deps.queue.send(syncRequestOf(run));
   return run;
 }
+
+export interface BatchEnqueueResult {
+  /** The inputs whose run is recorded and whose message was sent. */
+  enqueued: EnqueueInput[];
+  failed: Array<{ input: EnqueueInput; error: string }>;
+}
+
+/**
+ * `enqueueRun` for up to QUEUE_BATCH_MAX runs: records them all at once, then sends the messages of those recorded
+ * in one batch. Never rejects: a run that could not be recorded gets no message, and it and any message the queue
+ * did not take are answered in `failed`, so one run's failure costs the others nothing.
+ */
+export async function enqueueRuns(deps: EnqueueDeps, inputs: readonly EnqueueInput[]): Promise<BatchEnqueueResult> {
+  const failed: BatchEnqueueResult['failed'] = [];
+  const created = await Promise.all(
+    inputs.map(async (input) => {
+      try {
+        await deps.runs.create(runOf(input));
+        return input;
+      } catch (error) {
+        failed.push({ input, error: errorText(error) });
+        return undefined;
+      }
+    }),
+  );
+  const recorded = created.filter((input) => input !== undefined);
+  let unsent: QueueBatchFailure[];
+  try {
+    unsent = recorded.length === 0 ? [] : await deps.queue.sendBatch(recorded.map(syncRequestOf));
+  } catch (error) {
+    unsent = recorded.map((_, index) => ({ index, error: errorText(error) }));
+  }
+  const notSent = new Set(unsent.map((f) => f.index));
+  for (const f of unsent) failed.push({ input: recorded[f.index]!, error: f.error });
+  return { enqueued: recorded.filter((_, index) => !notSent.has(index)), failed };
+}
+
+const runOf = (input: EnqueueInput): Run => newRun(syncRequestOf(input), input.queuedAt);
+
+const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A run as it is first recorded: `queued`, no delivery yet, nothing counted. */
 export const newRun = (request: SyncRequest, queuedAt: Date): Run => ({

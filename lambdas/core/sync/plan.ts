@@ -1,11 +1,13 @@
 // The nightly plan: one queued run per partner whose sync is on, for the last complete UTC day (before the
-// partner's close day, for the closed month's last day).
+// partner's close day, for the closed month's last day). Partners go in batches of QUEUE_BATCH_MAX: their runs
+// are recorded in parallel, then their messages leave in one batch send, several batches at a time.
 
-import type { IsoDate, Period } from '../model';
+import { runLimited } from '../calls/pool';
+import type { IsoDate, Partner, Period } from '../model';
 import { addDays, periodOf, todayUtc } from '../period';
-import type { PlannerDeps } from '../ports';
+import { type PlannerDeps, QUEUE_BATCH_MAX } from '../ports';
 import { billingTarget, closeDayOf } from './billing-period';
-import { enqueueRun, newRunId } from './enqueue';
+import { type EnqueueInput, enqueueRuns, newRunId } from './enqueue';
 
 export interface NightlyTarget {
   period: Period;
@@ -35,6 +37,14 @@ export interface PlanResult extends NightlyTarget {
   failed: Array<{ partnerId: string; error: string }>;
 }
 
+/**
+ * Batches in flight at once: 40 run puts, under the 50 sockets the SDK's HTTP handler opens per client, so no
+ * put waits for a socket; 10,000 partners are 1,000 batches of one parallel put round and one SendMessageBatch.
+ */
+export const PLAN_BATCHES_IN_FLIGHT = 4;
+/** Partners read from the index before their batches start: bounded memory, whatever the fleet's size. */
+const WAVE = PLAN_BATCHES_IN_FLIGHT * QUEUE_BATCH_MAX * 5;
+
 /** Enqueues every sync-enabled partner; idempotent per schedule tick (the run id derives from its time). */
 export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise<PlanResult> {
   const target = nightlyTarget(scheduledAt);
@@ -42,25 +52,48 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
   let enqueued = 0;
   let closedPeriod = 0;
   const failed: PlanResult['failed'] = [];
-  for await (const partner of deps.partners.listSyncEnabled()) {
-    try {
-      const own = billingTarget(target.asOf, closeDayOf(partner));
-      await enqueueRun(deps, {
-        runId,
-        partnerId: partner.partnerId,
-        ...own,
-        full: target.full,
-        trigger: 'schedule',
-        queuedAt: deps.clock.now(),
-      });
-      enqueued += 1;
-      if (own.period !== target.period) closedPeriod += 1;
-    } catch (error) {
-      // One partner's failure must not starve the others; the planner reports it and is retried as a whole.
-      failed.push({ partnerId: partner.partnerId, error: error instanceof Error ? error.message : String(error) });
+  // One partner's failure must not starve the others; the planner reports it and is retried as a whole.
+  const fail = (partnerId: string, error: unknown) =>
+    failed.push({ partnerId, error: error instanceof Error ? error.message : String(error) });
+
+  const planBatch = async (partners: readonly Partner[]): Promise<void> => {
+    const inputs: EnqueueInput[] = [];
+    for (const partner of partners) {
+      try {
+        const own = billingTarget(target.asOf, closeDayOf(partner));
+        inputs.push({
+          runId,
+          partnerId: partner.partnerId,
+          ...own,
+          full: target.full,
+          trigger: 'schedule',
+          queuedAt: deps.clock.now(),
+        });
+      } catch (error) {
+        fail(partner.partnerId, error);
+      }
     }
+    const result = await enqueueRuns(deps, inputs);
+    for (const f of result.failed) fail(f.input.partnerId, f.error);
+    enqueued += result.enqueued.length;
+    closedPeriod += result.enqueued.filter((input) => input.period !== target.period).length;
+  };
+  const planWave = (wave: readonly Partner[]) =>
+    runLimited(chunks(wave, QUEUE_BATCH_MAX), PLAN_BATCHES_IN_FLIGHT, planBatch);
+
+  let wave: Partner[] = [];
+  for await (const partner of deps.partners.listSyncEnabled()) {
+    wave.push(partner);
+    if (wave.length < WAVE) continue;
+    await planWave(wave);
+    wave = [];
   }
+  await planWave(wave);
+
   deps.metrics.add('PartnersEnqueued', enqueued);
   deps.log.info('nightly sync planned', { ...target, runId, enqueued, closedPeriod, failed: failed.length });
   return { ...target, runId, enqueued, closedPeriod, failed };
 }
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

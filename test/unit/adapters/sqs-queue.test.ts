@@ -1,10 +1,18 @@
-// The SQS work-queue adapter against a mocked SDK client (aws-sdk-client-mock): what one send puts on the
-// wire, and that SDK errors reach the caller unchanged (the adapter does not retry or wrap them).
-import { QueueDoesNotExist, RequestThrottled, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+// The SQS work-queue adapter against a mocked SDK client (aws-sdk-client-mock): what one send and one batch send
+// put on the wire, that SDK errors reach the caller unchanged (the adapter does not retry or wrap them), and
+// which entries a batch send reports unsent after resending those SQS failed on its side once.
+import {
+  QueueDoesNotExist,
+  RequestThrottled,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as fc from 'fast-check';
 import { SqsSyncQueue } from '../../../lambdas/adapters/sqs-queue';
 import { ID_PATTERN, RUN_TRIGGERS, type SyncRequest } from '../../../lambdas/core/model';
+import { QUEUE_BATCH_MAX } from '../../../lambdas/core/ports';
 
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/gradient-billing-sync-work';
 
@@ -87,6 +95,91 @@ describe('SqsSyncQueue', () => {
   ])('passes the SDK error on unchanged when %s, after one attempt', async (_, error) => {
     sqs.on(SendMessageCommand).rejects(error);
     await expect(new SqsSyncQueue(client, QUEUE_URL).send(request)).rejects.toBe(error);
+    expect(sqs.calls()).toHaveLength(1);
+  });
+});
+
+describe('SqsSyncQueue.sendBatch', () => {
+  const requests = (n: number): SyncRequest[] =>
+    Array.from({ length: n }, (_, i) => ({ ...request, partnerId: `p${i}`, runId: `run-${i}` }));
+  const ok = (ids: string[]) => ({
+    Successful: ids.map((Id) => ({ Id, MessageId: `m-${Id}`, MD5OfMessageBody: 'x' })),
+  });
+  const entriesOf = (call: number) =>
+    sqs.commandCalls(SendMessageBatchCommand)[call]!.args[0].input.Entries!.map((e) => e.Id);
+
+  it('sends up to 10 messages in one SendMessageBatch, each entry as `send` would put it, ids unique by place', async () => {
+    const batch = requests(QUEUE_BATCH_MAX);
+    sqs.on(SendMessageBatchCommand).callsFake((input) => ok(input.Entries.map((e: { Id: string }) => e.Id)));
+    await expect(new SqsSyncQueue(client, QUEUE_URL).sendBatch(batch)).resolves.toEqual([]);
+
+    expect(sqs.calls()).toHaveLength(1);
+    const input = sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input;
+    expect(input.QueueUrl).toBe(QUEUE_URL);
+    expect(input.Entries).toEqual(
+      batch.map((r, i) => ({
+        Id: String(i),
+        MessageBody: JSON.stringify(r),
+        MessageAttributes: {
+          partnerId: { DataType: 'String', StringValue: r.partnerId },
+          runId: { DataType: 'String', StringValue: r.runId },
+        },
+      })),
+    );
+  });
+
+  it('refuses more than 10 messages before calling SQS, and calls nothing for none', async () => {
+    const queue = new SqsSyncQueue(client, QUEUE_URL);
+    await expect(queue.sendBatch(requests(QUEUE_BATCH_MAX + 1))).rejects.toThrow(/at most 10/);
+    await expect(queue.sendBatch([])).resolves.toEqual([]);
+    expect(sqs.calls()).toHaveLength(0);
+  });
+
+  it('resends once the entries SQS failed on its side, and reports a sender fault without resending it', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({
+        ...ok(['0', '1', '3']),
+        Failed: [
+          { Id: '2', SenderFault: false, Code: 'InternalError', Message: 'try again' },
+          { Id: '4', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad body' },
+        ],
+      })
+      .resolvesOnce(ok(['2']));
+    const failures = await new SqsSyncQueue(client, QUEUE_URL).sendBatch(requests(5));
+    expect(failures).toEqual([{ index: 4, error: 'InvalidMessageContents: bad body' }]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
+    expect(entriesOf(1)).toEqual(['2']);
+  });
+
+  it('reports every entry still failing after the one resend, and one SQS answered neither way', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ ...ok(['0']), Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError' }] })
+      .resolvesOnce({ Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError', Message: 'again' }] });
+    const failures = await new SqsSyncQueue(client, QUEUE_URL).sendBatch(requests(3));
+    // Entry 2 was in neither list of the first answer: it is resent too, and unconfirmed still.
+    expect(entriesOf(1)).toEqual(['1', '2']);
+    expect(failures).toEqual([
+      { index: 1, error: 'InternalError: again' },
+      { index: 2, error: 'SQS answered neither success nor failure for the entry' },
+    ]);
+    expect(sqs.calls()).toHaveLength(2);
+  });
+
+  it('reports only the resent entries when the resend itself fails: the others were sent', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ ...ok(['0', '2']), Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError' }] })
+      .rejectsOnce(new RequestThrottled({ message: 'Rate exceeded', $metadata: {} }));
+    const failures = await new SqsSyncQueue(client, QUEUE_URL).sendBatch(requests(3));
+    expect(failures).toEqual([{ index: 1, error: 'Rate exceeded' }]);
+  });
+
+  it('passes the SDK error on unchanged when the batch call itself fails, after one attempt', async () => {
+    const error = new QueueDoesNotExist({ message: 'The specified queue does not exist.', $metadata: {} });
+    sqs.on(SendMessageBatchCommand).rejects(error);
+    await expect(new SqsSyncQueue(client, QUEUE_URL).sendBatch(requests(2))).rejects.toBe(error);
     expect(sqs.calls()).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 import type { Partner } from '../../../../lambdas/core/model';
+import { QUEUE_BATCH_MAX } from '../../../../lambdas/core/ports';
 import { defaultCloseDay } from '../../../../lambdas/core/sync/billing-period';
-import { planNightly } from '../../../../lambdas/core/sync/plan';
+import { PLAN_BATCHES_IN_FLIGHT, planNightly } from '../../../../lambdas/core/sync/plan';
 import { memoryDeps } from '../../../support/memory-deps';
 
 const partner = (partnerId: string, closeDay?: number): Partner => ({
@@ -52,5 +53,106 @@ describe('planNightly', () => {
     const sent = new Map(deps.state.sent.map((m) => [m.partnerId, m.period]));
     expect(sent.get(early)).toBe('2027-01');
     expect(sent.get(late)).toBe('2026-12');
+  });
+});
+
+describe('planNightly in batches', () => {
+  const TICK = new Date('2026-12-04T02:00:00.000Z');
+  const fleet = (n: number) => {
+    const deps = memoryDeps();
+    const ids = Array.from({ length: n }, (_, i) => `msp-${String(i).padStart(5, '0')}`);
+    for (const id of ids) deps.state.partners.set(id, partner(id, 1));
+    return { deps, ids };
+  };
+
+  it('sends 11 partners’ messages in two batch sends, 10 and 1, each after its runs are recorded', async () => {
+    const { deps, ids } = fleet(11);
+    const batch = deps.queue.sendBatch.bind(deps.queue);
+    const unrecorded: string[] = [];
+    deps.queue.sendBatch = async (messages) => {
+      for (const m of messages) if (!(await deps.runs.get(m.partnerId, m.runId))) unrecorded.push(m.partnerId);
+      return batch(messages);
+    };
+    const plan = await planNightly(deps, TICK);
+    expect(plan).toMatchObject({ enqueued: 11, failed: [] });
+    expect(deps.state.batches.sort((a, b) => b - a)).toEqual([10, 1]);
+    expect(deps.state.sent.map((m) => m.partnerId).sort()).toEqual(ids);
+    expect(unrecorded).toEqual([]);
+  });
+
+  it('lists in `failed` exactly the partners whose message the queue did not take, or whose run it could not record', async () => {
+    const { deps, ids } = fleet(11);
+    const unsendable = new Set([ids[2]!, ids[7]!]);
+    const unrecordable = ids[4]!;
+    const batch = deps.queue.sendBatch.bind(deps.queue);
+    deps.queue.sendBatch = async (messages) => {
+      const taken = messages.filter((m) => !unsendable.has(m.partnerId));
+      await batch(taken);
+      return messages.flatMap((m, index) => (unsendable.has(m.partnerId) ? [{ index, error: 'InternalError' }] : []));
+    };
+    const create = deps.runs.create.bind(deps.runs);
+    deps.runs.create = async (run) => {
+      if (run.partnerId === unrecordable) throw new Error('ProvisionedThroughputExceeded');
+      return create(run);
+    };
+    const plan = await planNightly(deps, TICK);
+    expect(plan.failed.sort((a, b) => a.partnerId.localeCompare(b.partnerId))).toEqual([
+      { partnerId: ids[2], error: 'InternalError' },
+      { partnerId: ids[4], error: 'ProvisionedThroughputExceeded' },
+      { partnerId: ids[7], error: 'InternalError' },
+    ]);
+    expect(plan.enqueued).toBe(8);
+    // The unrecorded run got no message: a message never asks for a run that does not exist.
+    expect(deps.state.sent.map((m) => m.partnerId)).not.toContain(unrecordable);
+    expect(deps.state.sent).toHaveLength(8);
+  });
+
+  it('lists a whole batch in `failed` when its send fails, and the other batch still goes', async () => {
+    const { deps, ids } = fleet(11);
+    const batch = deps.queue.sendBatch.bind(deps.queue);
+    deps.queue.sendBatch = async (messages) => {
+      if (messages.length === QUEUE_BATCH_MAX) throw new Error('socket hang up');
+      return batch(messages);
+    };
+    const plan = await planNightly(deps, TICK);
+    expect(plan.enqueued).toBe(1);
+    expect(plan.failed.map((f) => f.partnerId).sort()).toEqual(ids.slice(0, 10));
+    expect(new Set(plan.failed.map((f) => f.error))).toEqual(new Set(['socket hang up']));
+  });
+
+  it('creates no second run when the same tick is planned twice, and sends each partner’s message again', async () => {
+    const { deps, ids } = fleet(11);
+    const first = await planNightly(deps, TICK);
+    // The worker has already taken one of the runs: a re-plan must not reset it to `queued`.
+    await deps.runs.update(ids[0]!, first.runId, { status: 'running' });
+    const again = await planNightly(deps, TICK);
+    expect(again.runId).toBe(first.runId);
+    expect(again).toMatchObject({ enqueued: 11, failed: [] });
+    expect(deps.runs.runs.size).toBe(11);
+    expect((await deps.runs.get(ids[0]!, first.runId))?.status).toBe('running');
+    // As before batching: the message of an existing run is sent again (the run lease keeps it from running twice).
+    expect(deps.state.sent).toHaveLength(22);
+  });
+
+  it('plans a fleet across several waves once each, in batches of at most 10, a few batches at a time', async () => {
+    const { deps, ids } = fleet(1_005);
+    let creating = 0;
+    let mostCreating = 0;
+    const create = deps.runs.create.bind(deps.runs);
+    deps.runs.create = async (run) => {
+      creating += 1;
+      mostCreating = Math.max(mostCreating, creating);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      creating -= 1;
+      return create(run);
+    };
+    const plan = await planNightly(deps, TICK);
+    expect(plan).toMatchObject({ enqueued: 1_005, failed: [] });
+    expect(deps.state.sent.map((m) => m.partnerId).sort()).toEqual(ids);
+    expect(Math.max(...deps.state.batches)).toBe(QUEUE_BATCH_MAX);
+    expect(deps.state.batches).toHaveLength(101);
+    // Parallel, but bounded: never more run puts in flight than the planner's batches in flight hold.
+    expect(mostCreating).toBeGreaterThan(QUEUE_BATCH_MAX);
+    expect(mostCreating).toBeLessThanOrEqual(PLAN_BATCHES_IN_FLIGHT * QUEUE_BATCH_MAX);
   });
 });
