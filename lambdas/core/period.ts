@@ -24,8 +24,16 @@ export const isValidIsoDate = (s: unknown): s is IsoDate => {
   return month >= 1 && month <= 12 && day >= 1 && day <= monthLength(year, month);
 };
 
+// A run checks the same few hundred dates millions of times (every snapshot's, every day's): each is checked once
+// and remembered, the memory bounded by starting over past a few thousand.
+const checkedDates = new Set<string>();
+const CHECKED_DATES_MAX = 4096;
+
 const assertDate = (date: IsoDate): void => {
+  if (checkedDates.has(date)) return;
   if (!isValidIsoDate(date)) throw new ValidationError(`not a valid date (YYYY-MM-DD): ${String(date)}`);
+  if (checkedDates.size >= CHECKED_DATES_MAX) checkedDates.clear();
+  checkedDates.add(date);
 };
 
 const assertPeriod = (p: Period): void => {

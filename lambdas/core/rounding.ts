@@ -11,6 +11,8 @@ const noNegativeZero = (x: number): number => (x === 0 ? 0 : x);
  * 1.00005 (stored as 1.0000499999…) → 1.0001, because the scaled value is first cut to 15 significant digits.
  */
 export const roundTo4 = (x: number): number => {
+  // Whole numbers (most counts) are already exact: no string round trip for them.
+  if (Number.isInteger(x)) return noNegativeZero(x);
   if (!Number.isFinite(x)) return x;
   const abs = Math.abs(x);
   if (abs >= NO_DECIMALS_LEFT) return x;

@@ -34,13 +34,14 @@ export function dailyValues(rule: ServiceRule, usage: LineUsage, asOf: IsoDate):
     byDay.set(day, metered ? (byDay.get(day) ?? 0) + s.quantity : s.quantity);
   }
   const days: number[] = [];
-  let state = usage.carryIn ?? 0;
-  for (let d = 1; d <= dayOfMonth(asOf); d++) {
+  // A state's scaled value is worked out when it changes, not once per day it lasts.
+  let value = roundTo4((usage.carryIn ?? 0) / scale);
+  for (let d = 1, last = dayOfMonth(asOf); d <= last; d++) {
     const today = byDay.get(d);
-    if (metered) days.push(roundTo4((today ?? 0) / scale));
+    if (metered) days.push(today === undefined ? 0 : roundTo4(today / scale));
     else {
-      if (today !== undefined) state = today;
-      days.push(roundTo4(state / scale));
+      if (today !== undefined) value = roundTo4(today / scale);
+      days.push(value);
     }
   }
   return days;
