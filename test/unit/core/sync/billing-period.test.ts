@@ -53,7 +53,8 @@ describe('the close day of a partner', () => {
     expect(closeDayOf({ partnerId: 'msp-1', closeDay: 17 })).toBe(17);
   });
 
-  it('defaults to a day from 1 to 5 by a stable hash of the partner id, about a fifth of partners on each', () => {
+  it('defaults to a day from 1 to 7 by a stable hash of the partner id, about a seventh of partners on each', () => {
+    expect(DEFAULT_CLOSE_DAY_SPREAD).toBe(7);
     const counts = new Array<number>(DEFAULT_CLOSE_DAY_SPREAD + 1).fill(0);
     for (let i = 0; i < 10_000; i++) {
       const partnerId = `partner-${i}`;
@@ -62,7 +63,7 @@ describe('the close day of a partner', () => {
       counts[day]! += 1;
     }
     expect(counts[0]).toBe(0);
-    // 2,000 expected per day; a binomial standard deviation is 40, so ±200 is five of them.
-    for (const count of counts.slice(1)) expect(Math.abs(count - 2_000)).toBeLessThan(200);
+    // 1,429 expected per day; a binomial standard deviation is 35, so ±175 is five of them.
+    for (const count of counts.slice(1)) expect(Math.abs(count - 10_000 / 7)).toBeLessThan(175);
   });
 });
