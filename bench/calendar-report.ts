@@ -2,6 +2,8 @@
 // price table it uses, and the SVG chart of requests per night.
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { defaultCloseDay } from '../lambdas/core/sync/billing-period';
+import { VERIFICATION_NIGHTS } from '../lambdas/core/sync/verification';
 
 export interface NightRow {
   night: number;
@@ -12,11 +14,17 @@ export interface NightRow {
   requests: number;
   countPosts: number;
   countChanges: number;
+  /** Count posts of a value not posted for the line before (calendar-sim.ts): what a diff must send. */
+  newValuePosts: number;
   notMapped: number;
   rateLimited: number;
   unchanged: number;
+  /** Lines the runs sent (each gets a receipt and, accepted, a held value). */
+  sent: number;
   readUnits: number;
   writeUnits: number;
+  /** The sync's write units by table (table id → units). */
+  writesByTable: Record<string, number>;
   intakeReadUnits: number;
   intakeWriteUnits: number;
   deliveries: number;
@@ -26,6 +34,8 @@ export interface NightRow {
   nightSeconds: number;
   benchSeconds: number;
   statuses: Record<string, number>;
+  /** By close day: the partners closing on it, their lines and their Gradient requests tonight. */
+  cohorts: Record<string, { partners: number; lines: number; requests: number }>;
 }
 
 export interface QuarterResult {
@@ -33,6 +43,8 @@ export interface QuarterResult {
   rows: NightRow[];
   storedBytes: Record<string, number>;
   partners: number;
+  /** Active lines at the quarter's end. */
+  lines: number;
 }
 
 const DESIGN_LINES = 10_000_000;
@@ -59,12 +71,12 @@ export const PRICES = {
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const f2 = (n: number) => n.toFixed(2);
+const f3 = (n: number) => n.toFixed(3);
 const money = (n: number) => `$${n < 10 ? n.toFixed(2) : f0(n)}`;
 
 function monthlyCost(q: QuarterResult) {
   const rows = q.rows.slice(1); // the first night is a one-off
-  const lines = q.rows.at(-1)!.lines || 1;
-  const scale = DESIGN_LINES / lines;
+  const scale = DESIGN_LINES / (q.lines || 1);
   const avg = (pick: (r: NightRow) => number) => rows.reduce((n, r) => n + pick(r), 0) / Math.max(1, rows.length);
   const perMonth = (pick: (r: NightRow) => number) => avg(pick) * scale * NIGHTS_PER_MONTH;
   const storedGb = (Object.values(q.storedBytes).reduce((a, b) => a + b, 0) * scale) / 1e9;
@@ -89,38 +101,130 @@ function monthlyCost(q: QuarterResult) {
   return { scale, items, total: Object.values(items).reduce((a, b) => a + b, 0), storedGb };
 }
 
-export function busiest(q: QuarterResult) {
-  const rows = q.rows.slice(1);
-  const top = rows.reduce((a, b) => (b.requests > a.requests ? b : a), rows[0] ?? q.rows[0]!);
-  const scale = DESIGN_LINES / (top.lines || 1);
-  return { row: top, hours: (top.requests * scale) / 100 / 3600 };
+/**
+ * The design fleet: DESIGN_PARTNERS partners of equal size, closing on the day the default spread gives their
+ * ids (`defaultCloseDay`), so each close day holds its share of the 10 M lines. close day → lines.
+ */
+export function designCohorts(): Map<number, number> {
+  const perPartner = DESIGN_LINES / DESIGN_PARTNERS;
+  const lines = new Map<number, number>();
+  for (let i = 1; i <= DESIGN_PARTNERS; i++) {
+    const day = defaultCloseDay(`msp-${String(i).padStart(5, '0')}`);
+    lines.set(day, (lines.get(day) ?? 0) + perPartner);
+  }
+  return lines;
 }
 
+/**
+ * A night at design scale: each close-day cohort of the design fleet at the requests per line its cohort in the
+ * sample had that night (a cohort's first night, its close night and its quiet nights differ by far more than
+ * partners of one cohort differ), so the sample's one large partner weighs only in its cohort.
+ */
+export function designRequests(r: NightRow, cohorts = designCohorts()): number {
+  const overall = r.requests / Math.max(1, r.lines);
+  let total = 0;
+  for (const [day, lines] of cohorts) {
+    const c = r.cohorts[String(day)];
+    total += lines * (c && c.lines > 0 ? c.requests / c.lines : overall);
+  }
+  return total;
+}
+
+const hoursAt100 = (requests: number) => requests / 100 / 3600;
+
+export function busiest(q: QuarterResult) {
+  const cohorts = designCohorts();
+  const rows = q.rows.slice(1);
+  const top = rows.reduce((a, b) => (designRequests(b, cohorts) > designRequests(a, cohorts) ? b : a), rows[0]!);
+  // Without the spread every partner would rebase on one night: the worst per-line rate a cohort had, for all.
+  const worstRate = Math.max(
+    ...rows.flatMap((r) => Object.values(r.cohorts).map((c) => (c.lines > 0 ? c.requests / c.lines : 0))),
+  );
+  return {
+    row: top,
+    hours: hoursAt100(designRequests(top, cohorts)),
+    firstHours: hoursAt100(designRequests(q.rows[0]!, cohorts)),
+    noSpreadHours: hoursAt100(worstRate * DESIGN_LINES),
+  };
+}
+
+/**
+ * The issue's bound on a night's requests: 1.02 × the lines whose pushed value changed, one per partner, and the
+ * verification share (1/28) of the quiet lines.
+ */
+export const requestBound = (r: NightRow, partners: number): number =>
+  1.02 * r.newValuePosts + partners + (r.lines - r.newValuePosts) / VERIFICATION_NIGHTS;
+
+/**
+ * DynamoDB writes the night's unchanged lines cost, per unchanged line: all the sync's write units less what
+ * sent lines cost (the held value and the own receipt of each sent line, the rate budget's claims for its
+ * request). What is left: the receipt batches of the lines settled without a request, and each partner's run,
+ * lease and partner items (counted against the unchanged lines, though they are per partner).
+ */
+export const writesPerUnchanged = (r: NightRow): number =>
+  r.unchanged > 0
+    ? (r.writeUnits - (r.writesByTable.Held ?? 0) - (r.writesByTable.Limits ?? 0) - (r.writesByTable.Receipts ?? 0)) /
+      r.unchanged
+    : Number.NaN;
+
 function nightTable(q: QuarterResult): string {
+  const cohorts = designCohorts();
   const head =
-    '| night | as of | lines | changed lines | requests | per changed line | 429s | RRU | WRU | WRU per unchanged line | worker s | count changes | 404s | runs |\n' +
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
-  const body = q.rows.map((r) =>
-    [
+    '| night | as of | lines | changed lines | requests | new values | repeats | bound | 429s | RRU | WRU | WRU per unchanged line | worker s | count changes | 404s | design h | runs |\n' +
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+  const body = q.rows.map((r) => {
+    const bound = requestBound(r, q.partners);
+    return [
       r.night,
       r.asOf,
       f0(r.lines),
       f0(r.changedLines),
       f0(r.requests),
-      r.changedLines ? f2(r.requests / r.changedLines) : '—',
+      f0(r.newValuePosts),
+      f0(r.countPosts - r.newValuePosts),
+      `${f0(bound)}${r.night > 1 && r.requests > bound ? ' ✗' : ''}`,
       r.rateLimited,
       f0(r.readUnits),
       f0(r.writeUnits),
-      r.unchanged ? f2(r.writeUnits / r.unchanged) : '—',
+      Number.isNaN(writesPerUnchanged(r)) ? '—' : f3(writesPerUnchanged(r)),
       f0(r.workerSeconds),
       f0(r.countChanges),
       f0(r.notMapped),
+      hoursAt100(designRequests(r, cohorts)).toFixed(2),
       Object.entries(r.statuses)
         .map(([k, v]) => `${v} ${k}`)
         .join(', '),
-    ].join(' | '),
-  );
+    ].join(' | ');
+  });
   return `${head}\n${body.map((b) => `| ${b} |`).join('\n')}`;
+}
+
+/** The issue's targets for one basis, measured over the nights after the first. */
+function targets(q: QuarterResult) {
+  const rows = q.rows.slice(1);
+  const within = rows.filter((r) => r.requests <= requestBound(r, q.partners)).length;
+  const worst = Math.max(...rows.map((r) => r.requests / requestBound(r, q.partners)));
+  const perUnchanged = rows.map(writesPerUnchanged).filter((x) => !Number.isNaN(x));
+  const requests = rows.reduce((n, r) => n + r.requests, 0);
+  const limited = q.rows.reduce((n, r) => n + r.rateLimited, 0);
+  const allRequests = q.rows.reduce((n, r) => n + r.requests, 0);
+  const statuses: Record<string, number> = {};
+  for (const r of q.rows) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  const repeats = rows.reduce((n, r) => n + r.countPosts - r.newValuePosts, 0);
+  const quiet = rows.reduce((n, r) => n + r.lines - r.newValuePosts, 0);
+  return {
+    within,
+    nights: rows.length,
+    worst,
+    meanPerUnchanged: perUnchanged.reduce((a, b) => a + b, 0) / Math.max(1, perUnchanged.length),
+    maxPerUnchanged: Math.max(...perUnchanged),
+    requests,
+    limitedShare: limited / Math.max(1, allRequests),
+    statuses,
+    deadLetters: q.rows.reduce((n, r) => n + r.deadLetters, 0),
+    repeatShare: repeats / Math.max(1, quiet),
+    overheadPerPartner: rows.reduce((n, r) => n + r.requests - r.countPosts, 0) / rows.length / q.partners,
+  };
 }
 
 const total = (q: QuarterResult | undefined, pick: (r: NightRow) => number) =>
@@ -158,15 +262,61 @@ export function renderCalendar(input: {
     `| DynamoDB read units (sync) | ${side((r) => r.readUnits)} |`,
     `| worker seconds | ${side((r) => r.workerSeconds)} |`,
   );
-  for (const q of results) {
-    const b = busiest(q);
+  const cols = results.map((q) => ({ q, t: targets(q), b: busiest(q) }));
+  const row = (label: string, target: string, pick: (c: (typeof cols)[number]) => string) =>
+    `| ${label} | ${target} | ${cols.map(pick).join(' | ')} |`;
+  out.push(
+    `\n### Targets, nights 2…${opts.nights}\n`,
+    `| figure | target | ${cols.map((c) => `\`${c.q.basis}\``).join(' | ')} |`,
+    `|---|---|${cols.map(() => '---|').join('')}`,
+    row(
+      'Gradient requests per night',
+      '≤ 1.02 × new values + 1 per partner + 1/28 of quiet lines',
+      (c) => `${c.t.within} of ${c.t.nights} nights within; worst ${f2(c.t.worst)} × the bound`,
+    ),
+    row(
+      'repeated values (verification, refused lines retried) per quiet line',
+      `≤ 1/${VERIFICATION_NIGHTS} = ${f3(1 / VERIFICATION_NIGHTS)}`,
+      (c) => f3(c.t.repeatShare),
+    ),
+    row('other requests per partner per night (account lists, creations)', '≈ 1', (c) => f2(c.t.overheadPerPartner)),
+    row(
+      'busiest night at design scale, 100 req/s vendor-wide',
+      '≤ 6 h',
+      (c) => `**${c.b.hours.toFixed(2)} h** (night ${c.b.row.night}, as of ${c.b.row.asOf})`,
+    ),
+    row(
+      'the same without the close-day spread (every partner rebasing at once)',
+      '—',
+      (c) => `${c.b.noSpreadHours.toFixed(1)} h`,
+    ),
+    row('first night at design scale', '—', (c) => `${c.b.firstHours.toFixed(1)} h`),
+    row(
+      'DynamoDB writes per unchanged line per night',
+      '≤ 0.05',
+      (c) => `${f3(c.t.meanPerUnchanged)} mean, ${f3(c.t.maxPerUnchanged)} max`,
+    ),
+    row('429s, all nights', '≤ 0.1 % of requests', (c) => `${(100 * c.t.limitedShare).toFixed(3)} %`),
+    row(
+      'runs',
+      'all succeeded',
+      (c) =>
+        `${Object.entries(c.t.statuses)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', ')}; ${c.t.deadLetters} dead letters`,
+    ),
+  );
+  for (const { q, b } of cols) {
     const cost = monthlyCost(q);
     out.push(
-      `\n### Design scale (10,000,000 lines), \`${q.basis}\` averages\n`,
-      `- busiest night after the first: night ${b.row.night} (as of ${b.row.asOf}), ${f0(b.row.requests)} requests for ${f0(b.row.lines)} lines → ` +
-        `**${b.hours.toFixed(1)} hours** of Gradient time at 100 requests/s for the whole vendor (×${f0(cost.scale)}).`,
-      `- first night: ${f0(q.rows[0]!.requests)} requests → ${((q.rows[0]!.requests * cost.scale) / 100 / 3600).toFixed(1)} hours at design scale.`,
-      `- monthly AWS cost (nights 2…last averaged, ×${f0(cost.scale)}, ${NIGHTS_PER_MONTH} nights a month): **${money(cost.total)}**\n`,
+      `\n### Design scale (10,000,000 lines, ${f0(DESIGN_PARTNERS)} partners), \`${q.basis}\` averages\n`,
+      `- busiest night after the first: night ${b.row.night} (as of ${b.row.asOf}): **${b.hours.toFixed(2)} hours** of Gradient time at 100 requests/s for the whole vendor. ` +
+        'Each close-day cohort of the design fleet is taken at the requests per line its cohort had in the sample that night ' +
+        `(cohorts: ${[...designCohorts()].map(([d, l]) => `day ${d} ${f0(l / 1000)}k lines`).join(', ')}).`,
+      `- the levers: the diff against held values, the close-day spread (without it: ${b.noSpreadHours.toFixed(1)} h), ` +
+        'and refused lines left alone until something changed.',
+      `- first night: ${b.firstHours.toFixed(1)} hours (every line is new; once per partner).`,
+      `- monthly AWS cost (nights 2…last averaged, lines ×${f0(cost.scale)}, ${NIGHTS_PER_MONTH} nights a month): **${money(cost.total)}**\n`,
       '| item | per month |\n|---|---:|',
       ...Object.entries(cost.items).map(([k, v]) => `| ${k} | ${money(v)} |`),
     );

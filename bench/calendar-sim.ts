@@ -57,11 +57,26 @@ export interface GradientTally {
   countPosts: number;
   /** Count posts whose value differs from what Gradient held for the line: a change the MSP approves. */
   countChanges: number;
+  /**
+   * Count posts of a value other than the one last posted for the line (the first post of a line counts): the
+   * sends a diff cannot avoid. The other posts repeat a value (verification, a refused line tried again).
+   */
+  newValuePosts: number;
   notMapped: number;
   rateLimited: number;
+  /** Requests by partner key. */
+  byKey: Record<string, number>;
 }
 
-const emptyTally = (): GradientTally => ({ requests: 0, countPosts: 0, countChanges: 0, notMapped: 0, rateLimited: 0 });
+const emptyTally = (): GradientTally => ({
+  requests: 0,
+  countPosts: 0,
+  countChanges: 0,
+  newValuePosts: 0,
+  notMapped: 0,
+  rateLimited: 0,
+  byKey: {},
+});
 
 interface PartnerSide {
   organizationId: string;
@@ -70,6 +85,8 @@ interface PartnerSide {
   mappedServices: Set<string>;
   /** serviceId|accountId → the count Gradient holds. */
   held: Map<string, number>;
+  /** serviceId|accountId → the count last posted, accepted or refused. */
+  posted: Map<string, number>;
   unmappedServiceNames: Set<string>;
 }
 
@@ -95,6 +112,7 @@ export class SimGradient {
       accounts: new Map(),
       mappedServices: new Set(),
       held: new Map(),
+      posted: new Map(),
       unmappedServiceNames: new Set(unmapped),
     });
   }
@@ -105,8 +123,9 @@ export class SimGradient {
     return t;
   }
 
-  private async request(): Promise<void> {
+  private async request(key: string): Promise<void> {
     this.tally.requests += 1;
+    this.tally.byKey[key] = (this.tally.byKey[key] ?? 0) + 1;
     const ms = this.clock.ms;
     const second = Math.floor(ms / 1000);
     if (this.window.second !== second) this.window = { second, used: 0 };
@@ -122,42 +141,43 @@ export class SimGradient {
   port(key: string): GradientPort {
     const side = this.partners.get(key);
     if (!side) throw new Error('bench: unknown partner key');
+    const request = () => this.request(key);
     const mapSku = (sku: GradientSku) => {
       if (!side.unmappedServiceNames.has(sku.name)) side.mappedServices.add(sku.id);
     };
     return {
       getOrganization: async () => {
-        await this.request();
+        await request();
         return { organizationId: side.organizationId, name: side.name };
       },
       updateIntegrationStatus: async () => {
-        await this.request();
+        await request();
       },
       listClientNames: async () => {
-        await this.request();
+        await request();
         return [];
       },
       listAccounts: async () => {
-        await this.request();
+        await request();
         return [...side.accounts.values()].map((a) => ({ ...a }));
       },
       createAccounts: async (accounts: GradientAccountInput[]) => {
-        for (let i = 0; i < accounts.length; i += 100) await this.request();
+        for (let i = 0; i < accounts.length; i += 100) await request();
         // The MSP maps every company it bills (the PSA names match).
         for (const a of accounts) side.accounts.set(a.id, { ...a, isMapped: true });
       },
       updateAccount: async (accountId, patch) => {
-        await this.request();
+        await request();
         const a = side.accounts.get(accountId);
         if (a) Object.assign(a, patch);
       },
       listVendorServices: async () => {
-        await this.request();
+        await request();
         for (const sku of this.skus) mapSku(sku);
         return this.skus.map((s) => ({ ...s }));
       },
       createVendorService: async (service) => {
-        await this.request();
+        await request();
         const sku = { id: `sku-${this.skus.length + 1}`, ...service } as GradientSku;
         this.skus.push(sku);
         mapSku(sku);
@@ -165,14 +185,16 @@ export class SimGradient {
       },
       setUnitCount: async (serviceId, accountId, unitCount) => {
         this.tally.countPosts += 1;
-        await this.request();
+        await request();
+        const line = `${serviceId}|${accountId}`;
+        if (side.posted.get(line) !== unitCount) this.tally.newValuePosts += 1;
+        side.posted.set(line, unitCount);
         if (!side.accounts.get(accountId)?.isMapped || !side.mappedServices.has(serviceId)) {
           this.tally.notMapped += 1;
           throw new GradientNotMappedError(`No account map found with id: ${accountId}`, 404);
         }
-        const k = `${serviceId}|${accountId}`;
-        if (side.held.get(k) !== unitCount) this.tally.countChanges += 1;
-        side.held.set(k, unitCount);
+        if (side.held.get(line) !== unitCount) this.tally.countChanges += 1;
+        side.held.set(line, unitCount);
       },
     };
   }

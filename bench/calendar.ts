@@ -1,12 +1,15 @@
 // `npm run bench:calendar`: a simulated quarter (90 nights from 1 January, across the month boundaries and the
 // 28-day verifications) through the real planner and worker handlers, core and DynamoDB repositories. DynamoDB is
 // bench/memory-dynamo.ts (metered as on-demand bills), Gradient and time are simulated (bench/calendar-sim.ts).
-// Options: --partners 25 --accounts 200 --large 20 --nights 90 --workers 4 --budget 95
+// The vendor's usage starts in December, so the first night is every partner's first night and each partner
+// rebases on its own close day. Both bases run side by side, one child process each (two cores).
+// Options: --partners 100 --accounts 200 --large 20 --nights 90 --workers 4 --budget 95 --basis both
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NightRow, QuarterResult } from './calendar-report';
@@ -24,13 +27,15 @@ const DAY_MS = 86_400_000;
 function options() {
   const { values } = parseArgs({
     options: {
-      partners: { type: 'string', default: '25' },
+      partners: { type: 'string', default: '100' },
       accounts: { type: 'string', default: '200' },
       large: { type: 'string', default: '20' },
       nights: { type: 'string', default: '90' },
       workers: { type: 'string', default: '4' },
       budget: { type: 'string', default: '95' },
       basis: { type: 'string', default: 'both' },
+      /** A child's result file: the child runs one basis and writes its QuarterResult there. */
+      out: { type: 'string' },
     },
   });
   const n = (k: keyof typeof values) => {
@@ -46,6 +51,7 @@ function options() {
     workers: n('workers'),
     budget: n('budget'),
     bases: values.basis === 'both' ? ['to_date', 'projected'] : [String(values.basis)],
+    out: values.out,
   };
 }
 type Options = ReturnType<typeof options>;
@@ -62,9 +68,11 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
   const { saveConnection } = await import('../lambdas/core/connection');
   const { MemoryDynamo } = await import('./memory-dynamo');
+  const { BATCH_KEY_PREFIX } = await import('../lambdas/adapters/dynamo/receipt-batches');
   const { SimGradient, SimQueue, VirtualClock } = await import('./calendar-sim');
   const { CALENDAR_SERVICES, CalendarWorkload } = await import('./calendar-workload');
   const { mapLimit } = await import('./workload');
+  const { closeDayOf } = await import('../lambdas/core/sync/billing-period');
 
   const tables = Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `cal-${t.id}`]));
   Object.assign(process.env, {
@@ -86,8 +94,14 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const env = parseEnv(process.env);
 
   const firstAsOf = Date.parse('2027-01-01T00:00:00Z');
+  // Every line's state is known from 1 December: the partners closing after the 1st still compute December on
+  // the first nights of January, and every later rebase follows a month of usage.
+  const historyFrom = '2026-12-01';
   const clock = new VirtualClock(firstAsOf);
-  const dynamo = new MemoryDynamo(tables);
+  // Receipts of lines settled without a request (many to an item) are metered apart from a sent line's own.
+  const dynamo = new MemoryDynamo(tables, (table, item) =>
+    table === 'Receipts' && String(item.line).startsWith(BATCH_KEY_PREFIX) ? 'ReceiptBatches' : table,
+  );
   const gradient = new SimGradient(clock);
   const queue = new SimQueue(clock, 30 * 60_000, env.WORK_QUEUE_MAX_RECEIVE_COUNT);
   const keys = new Map<string, string>();
@@ -132,7 +146,8 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
     });
     await saveConnection(deps, p.partnerId, { partnerApiKey: p.key, roundingPolicy: 'up' });
   }
-  await deps.usage.putSnapshots(workload.firstDay(iso(firstAsOf)));
+  await deps.usage.putSnapshots(workload.firstDay(historyFrom));
+  const closeDays = new Map(workload.partners.map((p) => [p.key, closeDayOf({ partnerId: p.partnerId })]));
   gradient.takeTally();
 
   const settings = () => workerSettings(env);
@@ -170,12 +185,16 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       ms: queue.workerMs,
       dl: queue.deadLetters,
       sends: queue.sends,
+      byTable: Object.fromEntries(Object.entries(dynamo.capacity.byTable).map(([t, c]) => [t, c.write])),
     };
     const wall0 = performance.now();
     const plan = await planner({ scheduledTime: new Date(tick).toISOString() }, {} as never);
     await queue.drain(workers, 300_000);
     const tally = gradient.takeTally();
+    // Read before the bench's own reads of the runs below.
+    const readUnits = dynamo.capacity.read - s0.r;
     const runs = { lines: 0, sent: 0, unchanged: 0, statuses: {} as Record<string, number> };
+    const cohorts: NightRow['cohorts'] = {};
     for (const p of workload.partners) {
       const run = await deps.runs.get(p.partnerId, plan.runId);
       const status = run?.status ?? 'missing';
@@ -183,16 +202,34 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       runs.lines += run?.summary.lines ?? 0;
       runs.sent += run?.summary.sent ?? 0;
       runs.unchanged += run?.summary.unchanged ?? 0;
+      const day = String(closeDays.get(p.key));
+      const c = cohorts[day] ?? { partners: 0, lines: 0, requests: 0 };
+      cohorts[day] = c;
+      c.partners += 1;
+      c.lines += run?.summary.lines ?? 0;
+      c.requests += tally.byKey[p.key] ?? 0;
     }
     const row: NightRow = {
       night: night + 1,
       asOf: iso(asOfMs),
       lines: runs.lines,
       changedLines,
-      ...tally,
+      requests: tally.requests,
+      countPosts: tally.countPosts,
+      countChanges: tally.countChanges,
+      newValuePosts: tally.newValuePosts,
+      notMapped: tally.notMapped,
+      rateLimited: tally.rateLimited,
+      cohorts,
       unchanged: runs.unchanged,
-      readUnits: dynamo.capacity.read - s0.r,
+      sent: runs.sent,
+      readUnits,
       writeUnits: dynamo.capacity.write - s0.w,
+      writesByTable: Object.fromEntries(
+        Object.entries(dynamo.capacity.byTable)
+          .map(([t, c]) => [t, c.write - (s0.byTable[t] ?? 0)] as const)
+          .filter(([, w]) => w > 0),
+      ),
       intakeReadUnits: intakeRead,
       intakeWriteUnits: intakeWrite,
       deliveries: queue.deliveries - s0.d,
@@ -211,24 +248,47 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
         `count changes ${row.countChanges}, 404 ${row.notMapped}, runs ${JSON.stringify(row.statuses)} (${row.benchSeconds.toFixed(1)} s)`,
     );
   }
-  return { basis, rows, storedBytes: dynamo.storedBytes(), partners: opts.partners };
+  return { basis, rows, storedBytes: dynamo.storedBytes(), partners: opts.partners, lines: workload.lines };
+}
+
+/** One basis in a child process (its own heap and core); resolves to its result, or undefined when n/a. */
+function child(opts: Options, basis: string): Promise<QuarterResult | undefined> {
+  const out = resolve('.bench', `calendar-${basis}.json`);
+  rmSync(out, { force: true });
+  const args = (['partners', 'accounts', 'large', 'nights', 'workers', 'budget'] as const).flatMap((k) => [
+    `--${k}`,
+    String(opts[k]),
+  ]);
+  return new Promise((done, fail) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, ...args, '--basis', basis, '--out', out], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '--max-semi-space-size=64' },
+    });
+    p.on('error', fail);
+    p.on('exit', (code) => {
+      if (code !== 0) return fail(new Error(`the ${basis} quarter exited with ${code}`));
+      done(
+        existsSync(out) ? ((JSON.parse(readFileSync(out, 'utf8')) as QuarterResult | null) ?? undefined) : undefined,
+      );
+    });
+  });
 }
 
 async function main(): Promise<void> {
   const opts = options();
-  const { renderCalendar, renderSvg } = await import('./calendar-report');
-  const results: QuarterResult[] = [];
-  const skipped: string[] = [];
-  for (const basis of opts.bases) {
-    const r = await quarter(opts, basis);
-    if (r) results.push(r);
-    else {
-      skipped.push(basis);
-      say(`[${basis}] the catalog has no averageBasis: n/a`);
-    }
-  }
-  const totalSeconds = (performance.now() - started) / 1000;
   mkdirSync(resolve('.bench'), { recursive: true });
+  if (opts.out) {
+    // A child: one basis, its result to the file the parent reads.
+    const r = await quarter(opts, opts.bases[0]!);
+    if (!r) say(`[${opts.bases[0]}] the catalog has no averageBasis: n/a`);
+    writeFileSync(opts.out, JSON.stringify(r ?? null));
+    return;
+  }
+  const { renderCalendar, renderSvg } = await import('./calendar-report');
+  const settled = await Promise.all(opts.bases.map((basis) => child(opts, basis)));
+  const results = settled.filter((r): r is QuarterResult => r !== undefined);
+  const skipped = opts.bases.filter((_, i) => settled[i] === undefined);
+  const totalSeconds = (performance.now() - started) / 1000;
   mkdirSync(resolve('docs'), { recursive: true });
   writeFileSync(resolve('docs/bench-calendar-requests.svg'), renderSvg(results));
   const md = renderCalendar({ opts, results, skipped, totalSeconds });

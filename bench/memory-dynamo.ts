@@ -403,7 +403,14 @@ export class MemoryDynamo {
   readonly capacity: Capacity = { read: 0, write: 0, byTable: {} };
   calls = 0;
 
-  constructor(tableNames: Record<string, string>) {
+  /**
+   * `meterAs`: the name a write is counted under in `capacity.byTable` (by default its table's id), so a bench can
+   * tell apart items of one table that cost for different reasons.
+   */
+  constructor(
+    tableNames: Record<string, string>,
+    private readonly meterAs: (tableId: string, item: Item) => string = (tableId) => tableId,
+  ) {
     for (const def of ALL_TABLES) {
       const name = tableNames[def.envVar];
       if (name) this.tables.set(name, new Table(def));
@@ -422,11 +429,12 @@ export class MemoryDynamo {
     if (!t) throw new Error(`memory-dynamo: no table ${name}`);
     return t;
   }
-  private bill(table: Table, kind: 'read' | 'write', units: number): void {
+  private bill(table: Table, kind: 'read' | 'write', units: number, item?: Item): void {
     this.capacity[kind] += units;
-    const entry = this.capacity.byTable[table.def.id] ?? { read: 0, write: 0 };
+    const name = item ? this.meterAs(table.def.id, item) : table.def.id;
+    const entry = this.capacity.byTable[name] ?? { read: 0, write: 0 };
     entry[kind] += units;
-    this.capacity.byTable[table.def.id] = entry;
+    this.capacity.byTable[name] = entry;
   }
 
   /** Bytes stored per table (for the storage line of the cost estimate). */
@@ -530,7 +538,12 @@ export class MemoryDynamo {
         after!,
       );
     }
-    this.bill(t, 'write', writeUnits(Math.max(itemSize(before), itemSize(after))) + t.indexWrites(before, after));
+    this.bill(
+      t,
+      'write',
+      writeUnits(Math.max(itemSize(before), itemSize(after))) + t.indexWrites(before, after),
+      after ?? before ?? key,
+    );
     if (after) t.put(after);
     else t.delete(key);
     if (input.ReturnValues === 'ALL_NEW') return { Attributes: after && clone(after) };
