@@ -99,8 +99,6 @@ export function explainLine(input: ExplainLineInput): LineWhy {
   const valid = serviceId && account ? heldFor(held, serviceId, account) : held;
   const before = basisIn(valid, period);
   const metered = input.rule.aggregation === 'sum';
-  const carryIn = roundTo4((input.usage.carryIn ?? 0) / (input.rule.unitScale ?? 1));
-  const changes = changesBetween(metered, period, days, before, carryIn);
   const previous = valid ? valid.value : null;
   const reason = ((): LineReason => {
     if (!serviceId || !account || account.isMapped === false) return 'not_mapped';
@@ -111,7 +109,11 @@ export function explainLine(input: ExplainLineInput): LineWhy {
     const backdated = before.some((value, i) => days[i] !== value);
     return backdated ? 'backdated_correction' : 'usage_changed';
   })();
-  return { previous, reason, changes, basis };
+  // Nothing moved a value Gradient already holds: an unchanged line lists no changes (usage may have moved under
+  // its rounding). So the quiet lines' receipts stay alike and pack many to an item (receipt-batches.ts).
+  if (reason === 'unchanged') return { previous, reason, changes: [], basis };
+  const carryIn = roundTo4((input.usage.carryIn ?? 0) / (input.rule.unitScale ?? 1));
+  return { previous, reason, changes: changesBetween(metered, period, days, before, carryIn), basis };
 }
 
 /** The reason a receipt carries once its outcome is known: a 404 is not mapped, a re-sent equal value a check. */

@@ -127,6 +127,20 @@ describe('explainLine reasons', () => {
     expect(why).toEqual({ previous: 10, reason: 'unchanged', changes: [], basis: why.basis });
   });
 
+  it('unchanged: usage that moved under the rounding (a peak that fell back) lists no changes', () => {
+    const fell = usage([
+      ['2026-03-01', 10],
+      ['2026-03-02', 7],
+    ]);
+    const why = explain({ aggregation: 'peak' }, fell, '2026-03-02', 10, held(10, '2026-03-01', [10]));
+    expect(why).toMatchObject({ previous: 10, reason: 'unchanged', changes: [] });
+    // The same usage sent for another value does list the day it moved.
+    expect(explain({ aggregation: 'peak' }, fell, '2026-03-02', 10, held(9, '2026-03-01', [9])).changes).toEqual([
+      { date: '2026-03-01', from: 9, to: 10 },
+      { date: '2026-03-02', from: 10, to: 7 },
+    ]);
+  });
+
   it('usage_changed: a day after the held as-of moved the average', () => {
     // as of the 2nd 10 seats (average 10); the 3rd has 13: average (10+10+13)/3 = 11.
     const now = usage([
