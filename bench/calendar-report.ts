@@ -109,7 +109,7 @@ export function designCohorts(): Map<number, number> {
   const perPartner = DESIGN_LINES / DESIGN_PARTNERS;
   const lines = new Map<number, number>();
   for (let i = 1; i <= DESIGN_PARTNERS; i++) {
-    const day = defaultCloseDay(`msp-${String(i).padStart(5, '0')}`);
+    const day = defaultCloseDay(`partner-${String(i).padStart(5, '0')}`);
     lines.set(day, (lines.get(day) ?? 0) + perPartner);
   }
   return lines;
@@ -291,6 +291,15 @@ export function renderCalendar(input: {
       (c) => `${c.b.noSpreadHours.toFixed(1)} h`,
     ),
     row('first night at design scale', '—', (c) => `${c.b.firstHours.toFixed(1)} h`),
+    row(
+      `first night, ${opts.workers} workers sharing ${opts.budget}/s (virtual time: requests ÷ the night's span)`,
+      '≥ 95 % of the budget, 429s ≤ 0.1 %',
+      (c) => {
+        const first = c.q.rows[0]!;
+        const rate = first.requests / Math.max(1, first.nightSeconds);
+        return `${rate.toFixed(1)} req/s (${((100 * rate) / opts.budget).toFixed(1)} %), ${first.rateLimited} × 429`;
+      },
+    ),
     row(
       'DynamoDB writes per unchanged line per night',
       '≤ 0.05',

@@ -36,6 +36,8 @@ function options() {
       basis: { type: 'string', default: 'both' },
       /** A child's result file: the child runs one basis and writes its QuarterResult there. */
       out: { type: 'string' },
+      /** Only render the report again from .bench/calendar.json (no quarter is run). */
+      render: { type: 'boolean', default: false },
     },
   });
   const n = (k: keyof typeof values) => {
@@ -52,6 +54,7 @@ function options() {
     budget: n('budget'),
     bases: values.basis === 'both' ? ['to_date', 'projected'] : [String(values.basis)],
     out: values.out,
+    render: values.render,
   };
 }
 type Options = ReturnType<typeof options>;
@@ -191,6 +194,8 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
     const plan = await planner({ scheduledTime: new Date(tick).toISOString() }, {} as never);
     await queue.drain(workers, 300_000);
     const tally = gradient.takeTally();
+    // Every run of the night has finished: its receipts are not read again (the bench lists none).
+    dynamo.archive('Receipts');
     // Read before the bench's own reads of the runs below.
     const readUnits = dynamo.capacity.read - s0.r;
     const runs = { lines: 0, sent: 0, unchanged: 0, statuses: {} as Record<string, number> };
@@ -262,7 +267,7 @@ function child(opts: Options, basis: string): Promise<QuarterResult | undefined>
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, ...args, '--basis', basis, '--out', out], {
       stdio: ['ignore', 'inherit', 'inherit'],
-      env: { ...process.env, NODE_OPTIONS: '--max-semi-space-size=64' },
+      env: { ...process.env, NODE_OPTIONS: '--max-semi-space-size=64 --max-old-space-size=8192' },
     });
     p.on('error', fail);
     p.on('exit', (code) => {
@@ -285,15 +290,27 @@ async function main(): Promise<void> {
     return;
   }
   const { renderCalendar, renderSvg } = await import('./calendar-report');
-  const settled = await Promise.all(opts.bases.map((basis) => child(opts, basis)));
-  const results = settled.filter((r): r is QuarterResult => r !== undefined);
-  const skipped = opts.bases.filter((_, i) => settled[i] === undefined);
-  const totalSeconds = (performance.now() - started) / 1000;
+  let results: QuarterResult[];
+  let skipped: string[];
+  let totalSeconds: number;
+  if (opts.render) {
+    const saved = JSON.parse(readFileSync(resolve('.bench/calendar.json'), 'utf8'));
+    Object.assign(opts, saved.opts, { render: true });
+    results = saved.results;
+    skipped = opts.bases.filter((b) => !results.some((r) => r.basis === b));
+    totalSeconds = saved.totalSeconds;
+  } else {
+    const settled = await Promise.all(opts.bases.map((basis) => child(opts, basis)));
+    results = settled.filter((r): r is QuarterResult => r !== undefined);
+    skipped = opts.bases.filter((_, i) => settled[i] === undefined);
+    totalSeconds = (performance.now() - started) / 1000;
+  }
   mkdirSync(resolve('docs'), { recursive: true });
   writeFileSync(resolve('docs/bench-calendar-requests.svg'), renderSvg(results));
   const md = renderCalendar({ opts, results, skipped, totalSeconds });
   writeFileSync(resolve('.bench/calendar.md'), md);
-  writeFileSync(resolve('.bench/calendar.json'), `${JSON.stringify({ opts, results, totalSeconds }, null, 2)}\n`);
+  if (!opts.render)
+    writeFileSync(resolve('.bench/calendar.json'), `${JSON.stringify({ opts, results, totalSeconds }, null, 2)}\n`);
   process.stdout.write(`\n${md}\n`);
   say('done; .bench/calendar.md, .bench/calendar.json, docs/bench-calendar-requests.svg');
 }

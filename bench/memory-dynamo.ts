@@ -49,8 +49,17 @@ function valueSize(v: unknown): number {
   return Buffer.byteLength(String(v));
 }
 
-export const itemSize = (item: Item | undefined): number =>
-  item ? Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + valueSize(v), 0) : 0;
+// Stored items are frozen (below), so an item's size is worked out once.
+const sizes = new WeakMap<Item, number>();
+
+export const itemSize = (item: Item | undefined): number => {
+  if (!item) return 0;
+  const known = sizes.get(item);
+  if (known !== undefined) return known;
+  const size = Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + valueSize(v), 0);
+  if (Object.isFrozen(item)) sizes.set(item, size);
+  return size;
+};
 
 const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 const readUnits = (bytes: number, consistent: boolean) => Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
@@ -383,6 +392,17 @@ class Table {
 const cmpKey = (type: string | undefined) => (a: string, b: string) =>
   type === 'N' ? Number(a) - Number(b) : a < b ? -1 : a > b ? 1 : 0;
 
+/**
+ * A stored item, frozen all the way down: reads hand it out without a copy (a caller that changed it would throw,
+ * loudly, where DynamoDB would have given it its own copy).
+ */
+function frozen<T>(v: T): T {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return v;
+  if (v instanceof Set) return Object.freeze(v);
+  for (const k in v as Item) frozen((v as Item)[k]);
+  return Object.freeze(v);
+}
+
 /** A deep copy of an item (plain objects, arrays, Sets, primitives): what structuredClone does, faster. */
 function clone<T>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
@@ -439,13 +459,29 @@ export class MemoryDynamo {
 
   /** Bytes stored per table (for the storage line of the cost estimate). */
   storedBytes(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const out: Record<string, number> = { ...this.archivedBytes };
     for (const t of this.tables.values()) {
       let bytes = 0;
       for (const part of t.partitions.values()) for (const item of part.items.values()) bytes += itemSize(item) + 100;
-      out[t.def.id] = bytes;
+      out[t.def.id] = (out[t.def.id] ?? 0) + bytes;
     }
     return out;
+  }
+
+  private readonly archivedBytes: Record<string, number> = {};
+
+  /**
+   * Lets go of a table's items that nothing will read again (a finished night's receipts), keeping their bytes for
+   * `storedBytes`: a quarter's receipts would otherwise fill the heap and the collector's time.
+   */
+  archive(tableId: string): void {
+    for (const t of this.tables.values()) {
+      if (t.def.id !== tableId) continue;
+      let bytes = 0;
+      for (const part of t.partitions.values()) for (const item of part.items.values()) bytes += itemSize(item) + 100;
+      this.archivedBytes[tableId] = (this.archivedBytes[tableId] ?? 0) + bytes;
+      t.partitions.clear();
+    }
   }
 
   async send(command: { input: Record<string, unknown>; constructor: { name: string } }): Promise<unknown> {
@@ -456,7 +492,7 @@ export class MemoryDynamo {
         const t = this.table(input.TableName);
         const item = t.get(input.Key);
         this.bill(t, 'read', readUnits(itemSize(item), input.ConsistentRead === true));
-        return { Item: item && clone(item) };
+        return { Item: item };
       }
       case 'PutCommand':
         return this.write(input, 'put');
@@ -483,7 +519,7 @@ export class MemoryDynamo {
           for (const key of spec.Keys) {
             const item = t.get(key);
             this.bill(t, 'read', readUnits(itemSize(item), spec.ConsistentRead === true));
-            if (item) Responses[name].push(clone(item));
+            if (item) Responses[name].push(item);
           }
         }
         return { Responses, UnprocessedKeys: {} };
@@ -528,7 +564,7 @@ export class MemoryDynamo {
       conditionFailed();
     }
     let after: Item | undefined;
-    if (kind === 'put') after = clone(input.Item);
+    if (kind === 'put') after = frozen(clone(input.Item));
     else if (kind === 'update') {
       after = before ? clone(before) : clone(input.Key);
       applyUpdate(
@@ -537,6 +573,7 @@ export class MemoryDynamo {
         input.ExpressionAttributeValues ?? {},
         after!,
       );
+      after = frozen(after);
     }
     this.bill(
       t,
@@ -546,10 +583,10 @@ export class MemoryDynamo {
     );
     if (after) t.put(after);
     else t.delete(key);
-    if (input.ReturnValues === 'ALL_NEW') return { Attributes: after && clone(after) };
+    if (input.ReturnValues === 'ALL_NEW') return { Attributes: after };
     // UPDATED_NEW: the whole new item stands in for the updated attributes (callers read the ones they set).
-    if (input.ReturnValues === 'UPDATED_NEW') return { Attributes: after && clone(after) };
-    if (input.ReturnValues === 'ALL_OLD') return { Attributes: before && clone(before) };
+    if (input.ReturnValues === 'UPDATED_NEW') return { Attributes: after };
+    if (input.ReturnValues === 'ALL_OLD') return { Attributes: before };
     return {};
   }
 
@@ -574,7 +611,7 @@ export class MemoryDynamo {
     );
     const bytes = page.reduce((n, i) => n + itemSize(i), 0);
     this.bill(t, 'read', readUnits(bytes, input.ConsistentRead === true));
-    const items = page.filter(filter).map(clone);
+    const items = page.filter(filter);
     const last = page.at(-1);
     return {
       Items: items,
@@ -621,7 +658,7 @@ export class MemoryDynamo {
     const more = start + page.length < candidates.length;
     const bytes = page.reduce((n, i) => n + itemSize(i), 0);
     this.bill(t, 'read', readUnits(bytes, input.ConsistentRead === true));
-    const items = page.filter(filter).map(clone);
+    const items = page.filter(filter);
     const last = page.at(-1);
     return {
       Items: items,
