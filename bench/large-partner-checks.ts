@@ -69,7 +69,7 @@ export function nightChecks(f: NightFacts): Check[] {
       what: mustContinue ? 'deliveries ≥ 2, continuations ≥ 1' : 'deliveries ≥ 1',
       ok: mustContinue ? deliveries >= 2 && continuations >= 1 : deliveries >= 1,
       detail:
-        `deliveries ${deliveries}, continuations ${continuations} (${fmt(lines)} posts at ${f.budget} req/s need ≥ ` +
+        `deliveries ${deliveries}, continuations ${continuations} (${fmt(lines)} posts at ${f.budget} req/s: about ` +
         `${Math.ceil(lines / (f.budget * f.usableS))} deliveries of ${f.usableS} s before the margin)`,
     },
     {
