@@ -377,11 +377,20 @@ class Table {
     }
     return { page, more: false };
   }
-  /** Extra write units for the global indexes the item appears in (sparse indexes: only items with the key). */
+  /**
+   * Extra write units for the global indexes the item appears in (sparse indexes: only items with the key): an
+   * item that stays under the same index key is one write to the index, one whose index key changed (or that
+   * enters or leaves it) is a delete and a put there, as DynamoDB bills index writes.
+   */
   indexWrites(before: Item | undefined, after: Item | undefined): number {
     let units = 0;
     for (const index of this.def.globalIndexes ?? []) {
-      const inIndex = (i: Item | undefined) => i !== undefined && i[index.partitionKey.name] !== undefined;
+      const keys = [index.partitionKey.name, ...(index.sortKey ? [index.sortKey.name] : [])];
+      const inIndex = (i: Item | undefined): i is Item => i !== undefined && i[index.partitionKey.name] !== undefined;
+      if (inIndex(before) && inIndex(after) && keys.every((k) => before[k] === after[k])) {
+        units += writeUnits(Math.max(itemSize(before), itemSize(after)));
+        continue;
+      }
       if (inIndex(before)) units += writeUnits(itemSize(before));
       if (inIndex(after)) units += writeUnits(itemSize(after));
     }
