@@ -62,66 +62,31 @@ type Options = ReturnType<typeof options>;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 async function quarter(opts: Options, basis: string): Promise<QuarterResult | undefined> {
-  const { parseEnv, resetEnvCache } = await import('../lambdas/shared/env');
-  const { ALL_TABLES } = await import('../lambdas/shared/tables');
-  const { buildDeps } = await import('../lambdas/shared/deps');
-  const { createRepositories } = await import('../lambdas/adapters/dynamo');
   const { createWorkerHandler, workerSettings } = await import('../lambdas/handlers/worker');
   const { createPlannerHandler } = await import('../lambdas/handlers/planner');
   const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
   const { saveConnection } = await import('../lambdas/core/connection');
-  const { MemoryDynamo } = await import('./memory-dynamo');
   const { BATCH_KEY_PREFIX } = await import('../lambdas/adapters/dynamo/receipt-batches');
-  const { SimGradient, SimQueue, VirtualClock } = await import('./calendar-sim');
   const { CALENDAR_SERVICES, CalendarWorkload } = await import('./calendar-workload');
   const { mapLimit } = await import('./workload');
   const { closeDayOf } = await import('../lambdas/core/sync/billing-period');
-
-  const tables = Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `cal-${t.id}`]));
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    // Nothing may reach a real endpoint: every port below is replaced.
-    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
-    ...tables,
-    VENDOR_KEY_SECRET_ID: 'bench/vendor-key',
-    PARTNER_SECRET_PREFIX: 'bench/partner/',
-    GRADIENT_BASE_URL: 'http://127.0.0.1:9',
-    GRADIENT_RATE_BUDGET: String(opts.budget),
-    WORKER_MAX_CONCURRENCY: String(opts.workers),
-    WORK_QUEUE_MAX_RECEIVE_COUNT: '5',
-  });
-  resetEnvCache();
-  const env = parseEnv(process.env);
+  const { VirtualClock } = await import('./calendar-sim');
+  const { simWorld } = await import('./sim-world');
 
   const firstAsOf = Date.parse('2027-01-01T00:00:00Z');
   // Every line's state is known from 1 December: the partners closing after the 1st still compute December on
   // the first nights of January, and every later rebase follows a month of usage.
   const historyFrom = '2026-12-01';
   const clock = new VirtualClock(firstAsOf);
-  // Receipts of lines settled without a request (many to an item) are metered apart from a sent line's own.
-  const dynamo = new MemoryDynamo(tables, (table, item) =>
-    table === 'Receipts' && String(item.line).startsWith(BATCH_KEY_PREFIX) ? 'ReceiptBatches' : table,
-  );
-  const gradient = new SimGradient(clock);
-  const queue = new SimQueue(clock, 30 * 60_000, env.WORK_QUEUE_MAX_RECEIVE_COUNT);
-  const keys = new Map<string, string>();
-  const deps = buildDeps(env, {
-    ...createRepositories(dynamo.documentClient(), env),
-    keys: {
-      put: async (p, k) => void keys.set(p, k),
-      get: async (p) => keys.get(p),
-      delete: async (p) => void keys.delete(p),
-      assertStorable: () => undefined,
-    },
-    gradient: (key) => gradient.port(key),
-    queue,
+  const { env, dynamo, gradient, queue, deps, getDeps } = await simWorld({
+    tablePrefix: 'cal',
+    budget: opts.budget,
+    workers: opts.workers,
     clock,
-    metrics: { add: () => undefined },
+    // Receipts of lines settled without a request (many to an item) are metered apart from a sent line's own.
+    meterAs: (table, item) =>
+      table === 'Receipts' && String(item.line).startsWith(BATCH_KEY_PREFIX) ? 'ReceiptBatches' : table,
   });
-  const getDeps = async () => deps;
 
   // Catalog: average services take the basis under test where the catalog knows `averageBasis`.
   let basisKnown = false;

@@ -75,62 +75,28 @@ const PARTNER = 'large-msp-0001';
 
 async function main(): Promise<void> {
   const opts = options();
-  const { parseEnv, resetEnvCache } = await import('../lambdas/shared/env');
-  const { ALL_TABLES } = await import('../lambdas/shared/tables');
-  const { buildDeps } = await import('../lambdas/shared/deps');
-  const { createRepositories } = await import('../lambdas/adapters/dynamo');
   const { createWorkerHandler, safetyMargin, workerSettings } = await import('../lambdas/handlers/worker');
   const { createPlannerHandler } = await import('../lambdas/handlers/planner');
   const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
   const { saveConnection } = await import('../lambdas/core/connection');
   const { NEW_SERVICE_AVERAGE_BASIS } = await import('../lambdas/core/model');
-  const { MemoryDynamo } = await import('./memory-dynamo');
-  const { SimGradient, SimQueue, VirtualClock } = await import('./calendar-sim');
+  const { VirtualClock } = await import('./calendar-sim');
+  const { simWorld } = await import('./sim-world');
   const { mapLimit } = await import('./workload');
   const { CountingGradient } = await import('./counting-gradient');
   const { expectedValues, generateLargePartner } = await import('./large-partner-data');
   const { nightChecks } = await import('./large-partner-checks');
 
-  const tables = Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `large-${t.id}`]));
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    // Nothing may reach a real endpoint: every port below is replaced.
-    AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
-    ...tables,
-    VENDOR_KEY_SECRET_ID: 'bench/vendor-key',
-    PARTNER_SECRET_PREFIX: 'bench/partner/',
-    GRADIENT_BASE_URL: 'http://127.0.0.1:9',
-    GRADIENT_RATE_BUDGET: String(opts.budget),
-    WORKER_MAX_CONCURRENCY: String(opts.workers),
-    WORK_QUEUE_MAX_RECEIVE_COUNT: '5',
-  });
-  resetEnvCache();
-  const env = parseEnv(process.env);
-
   const tick = Date.parse(`${PERIOD}-${String(opts.asOfDay + 1).padStart(2, '0')}T02:00:00Z`);
   const clock = new VirtualClock(tick - 2 * 3_600_000);
-  const dynamo = new MemoryDynamo(tables);
-  const gradient = new SimGradient(clock);
   const counting = new CountingGradient(clock);
-  const queue = new SimQueue(clock, 30 * 60_000, env.WORK_QUEUE_MAX_RECEIVE_COUNT);
-  const keys = new Map<string, string>();
-  const deps = buildDeps(env, {
-    ...createRepositories(dynamo.documentClient(), env),
-    keys: {
-      put: async (p, k) => void keys.set(p, k),
-      get: async (p) => keys.get(p),
-      delete: async (p) => void keys.delete(p),
-      assertStorable: () => undefined,
-    },
-    gradient: (key) => counting.wrap(gradient.port(key)),
-    queue,
+  const { env, dynamo, gradient, queue, deps, getDeps } = await simWorld({
+    tablePrefix: 'large',
+    budget: opts.budget,
+    workers: opts.workers,
     clock,
-    metrics: { add: () => undefined },
+    wrapGradient: (port) => counting.wrap(port),
   });
-  const getDeps = async () => deps;
 
   // ---- seeding (not measured) ---------------------------------------------------------------------------------
   const data = generateLargePartner({
