@@ -1,11 +1,9 @@
 // The whole MSP setup over real HTTP: the API handler served by the local API server over the embedded local
 // stack (dynalite, Secrets Manager emulator, Gradient emulator, in-process queue running the real worker).
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
 import { jsonCaller } from '../support/json-call';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 const KEY = 'pk_flow_5e1d0c9b8a7f6e5d4c3b2a19';
 
@@ -15,11 +13,7 @@ let api: ApiServer;
 beforeAll(async () => {
   stack = await startLocalStack();
   stack.queue.startAutoDrain(stack.worker);
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'api-flow', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'api-flow');
 });
 
 afterAll(async () => {

@@ -3,12 +3,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { EXIT, main } from '../../client/cli/main';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 const KEY = 'pk_cli_5e1d0c9b8a7f6e5d4c3b2a19';
 let stack: LocalStack;
@@ -17,11 +15,7 @@ let api: ApiServer;
 beforeAll(async () => {
   stack = await startLocalStack();
   stack.queue.startAutoDrain(stack.worker);
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'cli', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'cli');
   stack.emulator!.addPartner({
     partnerApiKey: KEY,
     organizationName: 'CLI MSP',

@@ -2,22 +2,16 @@
 // and the Gradient emulator of the local stack, each `# → <status> <code>` checked against the answer before it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 let stack: LocalStack;
 let api: ApiServer;
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'emulator-doc', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'emulator-doc');
   stack.emulator!.addPartner({ partnerApiKey: 'pk-demo-123', organizationName: 'Acme MSP' });
   const saved = await fetch(`${api.url}/v1/partners/acme-msp/connection`, {
     method: 'PUT',

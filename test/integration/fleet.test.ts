@@ -2,15 +2,13 @@
 // repository's activity index: three partners in different states — one connected by a real run, one pending
 // with an unmapped account, one disconnected — listed latest activity first, two a page, by status, and the
 // counts stored on each record by the run and the account reconciliation.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { disconnect, saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import { todayUtc } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 let stack: LocalStack;
 let api: ApiServer;
@@ -41,11 +39,7 @@ async function connect(partnerId: string, accounts: Array<[string, string]>, psa
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { rateLimit: false }, queue: { visibilityTimeoutMs: 10 } });
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'fleet', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'fleet');
   await upsertService(stack.deps, 'seats', {
     name: 'Seats',
     description: 'Seats',

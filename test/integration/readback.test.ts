@@ -1,12 +1,10 @@
 // The read-back routes over real HTTP on the local stack: the accounts page by page, one line's stored and
 // metered days with the value the sync computes, and an account's push history across runs.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { previousPeriod, todayUtc } from '../../lambdas/core/period';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
 import { jsonCaller } from '../support/json-call';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 const KEY = 'pk_readback_5e1d0c9b8a7f6e5d4c3b2a19';
 const PERIOD = previousPeriod(todayUtc(new Date()).slice(0, 7));
@@ -17,11 +15,7 @@ let api: ApiServer;
 beforeAll(async () => {
   stack = await startLocalStack();
   stack.queue.startAutoDrain(stack.worker);
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'readback', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'readback');
 
   stack.emulator!.addPartner({
     partnerApiKey: KEY,

@@ -1,16 +1,14 @@
 // Month-end reconciliation (issue 12) on the local stack, through the real API handler over HTTP and the real
 // worker: a closed period's statement against numbers worked out here, its CSV read back, a backdated correction
 // explained on the next run's receipt and shown as one adjustment of the closed statement.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { SyncRequest } from '../../lambdas/core/model';
 import { periodEnd, previousPeriod, todayUtc } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 const PARTNER = 'msp-recon';
 const PERIOD = previousPeriod(todayUtc(new Date()).slice(0, 7));
@@ -75,11 +73,7 @@ function parseCsv(text: string): string[][] {
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { rateLimit: false }, queue: { visibilityTimeoutMs: 10 } });
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'recon', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'recon');
   const service = (name: string, aggregation: 'average' | 'peak') => ({
     name,
     description: name,

@@ -1,13 +1,11 @@
 // Run history a page at a time (issue 12) on the local stack, through the real API handler over HTTP and the
 // DynamoDB run repository: pages of two follow one another by `nextCursor` without gaps or repeats, skipping the
 // items kept beside the runs (the lease); a cursor that is not one is refused.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { saveConnection } from '../../lambdas/core/connection';
 import { emptySummary, type Run } from '../../lambdas/core/model';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 const PARTNER = 'msp-paging';
 const RUN_IDS = [
@@ -28,11 +26,7 @@ async function page(query: string) {
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { rateLimit: false } });
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'paging', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'paging');
   stack.emulator!.addPartner({ partnerApiKey: 'paging-partner-key-0123456789', organizationName: 'Paging MSP' });
   await saveConnection(stack.deps, PARTNER, { partnerApiKey: 'paging-partner-key-0123456789', roundingPolicy: 'up' });
   for (const runId of RUN_IDS) {

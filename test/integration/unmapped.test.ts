@@ -1,15 +1,13 @@
 // What reaches no invoice (issue 12) on the local stack, through the real API handler over HTTP: the accounts
 // Gradient reports unmapped with the units their lines would bill (worked out here), PSA name suggestions from the
 // emulator's Get Clients, a service the MSP has no PSA product for, and no suggestions when Get Clients fails.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import { periodEnd, previousPeriod, todayUtc } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import type { ApiServer } from '../../lambdas/local/api-server';
 import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
-import { testMetrics } from '../unit/handlers/api/support';
+import { startStackApi } from '../support/stack-api';
 
 const PARTNER = 'msp-unmapped';
 const PERIOD = previousPeriod(todayUtc(new Date()).slice(0, 7));
@@ -30,11 +28,7 @@ async function unmapped(query = `?period=${PERIOD}`) {
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { rateLimit: false }, queue: { visibilityTimeoutMs: 10 } });
-  const handler = createApiHandler(async () => stack.apiDeps, {
-    logger: new Logger({ serviceName: 'unmapped', logLevel: 'SILENT' }),
-    metrics: testMetrics(false),
-  });
-  api = await startApiServer({ port: 0, host: '127.0.0.1', handler: handler as never });
+  api = await startStackApi(stack, 'unmapped');
   const service = (name: string, aggregation: 'average' | 'sum') => ({
     name,
     description: name,
