@@ -4,7 +4,7 @@
 import { createGradientClient } from '../lambdas/adapters/gradient-client';
 import { GradientRateLimitedError } from '../lambdas/core/errors';
 import type { ComputedLine } from '../lambdas/core/model';
-import { LOCAL_VENDOR, type LocalStack } from '../lambdas/local/stack';
+import { LOCAL_VENDOR, type LocalStack } from '../local/stack';
 import type { BenchPartner } from './workload';
 
 const MAX_ATTEMPTS = 5;

@@ -13,9 +13,9 @@ import type {
   GradientSku,
   SyncQueue,
 } from '../lambdas/core/ports';
-import type { WorkerHandler } from '../lambdas/local/in-process-queue';
-import { seededRandom } from '../lambdas/local/seeded-random';
-import { sqsRecord } from '../lambdas/local/sqs-record';
+import type { WorkerHandler } from '../local/in-process-queue';
+import { seededRandom } from '../local/seeded-random';
+import { sqsRecord } from '../local/sqs-record';
 
 /** Time that moves only when every runnable task waits: sleeps wake in order, as if they had really waited. */
 export class VirtualClock implements Clock {

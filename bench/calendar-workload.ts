@@ -2,7 +2,7 @@
 // counts constant for weeks, a few percent of lines changing a day, metered services moving daily, companies added
 // and removed, one partner 20× larger), generated day by day from a seed. Only changed states are written.
 import type { Aggregation, UsageSnapshot } from '../lambdas/core/model';
-import { seededRandom } from '../lambdas/local/seeded-random';
+import { seededRandom } from '../local/seeded-random';
 
 export interface CalendarService {
   serviceKey: string;

@@ -6,7 +6,7 @@
 import type { LineUsage } from '../lambdas/core/model';
 import { addDays } from '../lambdas/core/period';
 import { computeLines, type ServiceRule } from '../lambdas/core/usage';
-import { seededRandom } from '../lambdas/local/seeded-random';
+import { seededRandom } from '../local/seeded-random';
 
 const SERVICES: ReadonlyMap<string, ServiceRule> = new Map<string, ServiceRule>([
   ['seats', { aggregation: 'average' }],

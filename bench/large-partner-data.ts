@@ -2,7 +2,7 @@
 // alone. The oracle is written from the rules (README "How usage is computed"), not from core/usage.ts: exact
 // integer arithmetic (BigInt) instead of floats, so a disagreement points at one side or the other, never at both.
 import type { AverageBasis, UsageSnapshot } from '../lambdas/core/model';
-import { seededRandom } from '../lambdas/local/seeded-random';
+import { seededRandom } from '../local/seeded-random';
 import { CALENDAR_SERVICES, type CalendarService } from './calendar-workload';
 
 export interface LargeOptions {

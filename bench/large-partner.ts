@@ -13,7 +13,7 @@ process.env.POWERTOOLS_DEV ??= 'true';
 
 import { parseArgs } from 'node:util';
 import type { AverageBasis } from '../lambdas/core/model';
-import type { WorkerHandler } from '../lambdas/local/in-process-queue';
+import type { WorkerHandler } from '../local/in-process-queue';
 
 const started = performance.now();
 const warn = console.warn;

@@ -8,10 +8,10 @@ import type { AppDeps, SyncQueue } from '../lambdas/core/ports';
 import { enqueueRun, newRunId } from '../lambdas/core/sync/enqueue';
 import { createPlannerHandler } from '../lambdas/handlers/planner';
 import { createWorkerHandler, type WorkerSettings, workerSettingsFromEnv } from '../lambdas/handlers/worker';
-import type { WorkerHandler } from '../lambdas/local/in-process-queue';
-import { localContext } from '../lambdas/local/lambda-context';
-import { sqsRecord } from '../lambdas/local/sqs-record';
-import type { LocalStack } from '../lambdas/local/stack';
+import type { WorkerHandler } from '../local/in-process-queue';
+import { localContext } from '../local/lambda-context';
+import { sqsRecord } from '../local/sqs-record';
+import type { LocalStack } from '../local/stack';
 import { PERIOD } from './workload';
 
 const VISIBILITY_MS = 1_000;

@@ -75,7 +75,7 @@ async function world(opts: Options) {
   const { SqsSyncQueue } = await import('../lambdas/adapters/sqs-queue');
   const { systemClock } = await import('../lambdas/adapters/system-clock');
   const { logPort } = await import('../lambdas/shared/observability');
-  const { seededRandom } = await import('../lambdas/local/seeded-random');
+  const { seededRandom } = await import('../local/seeded-random');
   const { MemoryDynamo } = await import('./memory-dynamo');
   const { SQSClient } = await import('@aws-sdk/client-sqs');
 

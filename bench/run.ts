@@ -63,7 +63,7 @@ function nightLine(n: NightResult): string {
 
 async function main(): Promise<void> {
   const opts = options();
-  const { startLocalStack } = await import('../lambdas/local/stack');
+  const { startLocalStack } = await import('../local/stack');
   const { applyChanges, expectedLines, FIRST_AS_OF, FIRST_TICK, generateWorkload, NEXT_AS_OF, NEXT_TICK, seed } =
     await import('./workload');
   const { runNight } = await import('./night');

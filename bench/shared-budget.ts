@@ -2,7 +2,7 @@
 // the local stack (4 workers, dynalite, the emulator limiting at 100/s), measured from the emulator's request log.
 // Options: --budget 95 --workers 4 --lone-accounts 400 --shared-partners 4 --shared-accounts 200
 import { parseArgs } from 'node:util';
-import type { LocalStack } from '../lambdas/local/stack';
+import type { LocalStack } from '../local/stack';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +42,7 @@ function measureLog(stack: LocalStack, from: number): Pick<Measure, 'requests' |
 }
 
 async function scenario(label: string, partners: number, accounts: number): Promise<Measure> {
-  const { startLocalStack } = await import('../lambdas/local/stack');
+  const { startLocalStack } = await import('../local/stack');
   const { FIRST_TICK, generateWorkload, seed } = await import('./workload');
   const { runNight } = await import('./night');
   const stack = await startLocalStack({

@@ -9,9 +9,9 @@ import {
   type UsageSnapshot,
 } from '../lambdas/core/model';
 import { computeLines, type ServiceRule } from '../lambdas/core/usage';
-import { DEMO_SERVICES } from '../lambdas/local/demo';
-import { seededRandom } from '../lambdas/local/seeded-random';
-import type { LocalStack } from '../lambdas/local/stack';
+import { DEMO_SERVICES } from '../local/demo';
+import { seededRandom } from '../local/seeded-random';
+import type { LocalStack } from '../local/stack';
 
 /** The period the nights sync; the first night computes as of the 15th, the next night as of the 16th. */
 export const PERIOD = '2026-11';

@@ -15,7 +15,7 @@ const gradientBaseUrl = process.env.GRADIENT_BASE_URL;
 const vendorApiKey = process.env.GRADIENT_VENDOR_API_KEY;
 
 async function sync(): Promise<number> {
-  const { runLocalSync } = await import('../lambdas/local/local-sync');
+  const { runLocalSync } = await import('../local/local-sync');
   return runLocalSync({
     dataDir,
     ...(gradientBaseUrl && { gradientBaseUrl }),
@@ -25,8 +25,8 @@ async function sync(): Promise<number> {
 }
 
 async function serve(demo: boolean): Promise<void> {
-  const { startLocalStack } = await import('../lambdas/local/stack');
-  const { startApiServer } = await import('../lambdas/local/api-server');
+  const { startLocalStack } = await import('../local/stack');
+  const { startApiServer } = await import('../local/api-server');
   const { buildConsole } = await import('../console/build');
   const port = Number(process.env.PORT ?? 3000);
   const stack = await startLocalStack({
@@ -68,10 +68,10 @@ async function serve(demo: boolean): Promise<void> {
 }
 
 /** `--demo`: `npm start`'s demo (seeded once) and the MSP left for the console; needs the built-in emulator. */
-async function seedForConsole(stack: import('../lambdas/local/stack').LocalStack) {
+async function seedForConsole(stack: import('../local/stack').LocalStack) {
   if (!stack.emulator) throw new Error('--demo needs the built-in Gradient emulator (unset GRADIENT_BASE_URL)');
-  const { seedDemo } = await import('../lambdas/local/demo');
-  const { seedConsoleMsp } = await import('../lambdas/local/console-demo');
+  const { seedDemo } = await import('../local/demo');
+  const { seedConsoleMsp } = await import('../local/console-demo');
   const seeded = await seedDemo(stack.deps, stack.emulator);
   if (seeded) console.log(`seeded the demo: ${seeded.partners} connected MSPs, ${seeded.accounts} companies`);
   return seedConsoleMsp(stack.deps, stack.emulator);
@@ -89,7 +89,7 @@ if (command === 'sync') {
   );
 } else if (command === 'serve') {
   serve(flags.includes('--demo')).catch(async (error) => {
-    const { startupFailure } = await import('../lambdas/local/startup');
+    const { startupFailure } = await import('../local/startup');
     const port = Number(process.env.PORT ?? 3000);
     const ports = { PORT: port, GRADIENT_EMULATOR_PORT: Number(process.env.GRADIENT_EMULATOR_PORT ?? port + 1) };
     console.error('local API failed to start:', startupFailure(error, ports));

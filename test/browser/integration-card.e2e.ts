@@ -4,8 +4,8 @@
 import type { Page } from 'playwright-core';
 import type { MappingsView, PartnerView, RunDetailView, RunListView } from '../../client/types';
 import { upsertService } from '../../lambdas/core/intake';
-import { CONSOLE_MSP, seedConsoleMsp } from '../../lambdas/local/console-demo';
-import { DEMO_SERVICES } from '../../lambdas/local/demo';
+import { CONSOLE_MSP, seedConsoleMsp } from '../../local/console-demo';
+import { DEMO_SERVICES } from '../../local/demo';
 import {
   type Browser,
   launchBrowser,

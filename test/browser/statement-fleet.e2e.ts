@@ -7,8 +7,8 @@ import type { Page } from 'playwright-core';
 import type { RunListView } from '../../client/types';
 import type { FleetView, StatementView } from '../../console/src/views';
 import { deltaText, numberText } from '../../console/src/words';
-import { CONSOLE_MSP, seedConsoleMsp } from '../../lambdas/local/console-demo';
-import { DEMO_SERVICES } from '../../lambdas/local/demo';
+import { CONSOLE_MSP, seedConsoleMsp } from '../../local/console-demo';
+import { DEMO_SERVICES } from '../../local/demo';
 import {
   type Browser,
   launchBrowser,

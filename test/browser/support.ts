@@ -9,8 +9,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildConsole } from '../../console/build';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { testMetrics } from '../unit/handlers/api/support';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

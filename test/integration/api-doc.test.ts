@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 
 let stack: LocalStack;
 let api: ApiServer;

@@ -1,7 +1,7 @@
 // The whole MSP setup over real HTTP: the API handler served by the local API server over the embedded local
 // stack (dynalite, Secrets Manager emulator, Gradient emulator, in-process queue running the real worker).
-import type { ApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import type { ApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { jsonCaller } from '../support/json-call';
 import { startStackApi } from '../support/stack-api';
 

@@ -6,8 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerClient } from '../../lambdas/adapters/secrets-key-store';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { jsonCaller } from '../support/json-call';
 import { testMetrics } from '../unit/handlers/api/support';
 

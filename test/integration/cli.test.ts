@@ -4,8 +4,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EXIT, main } from '../../client/cli/main';
-import type { ApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import type { ApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { startStackApi } from '../support/stack-api';
 
 const KEY = 'pk_cli_5e1d0c9b8a7f6e5d4c3b2a19';

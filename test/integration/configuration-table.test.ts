@@ -2,9 +2,9 @@
 // is listed, and every value the local stack sets over the environment is shown in its "local stack" column.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startLocalStack } from '../../lambdas/local/stack';
 import { envSchema } from '../../lambdas/shared/env';
 import { ALL_TABLES } from '../../lambdas/shared/tables';
+import { startLocalStack } from '../../local/stack';
 
 const root = join(__dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

@@ -6,8 +6,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { GradientSyncClient } from '../../client';
 import { cardForwarder } from '../../client/forwarding';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, type ProxyHandler, startApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, type ProxyHandler, startApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { testMetrics } from '../unit/handlers/api/support';
 
 let stack: LocalStack;

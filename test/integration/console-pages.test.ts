@@ -1,7 +1,7 @@
 // The console's pages as `npm run dev` serves them next to the API: the card page for a partner, the bundle's
 // two files, a clear answer to a bad partner id, and the API still answering beside them.
 import { buildConsole } from '../../console/build';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
+import { type ApiServer, startApiServer } from '../../local/api-server';
 
 let server: ApiServer;
 

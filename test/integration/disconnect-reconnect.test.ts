@@ -1,7 +1,7 @@
 // Disconnect, then reconnect at once, over the API on the local stack whose Secrets Manager completes a forced
 // deletion asynchronously, as AWS does (docs/deploy.md, "Rotating a partner key"): the reconnect succeeds.
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { jsonCaller } from '../support/json-call';
 
 const PARTNER = 'msp-reconnect';

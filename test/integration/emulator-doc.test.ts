@@ -2,8 +2,8 @@
 // and the Gradient emulator of the local stack, each `# → <status> <code>` checked against the answer before it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import type { ApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { startStackApi } from '../support/stack-api';
 
 let stack: LocalStack;

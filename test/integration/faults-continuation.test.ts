@@ -2,8 +2,8 @@
 // messages until it is done; a continuation that crashes is redelivered and resumes; a second copy of a
 // continuation sends nothing twice and the run ends once. Each ends with the shared run invariants.
 import type { AppDeps } from '../../lambdas/core/ports';
-import type { WorkerHandler } from '../../lambdas/local/in-process-queue';
-import type { LocalStack } from '../../lambdas/local/stack';
+import type { WorkerHandler } from '../../local/in-process-queue';
+import type { LocalStack } from '../../local/stack';
 import {
   expectRunInvariants,
   faultWorker,

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, createDynamoClient, createRepositories } from '../../lambdas/adapters/dynamo';
 import type { AppDeps } from '../../lambdas/core/ports';
-import type { LocalStack } from '../../lambdas/local/stack';
+import type { LocalStack } from '../../local/stack';
 import {
   expectRunInvariants,
   faultWorker,

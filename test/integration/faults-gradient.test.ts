@@ -1,7 +1,8 @@
 // Fault tests, Gradient side: the nightly through the real planner, queue, worker, adapters and the Gradient
 // emulator's fault switches. Each ends with the shared run invariants (test/support/fault-helpers.ts).
-import type { LocalStack } from '../../lambdas/local/stack';
+
 import { buildDeps } from '../../lambdas/shared/deps';
+import type { LocalStack } from '../../local/stack';
 import {
   expectRunInvariants,
   faultWorker,

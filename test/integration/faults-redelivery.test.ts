@@ -1,6 +1,6 @@
 // Fault tests, delivery side: a worker that fails or dies half-way and the message's redelivery, and the same
 // message delivered twice at once. Each ends with the shared run invariants (test/support/fault-helpers.ts).
-import type { LocalStack } from '../../lambdas/local/stack';
+import type { LocalStack } from '../../local/stack';
 import {
   deliver,
   expectRunInvariants,

@@ -20,7 +20,7 @@ import {
   GradientUnreachableError,
 } from '../../lambdas/core/errors';
 import type { GradientPort } from '../../lambdas/core/ports';
-import { type GradientEmulator, startGradientEmulator } from '../../lambdas/local/gradient-emulator';
+import { type GradientEmulator, startGradientEmulator } from '../../local/gradient-emulator';
 
 const VENDOR_KEY = 'vk-SECRET-vendor-0001';
 const PARTNER_KEY = 'pk-SECRET-partner-0001';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGradientClient } from '../../lambdas/adapters/gradient-client';
-import { startGradientEmulator } from '../../lambdas/local/gradient-emulator';
+import { startGradientEmulator } from '../../local/gradient-emulator';
 
 const vendors = [{ vendorApiKey: 'vendor-key-persist', vendorId: '65e0aaaaaaaaaaaaaaaaaaaa', name: 'Vendor' }];
 const PARTNER_KEY = 'partner-key-persist-0123456789';

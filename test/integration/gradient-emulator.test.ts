@@ -1,6 +1,6 @@
 // The Gradient emulator over loopback: documented behaviour, NestJS-style errors, switches and test hooks.
 import { gradientToken } from '../../lambdas/adapters/gradient-client';
-import { type GradientEmulator, startGradientEmulator } from '../../lambdas/local/gradient-emulator';
+import { type GradientEmulator, startGradientEmulator } from '../../local/gradient-emulator';
 
 const VENDOR_KEY = 'vk-emu-0001';
 const PARTNER_KEY = 'pk-emu-0001';

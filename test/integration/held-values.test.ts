@@ -7,7 +7,7 @@ import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/in
 import type { Run, SyncRequest } from '../../lambdas/core/model';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
 import { isVerificationNight } from '../../lambdas/core/sync/verification';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 
 const ACCOUNTS_ROUTE = '/api/vendor-api/organization/accounts';
 let seq = 0;

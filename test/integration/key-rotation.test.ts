@@ -3,8 +3,8 @@
 // next run on the warm worker still succeeds, because a rejected cached key is read again before auth_failed.
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { createSecretsManagerClient } from '../../lambdas/adapters/secrets-key-store';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
-import { LOCAL_VENDOR, type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import { LOCAL_VENDOR, type LocalStack, startLocalStack } from '../../local/stack';
 import { jsonCaller } from '../support/json-call';
 
 const PARTNER = 'msp-rotate';

@@ -1,8 +1,8 @@
 // The local stack's start-up failures say which setting to change: a busy emulator port names
 // GRADIENT_EMULATOR_PORT (the error comes from the real emulator trying to listen on a taken port).
 import { createServer, type Server } from 'node:net';
-import { startGradientEmulator } from '../../lambdas/local/gradient-emulator';
-import { startupFailure } from '../../lambdas/local/startup';
+import { startGradientEmulator } from '../../local/gradient-emulator';
+import { startupFailure } from '../../local/startup';
 
 let holder: Server;
 let port: number;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { saveConnection, syncMappings } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import { addDays, todayUtc } from '../../lambdas/core/period';
-import { startGradientEmulator } from '../../lambdas/local/gradient-emulator';
-import { runLocalSync } from '../../lambdas/local/local-sync';
-import { LOCAL_VENDOR, startLocalStack } from '../../lambdas/local/stack';
+import { startGradientEmulator } from '../../local/gradient-emulator';
+import { runLocalSync } from '../../local/local-sync';
+import { LOCAL_VENDOR, startLocalStack } from '../../local/stack';
 
 const dirs: string[] = [];
 const freshDir = () => {

@@ -7,8 +7,8 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamo/client';
 import { DynamoPartnerRepository, withFleetKey } from '../../lambdas/adapters/dynamo/partner-repository';
 import { DynamoRunRepository, withOpenMarker } from '../../lambdas/adapters/dynamo/run-repository';
 import { emptySummary, type Partner, type Run } from '../../lambdas/core/model';
-import { ensureTables, type LocalDynamo, startDynalite } from '../../lambdas/local/dynalite';
 import { ALL_TABLES, TABLES } from '../../lambdas/shared/tables';
+import { ensureTables, type LocalDynamo, startDynalite } from '../../local/dynalite';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../support/local-aws';
 
 let local: LocalDynamo;

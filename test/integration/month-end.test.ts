@@ -6,7 +6,7 @@ import { saveConnection, updatePartnerSettings } from '../../lambdas/core/connec
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { Run } from '../../lambdas/core/model';
 import { isVerificationNight } from '../../lambdas/core/sync/verification';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 
 const PARTNER = 'msp-month-end';
 const KEY = 'month-end-partner-key-0123456789';

@@ -2,7 +2,7 @@
 // Secrets Manager adapters (dynalite, emulator), the real Gradient client against the Gradient emulator.
 import { saveConnection, syncMappings } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { shiftedClock } from '../support/shifted-clock';
 
 const PARTNER = 'msp-e2e';

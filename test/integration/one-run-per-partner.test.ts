@@ -2,7 +2,7 @@
 // one queue holding two runs of one partner. The second waits — its message comes back later, not as a failed
 // delivery — so their pushes never overlap, both succeed, and Gradient ends with the last run's values.
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import type { LocalStack } from '../../lambdas/local/stack';
+import type { LocalStack } from '../../local/stack';
 import { faultWorker, PARTNER, type SeededPartner, seedPartner, startFaultStack } from '../support/fault-helpers';
 
 let s: LocalStack;

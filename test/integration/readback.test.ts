@@ -1,8 +1,8 @@
 // The read-back routes over real HTTP on the local stack: the accounts page by page, one line's stored and
 // metered days with the value the sync computes, and an account's push history across runs.
 import { previousPeriod, todayUtc } from '../../lambdas/core/period';
-import type { ApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import type { ApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { jsonCaller } from '../support/json-call';
 import { startStackApi } from '../support/stack-api';
 

@@ -8,7 +8,7 @@ import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/in
 import type { Run, SyncRequest } from '../../lambdas/core/model';
 import { getRun } from '../../lambdas/core/run-history';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { meteredDocumentClient } from '../support/write-meter';
 
 const PARTNER = 'msp-quiet';

@@ -6,8 +6,8 @@ import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/in
 import type { SyncRequest } from '../../lambdas/core/model';
 import { periodEnd, previousPeriod, todayUtc } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
-import type { ApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import type { ApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { startStackApi } from '../support/stack-api';
 
 const PARTNER = 'msp-recon';

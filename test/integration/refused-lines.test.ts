@@ -8,7 +8,7 @@ import type { Run, SyncRequest } from '../../lambdas/core/model';
 import { addDays } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
 import { isVerificationNight } from '../../lambdas/core/sync/verification';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { shiftedClock } from '../support/shifted-clock';
 
 const PARTNER = 'msp-refused';

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalStack } from '../../lambdas/local/stack';
+import type { LocalStack } from '../../local/stack';
 import {
   deliver,
   faultWorker,

@@ -3,8 +3,8 @@
 // items kept beside the runs (the lease); a cursor that is not one is refused.
 import { saveConnection } from '../../lambdas/core/connection';
 import { emptySummary, type Run } from '../../lambdas/core/model';
-import type { ApiServer } from '../../lambdas/local/api-server';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
+import type { ApiServer } from '../../local/api-server';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 import { startStackApi } from '../support/stack-api';
 
 const PARTNER = 'msp-paging';

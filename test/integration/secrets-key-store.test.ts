@@ -20,7 +20,7 @@ import {
   SecretsManagerKeyStore,
   vendorKeyReader,
 } from '../../lambdas/adapters/secrets-key-store';
-import { type SecretsManagerEmulator, startSecretsManagerEmulator } from '../../lambdas/local/secrets-manager-emulator';
+import { type SecretsManagerEmulator, startSecretsManagerEmulator } from '../../local/secrets-manager-emulator';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../support/local-aws';
 
 const PREFIX = 'gradient-billing-sync/partner/';

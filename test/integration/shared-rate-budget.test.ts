@@ -4,8 +4,8 @@
 import { createDocumentClient, createDynamoClient } from '../../lambdas/adapters/dynamo';
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo/rate-budget-repository';
 import { budgetGates } from '../../lambdas/core/calls/shared-budget';
-import { type LocalStack, startLocalStack } from '../../lambdas/local/stack';
 import { budgetSettings } from '../../lambdas/shared/deps';
+import { type LocalStack, startLocalStack } from '../../local/stack';
 
 const BUDGET = 10;
 const KEY = 'partner-key-rate-budget-0001';

@@ -8,10 +8,10 @@ import type { LineReceipt, Run, SyncRequest } from '../../lambdas/core/model';
 import type { AppDeps, GradientPort } from '../../lambdas/core/ports';
 import { syncRequestOf } from '../../lambdas/core/sync/enqueue';
 import { createWorkerHandler, type WorkerSettings } from '../../lambdas/handlers/worker';
-import type { WorkerHandler } from '../../lambdas/local/in-process-queue';
-import { localContext } from '../../lambdas/local/lambda-context';
-import { sqsRecord } from '../../lambdas/local/sqs-record';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../lambdas/local/stack';
+import type { WorkerHandler } from '../../local/in-process-queue';
+import { localContext } from '../../local/lambda-context';
+import { sqsRecord } from '../../local/sqs-record';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
 export const PARTNER = 'msp-faults';
 export const PARTNER_KEY = 'faults-partner-key-0123456789abcdef';

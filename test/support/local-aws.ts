@@ -6,9 +6,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamo/client';
 import { createRepositories, type Repositories, type TableNames } from '../../lambdas/adapters/dynamo/index';
-import { ensureTables, startDynalite } from '../../lambdas/local/dynalite';
-import { type SecretsManagerEmulator, startSecretsManagerEmulator } from '../../lambdas/local/secrets-manager-emulator';
 import { ALL_TABLES } from '../../lambdas/shared/tables';
+import { ensureTables, startDynalite } from '../../local/dynalite';
+import { type SecretsManagerEmulator, startSecretsManagerEmulator } from '../../local/secrets-manager-emulator';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

@@ -2,8 +2,8 @@
 // the stack's API dependencies, quiet logs and metrics, on a free loopback port.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
-import { type ApiServer, startApiServer } from '../../lambdas/local/api-server';
-import type { LocalStack } from '../../lambdas/local/stack';
+import { type ApiServer, startApiServer } from '../../local/api-server';
+import type { LocalStack } from '../../local/stack';
 import { testMetrics } from '../unit/handlers/api/support';
 
 export function startStackApi(stack: LocalStack, serviceName: string): Promise<ApiServer> {

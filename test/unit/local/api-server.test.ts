@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { type ApiServer, startApiServer } from '../../../lambdas/local/api-server';
+import { type ApiServer, startApiServer } from '../../../local/api-server';
 import { harness, PARTNER_KEY } from '../handlers/api/support';
 
 let server: ApiServer;

@@ -1,6 +1,6 @@
 // The per-MSP table of `npm start`: aligned whatever the statuses, names and numbers are.
 import { emptySummary } from '../../../lambdas/core/model';
-import { reportTable } from '../../../lambdas/local/report';
+import { reportTable } from '../../../local/report';
 
 it('keeps every column aligned for any status, name or number width', () => {
   const rows = [

@@ -5,9 +5,9 @@
 // may consume at once, each serving one invocation at a time like one Lambda instance.
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { SyncMessage } from '../core/model';
-import { QUEUE_BATCH_MAX, type QueueBatchFailure, type SyncQueue } from '../core/ports';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../shared/names';
+import type { SyncMessage } from '../lambdas/core/model';
+import { QUEUE_BATCH_MAX, type QueueBatchFailure, type SyncQueue } from '../lambdas/core/ports';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../lambdas/shared/names';
 import { localContext } from './lambda-context';
 import { sqsRecord } from './sqs-record';
 

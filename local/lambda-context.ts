@@ -2,7 +2,7 @@
 // bench: a real deadline, so the worker saves progress in time.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { SERVICE_NAME } from '../shared/names';
+import { SERVICE_NAME } from '../lambdas/shared/names';
 
 /** The context of one local invocation of function `name` (e.g. 'worker'), with `timeoutMs` to run. */
 export function localContext(name: string, timeoutMs = 300_000, requestId: string = randomUUID()): Context {

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { ConsoleBundle } from '../../console/build';
-import { consoleReply } from '../../console/pages';
-import { MAX_BODY_BYTES } from '../handlers/api/http';
+import type { ConsoleBundle } from '../console/build';
+import { consoleReply } from '../console/pages';
+import { MAX_BODY_BYTES } from '../lambdas/handlers/api/http';
 import { type Headers, type LocalServer, listen, readBody, send } from './http';
 import { localContext } from './lambda-context';
 

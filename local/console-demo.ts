@@ -1,10 +1,10 @@
 // The MSP `npm run dev -- --demo` leaves for a person to connect through the console: its companies and usage
 // are in the vendor's platform and its organization (with a PSA list) exists in the emulated Gradient, but no
 // key is saved — the person pastes the printed key into the card. Idempotent across runs, deterministic.
-import { GradientKeyRejectedError } from '../core/errors';
-import { ingestUsage, MAX_SNAPSHOTS_PER_BATCH, upsertAccount } from '../core/intake';
-import { addDays, todayUtc } from '../core/period';
-import type { AppDeps } from '../core/ports';
+import { GradientKeyRejectedError } from '../lambdas/core/errors';
+import { ingestUsage, MAX_SNAPSHOTS_PER_BATCH, upsertAccount } from '../lambdas/core/intake';
+import { addDays, todayUtc } from '../lambdas/core/period';
+import type { AppDeps } from '../lambdas/core/ports';
 import { DEMO_DAYS, DEMO_SERVICES, usageOf } from './demo';
 import type { GradientEmulator } from './gradient-emulator';
 import { seededRandom } from './seeded-random';

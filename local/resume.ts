@@ -1,7 +1,7 @@
 // On start, the local stack redelivers every run left `queued` or `running`: this process was the only one
 // that could have held their leases, so they are void (SQS redelivery does this job in AWS).
-import type { AppDeps } from '../core/ports';
-import { syncRequestOf } from '../core/sync/enqueue';
+import type { AppDeps } from '../lambdas/core/ports';
+import { syncRequestOf } from '../lambdas/core/sync/enqueue';
 
 /** Clears each open run's lease and its partner's lease, and sends its message again; answers the run ids. */
 export async function resumeOpenRuns(deps: Pick<AppDeps, 'runs' | 'queue' | 'clock'>): Promise<string[]> {

@@ -1,7 +1,7 @@
 // The report `npm start` prints: per MSP what the nightly run did, the totals, and what Gradient saw.
-import type { Run, RunSummary } from '../core/model';
-import { emptySummary } from '../core/model';
-import type { PlanResult } from '../core/sync/plan';
+import type { Run, RunSummary } from '../lambdas/core/model';
+import { emptySummary } from '../lambdas/core/model';
+import type { PlanResult } from '../lambdas/core/sync/plan';
 import type { DemoSummary } from './demo';
 import type { EmulatorStats } from './gradient-emulator';
 import type { LocalStack } from './stack';

@@ -4,7 +4,7 @@ import {
   GRADIENT_CATEGORIES,
   GRADIENT_INTEGRATION_STATUSES,
   GRADIENT_SUBCATEGORIES,
-} from '../../adapters/gradient-enums';
+} from '../../lambdas/adapters/gradient-enums';
 import type { AccountInput, AccountPatch, CountInput, IntegrationStatus, ServiceInput } from './model';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };

@@ -1,7 +1,7 @@
 // The SQS record builder of the local stack: the in-process queue delivers its messages in this shape, and the
 // fault tests and the bench build the worker's events with it.
 import type { SQSRecord } from 'aws-lambda';
-import { SERVICE_NAME } from '../shared/names';
+import { SERVICE_NAME } from '../lambdas/shared/names';
 
 /** One SQS record as Lambda's event source delivers it: what the local queue, tests and the bench hand the worker. */
 export function sqsRecord(message: {

@@ -1,6 +1,6 @@
 // The Gradient emulator's data: vendors, partners with their accounts and services, counts; and the checked
 // inputs and domain results of the state's operations (no HTTP statuses or bodies: server.ts maps those).
-import type { GRADIENT_INTEGRATION_STATUSES } from '../../adapters/gradient-enums';
+import type { GRADIENT_INTEGRATION_STATUSES } from '../../lambdas/adapters/gradient-enums';
 
 export interface EmulatorVendorConfig {
   vendorApiKey: string;

@@ -1,7 +1,7 @@
 // `npm start`: one nightly sync on the embedded local stack, told as it goes — a line per MSP as its run ends —
 // and, when it cannot do anything useful (Gradient unreachable, nothing seeded and nothing connected), one line
 // saying why instead of a report that looks like success.
-import type { PlanResult } from '../core/sync/plan';
+import type { PlanResult } from '../lambdas/core/sync/plan';
 import { seedDemo } from './demo';
 import { printReport } from './report';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from './stack';

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createDocumentClient } from '../adapters/dynamo/client';
-import { batchWrite, type Item } from '../adapters/dynamo/support';
-import { ALL_TABLES, type KeyDefinition, type TableDefinition } from '../shared/tables';
+import { createDocumentClient } from '../lambdas/adapters/dynamo/client';
+import { batchWrite, type Item } from '../lambdas/adapters/dynamo/support';
+import { ALL_TABLES, type KeyDefinition, type TableDefinition } from '../lambdas/shared/tables';
 
 /** Per table env variable: how a kept item is rewritten when its table is rebuilt (e.g. a new index's key). */
 export type ItemUpgrades = Partial<Record<string, (item: Item) => Item>>;

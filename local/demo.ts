@@ -3,11 +3,17 @@
 // each MSP connects through the same use cases the API runs (save key, ensure services and accounts, sync
 // mappings). Deterministic: the same seed gives the same data every time.
 import { randomBytes } from 'node:crypto';
-import { saveConnection, syncMappings } from '../core/connection';
-import { ingestUsage, MAX_SNAPSHOTS_PER_BATCH, type SnapshotInput, upsertAccount, upsertService } from '../core/intake';
-import type { RoundingPolicy } from '../core/model';
-import { addDays, todayUtc } from '../core/period';
-import type { AppDeps } from '../core/ports';
+import { saveConnection, syncMappings } from '../lambdas/core/connection';
+import {
+  ingestUsage,
+  MAX_SNAPSHOTS_PER_BATCH,
+  type SnapshotInput,
+  upsertAccount,
+  upsertService,
+} from '../lambdas/core/intake';
+import type { RoundingPolicy } from '../lambdas/core/model';
+import { addDays, todayUtc } from '../lambdas/core/period';
+import type { AppDeps } from '../lambdas/core/ports';
 import type { GradientEmulator } from './gradient-emulator';
 import { seededRandom } from './seeded-random';
 
