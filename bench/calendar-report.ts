@@ -2,7 +2,7 @@
 // price table it uses, and the SVG chart of requests per night.
 import { execSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { defaultCloseDay } from '../lambdas/core/sync/billing-period';
+import { defaultCloseDay } from '../lambdas/core/partners';
 import { VERIFICATION_NIGHTS } from '../lambdas/core/sync/verification';
 
 export interface NightRow {

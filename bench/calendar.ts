@@ -69,7 +69,7 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const { BATCH_KEY_PREFIX } = await import('../lambdas/adapters/dynamo/receipt-batches');
   const { CALENDAR_SERVICES, CalendarWorkload } = await import('./calendar-workload');
   const { mapLimit } = await import('./workload');
-  const { closeDayOf } = await import('../lambdas/core/sync/billing-period');
+  const { closeDayOf } = await import('../lambdas/core/partners');
   const { VirtualClock } = await import('./calendar-sim');
   const { simWorld } = await import('./sim-world');
 

@@ -187,7 +187,8 @@ async function world(opts: Options) {
 async function sequentialPlan(deps: PlannerDeps, scheduledAt: Date): Promise<void> {
   const { nightlyTarget } = await import('../lambdas/core/sync/plan');
   const { enqueueRun, newRunId } = await import('../lambdas/core/sync/enqueue');
-  const { billingTarget, closeDayOf } = await import('../lambdas/core/sync/billing-period');
+  const { billingTarget } = await import('../lambdas/core/sync/billing-period');
+  const { closeDayOf } = await import('../lambdas/core/partners');
   const target = nightlyTarget(scheduledAt);
   const runId = newRunId(scheduledAt, 'schedule', 'nightly');
   for await (const partner of deps.partners.listSyncEnabled()) {

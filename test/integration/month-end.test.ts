@@ -2,9 +2,10 @@
 // emulator: a projected average stays put while usage does (a to_date one moves every night), and a partner whose
 // close day is the 3rd keeps the closed month's final values in Gradient until that day, then gets the new month.
 // Values are worked by hand here; September 2026 has 30 days.
-import { saveConnection, updatePartnerSettings } from '../../lambdas/core/connection';
+import { saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { Run } from '../../lambdas/core/model';
+import { updatePartnerSettings } from '../../lambdas/core/partners';
 import { isVerificationNight } from '../../lambdas/core/sync/verification';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 

@@ -6,7 +6,7 @@ import { createRepositories } from '../../lambdas/adapters/dynamo';
 import { saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import type { Run, SyncRequest } from '../../lambdas/core/model';
-import { getRun } from '../../lambdas/core/run-history';
+import { getRun } from '../../lambdas/core/read/run-history';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 import { meteredDocumentClient } from '../support/write-meter';

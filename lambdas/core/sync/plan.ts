@@ -4,9 +4,10 @@
 
 import { runLimited } from '../calls/pool';
 import type { IsoDate, Partner, Period } from '../model';
+import { closeDayOf } from '../partners';
 import { addDays, periodOf, todayUtc } from '../period';
 import { type PlannerDeps, QUEUE_BATCH_MAX } from '../ports';
-import { billingTarget, closeDayOf } from './billing-period';
+import { billingTarget } from './billing-period';
 import { type EnqueueInput, enqueueRuns, newRunId } from './enqueue';
 
 export interface NightlyTarget {

@@ -1,8 +1,8 @@
 // What the reconciliation routes answer: the domain's statements, unmapped lists and fleet pages mapped to the response schemas field by field.
 import type * as z from 'zod';
-import type { FleetPage } from '../../core/fleet';
-import type { Statement } from '../../core/statements/build';
-import type { UnmappedList } from '../../core/statements/unmapped';
+import type { FleetPage } from '../../core/read/fleet';
+import type { Statement } from '../../core/read/statements/build';
+import type { UnmappedList } from '../../core/read/statements/unmapped';
 import type * as S from './schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;

@@ -1,7 +1,7 @@
 // What leaves the API: the domain's records mapped to the response schemas field by field, so a field added to
 // a record is never returned by accident (and a Partner API key never is).
 import type * as z from 'zod';
-import type { MappingSyncResult, PartnerOverview } from '../../core/connection';
+import type { MappingSyncResult } from '../../core/connection';
 import {
   type Account,
   type AccountMapping,
@@ -11,10 +11,11 @@ import {
   type ServiceMapping,
   STORED_AVERAGE_BASIS,
 } from '../../core/model';
+import { closeDayOf } from '../../core/partners';
 import type { AccountPage } from '../../core/ports';
-import type { AccountHistory } from '../../core/readback/account-history';
-import type { LineUsageReadback } from '../../core/readback/line-usage';
-import { closeDayOf } from '../../core/sync/billing-period';
+import type { AccountHistory } from '../../core/read/account-history';
+import type { LineUsageReadback } from '../../core/read/line-usage';
+import type { PartnerOverview } from '../../core/read/partner-overview';
 import type * as S from './schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;

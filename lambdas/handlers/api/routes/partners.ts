@@ -1,7 +1,8 @@
 // The partner routes: what the console shows of a partner (status, organization, mapping counts, last run) and
 // its settings.
-import { getPartnerOverview, updatePartnerSettings } from '../../../core/connection';
+import { updatePartnerSettings } from '../../../core/partners';
 import type { AppDeps } from '../../../core/ports';
+import { getPartnerOverview } from '../../../core/read/partner-overview';
 import { json } from '../http';
 import * as S from '../schemas';
 import { partnerView } from '../views';

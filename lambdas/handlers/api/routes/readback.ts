@@ -1,8 +1,8 @@
 // The read-back routes: what went in and what was pushed — a partner's accounts, one line's usage for a period,
 // and one account's push history per service.
-import { accountHistory } from '../../../core/readback/account-history';
-import { listAccounts } from '../../../core/readback/accounts';
-import { readLineUsage } from '../../../core/readback/line-usage';
+import { accountHistory } from '../../../core/read/account-history';
+import { listAccounts } from '../../../core/read/accounts';
+import { readLineUsage } from '../../../core/read/line-usage';
 import { json } from '../http';
 import * as S from '../schemas';
 import { accountHistoryView, accountPageView, lineUsageView } from '../views';

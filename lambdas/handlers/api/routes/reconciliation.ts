@@ -1,9 +1,9 @@
 // The month-end reconciliation routes (issue 12): a period's statement (JSON or CSV), what is not billed, and the
 // fleet of partners.
-import { listFleet } from '../../../core/fleet';
-import { statementCsv } from '../../../core/statements/build';
-import { getStatement } from '../../../core/statements/statement';
-import { listUnmapped } from '../../../core/statements/unmapped';
+import { listFleet } from '../../../core/read/fleet';
+import { statementCsv } from '../../../core/read/statements/build';
+import { getStatement } from '../../../core/read/statements/statement';
+import { listUnmapped } from '../../../core/read/statements/unmapped';
 import { json } from '../http';
 import * as S from '../schemas';
 import { fleetView, statementView, unmappedView } from '../views-reconciliation';

@@ -1,5 +1,5 @@
 // The run routes: a manual resync (the nightly message, now) and the run history with per-line receipts.
-import { getRun, listRuns } from '../../../core/run-history';
+import { getRun, listRuns } from '../../../core/read/run-history';
 import { resync } from '../../../core/sync/resync';
 import { resyncOnce } from '../../../core/sync/resync-once';
 import { apiSettings } from '../../../shared/env';

@@ -2,8 +2,8 @@
 // pushed per service of one account over the latest runs.
 import * as z from 'zod';
 import { AGGREGATIONS } from '../../../core/model';
-import { DEFAULT_ACCOUNT_PAGE, MAX_ACCOUNT_PAGE } from '../../../core/readback/accounts';
-import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/run-history';
+import { DEFAULT_ACCOUNT_PAGE, MAX_ACCOUNT_PAGE } from '../../../core/read/accounts';
+import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/read/run-history';
 import { lineOutcomeSchema, runTriggerSchema } from '../../../shared/vocabulary';
 import { Count, Id, IsoDate, named, Period, Timestamp } from './common';
 import { AccountView } from './responses';

@@ -2,7 +2,7 @@
 // unmapped accounts and services with their units and suggestions, the fleet of partners, and the requests that
 // read them.
 import * as z from 'zod';
-import { DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT } from '../../../core/fleet';
+import { DEFAULT_FLEET_LIMIT, MAX_FLEET_LIMIT } from '../../../core/read/fleet';
 import {
   lineOutcomeSchema,
   lineReasonSchema,

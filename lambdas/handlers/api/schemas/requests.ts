@@ -11,7 +11,7 @@ import {
   QUANTITY_RULE,
   UNIT_SCALE_RULE,
 } from '../../../core/model';
-import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/run-history';
+import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/read/run-history';
 
 import { averageBasisSchema, closeDaySchema, quantitySchema, unitScaleSchema } from '../../../shared/vocabulary';
 

@@ -1,6 +1,6 @@
 import type { Partner } from '../../../../lambdas/core/model';
+import { defaultCloseDay } from '../../../../lambdas/core/partners';
 import { QUEUE_BATCH_MAX } from '../../../../lambdas/core/ports';
-import { defaultCloseDay } from '../../../../lambdas/core/sync/billing-period';
 import { PLAN_BATCHES_IN_FLIGHT, planNightly } from '../../../../lambdas/core/sync/plan';
 import { memoryDeps } from '../../../support/memory-deps';
 

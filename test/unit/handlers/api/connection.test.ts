@@ -4,7 +4,7 @@ import {
   GradientUnreachableError,
   ValidationError,
 } from '../../../../lambdas/core/errors';
-import { defaultCloseDay } from '../../../../lambdas/core/sync/billing-period';
+import { defaultCloseDay } from '../../../../lambdas/core/partners';
 import { harness, OTHER_KEY, PARTNER_KEY } from './support';
 
 /** A catalog of one service and two accounts of msp-1 (one inactive). */

@@ -2,9 +2,9 @@
 // value and the numbers that need a person (unmapped accounts, failed lines, how long pending), latest activity
 // first, a page at a time. Read by index from the partner records alone: the numbers are stored there when runs
 // finish and mappings sync, so a page costs one Query however many partners it shows.
-import { decodeCursor, encodeCursor } from './cursor';
-import type { Partner, PartnerStatus, RunStatus, RunSummary } from './model';
-import type { AppDeps } from './ports';
+import { decodeCursor, encodeCursor } from '../cursor';
+import type { Partner, PartnerStatus, RunStatus, RunSummary } from '../model';
+import type { AppDeps } from '../ports';
 
 export const DEFAULT_FLEET_LIMIT = 50;
 export const MAX_FLEET_LIMIT = 200;

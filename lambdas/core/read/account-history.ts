@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors';
 import type { LineOutcome, LineReceipt, Period, RunTrigger } from '../model';
 import { requirePartner } from '../partners';
 import type { AppDeps } from '../ports';
-import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../run-history';
+import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from './run-history';
 
 /** Receipt queries in flight at once (one per run). */
 const READ_PARALLELISM = 8;

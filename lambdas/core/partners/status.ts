@@ -1,8 +1,8 @@
 // The partner status rules, each written once: whose sync is on, who may be synced on request, what a
 // rejected key does to the record, and when a first accepted value promotes a new connection.
-import { ConflictError, NotFoundError } from './errors';
-import type { Partner, PartnerStatus, RunSummary } from './model';
-import type { AppDeps } from './ports';
+import { ConflictError, NotFoundError } from '../errors';
+import type { Partner, PartnerStatus, RunSummary } from '../model';
+import type { AppDeps } from '../ports';
 
 const SYNC_ENABLED: ReadonlySet<PartnerStatus> = new Set(['pending', 'connected']);
 

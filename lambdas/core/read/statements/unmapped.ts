@@ -3,12 +3,12 @@
 // close to theirs from Gradient's Get Clients route. The period defaults to the current month (UTC). Advisory
 // only: nothing is mapped here.
 
-import { errorText } from '../calls/caller';
-import { storedKeyGradient } from '../calls/fresh-keys';
-import type { Period } from '../model';
-import { periodOf, todayUtc } from '../period';
-import type { AppDeps } from '../ports';
-import { roundTo4 } from '../rounding';
+import { errorText } from '../../calls/caller';
+import { storedKeyGradient } from '../../calls/fresh-keys';
+import type { Period } from '../../model';
+import { periodOf, todayUtc } from '../../period';
+import type { AppDeps } from '../../ports';
+import { roundTo4 } from '../../rounding';
 import { buildStatement, type StatementLine } from './build';
 import { loadPeriod } from './statement';
 import { suggestCompanies } from './suggest';

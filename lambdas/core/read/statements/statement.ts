@@ -1,14 +1,14 @@
 // Reading a partner's statement for a period: everything `build.ts` needs, loaded by key or Query. A period read
 // after its last day ended is computed as of that day and closes: its closing values are stored once and shown
 // from then on, and later changes to its usage are recorded as adjustments.
-import { ValidationError } from '../errors';
-import type { ClosedStatement, ComputedLine, IsoDate, LineReceipt, Partner, Period } from '../model';
-import { requirePartner } from '../partners';
-import { periodEnd, periodStart, todayUtc } from '../period';
-import type { AppDeps } from '../ports';
+import { ValidationError } from '../../errors';
+import type { ClosedStatement, ComputedLine, IsoDate, LineReceipt, Partner, Period } from '../../model';
+import { requirePartner } from '../../partners';
+import { periodEnd, periodStart, todayUtc } from '../../period';
+import type { AppDeps } from '../../ports';
+import { type AccountState, serviceIdsOf } from '../../sync/decide';
+import { computeLines } from '../../usage';
 import { MAX_RUN_LIST_LIMIT } from '../run-history';
-import { type AccountState, serviceIdsOf } from '../sync/decide';
-import { computeLines } from '../usage';
 import { adjustmentsOf, buildStatement, type Statement, type StatementInput } from './build';
 
 /** The runs looked through for the period's latest one (newest first). */

@@ -15,10 +15,10 @@ import type {
   Period,
   RoundingPolicy,
   StatementAdjustment,
-} from '../model';
-import { lineKey } from '../model';
-import { roundTo4 } from '../rounding';
-import { type AccountState, heldFor } from '../sync/decide';
+} from '../../model';
+import { lineKey } from '../../model';
+import { roundTo4 } from '../../rounding';
+import { type AccountState, heldFor } from '../../sync/decide';
 
 export interface StatementLine extends ClosingLine {
   accountName: string;

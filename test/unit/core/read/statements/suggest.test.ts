@@ -1,4 +1,9 @@
-import { editDistance, nameCloseness, nameWords, suggestCompanies } from '../../../../lambdas/core/statements/suggest';
+import {
+  editDistance,
+  nameCloseness,
+  nameWords,
+  suggestCompanies,
+} from '../../../../../lambdas/core/read/statements/suggest';
 
 describe('nameWords', () => {
   it('lower-cases, drops punctuation and accents, reads & as and, and drops trailing legal suffixes', () => {

@@ -1,9 +1,9 @@
 // A partner's run history: the runs, newest first, a page at a time, and one run with its per-line receipts.
-import { decodeCursor, encodeCursor } from './cursor';
-import { NotFoundError } from './errors';
-import type { LineReceipt, Run } from './model';
-import { requirePartner } from './partners';
-import type { AppDeps } from './ports';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { NotFoundError } from '../errors';
+import type { LineReceipt, Run } from '../model';
+import { requirePartner } from '../partners';
+import type { AppDeps } from '../ports';
 
 export const DEFAULT_RUN_LIST_LIMIT = 20;
 export const MAX_RUN_LIST_LIMIT = 100;
