@@ -62,7 +62,8 @@ type Options = ReturnType<typeof options>;
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 async function quarter(opts: Options, basis: string): Promise<QuarterResult | undefined> {
-  const { createWorkerHandler, workerSettings } = await import('../lambdas/handlers/worker');
+  const { createWorkerHandler } = await import('../lambdas/handlers/worker');
+  const { workerProcess } = await import('../lambdas/wiring');
   const { createPlannerHandler } = await import('../lambdas/handlers/planner');
   const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
   const { saveConnection } = await import('../lambdas/core/connection');
@@ -118,8 +119,10 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const closeDays = new Map(workload.partners.map((p) => [p.key, closeDayOf({ partnerId: p.partnerId })]));
   gradient.takeTally();
 
-  const settings = () => workerSettings(env);
-  const workers = Array.from({ length: opts.workers }, () => createWorkerHandler(getDeps, settings) as never);
+  const workers = Array.from({ length: opts.workers }, () => {
+    const worker = workerProcess(env, { deps });
+    return createWorkerHandler(async () => worker) as never;
+  });
   const planner = createPlannerHandler(getDeps);
   const rows: NightRow[] = [];
   for (let night = 0; night < opts.nights; night++) {

@@ -75,7 +75,8 @@ const PARTNER = 'large-msp-0001';
 
 async function main(): Promise<void> {
   const opts = options();
-  const { createWorkerHandler, safetyMargin, workerSettings } = await import('../lambdas/handlers/worker');
+  const { createWorkerHandler, safetyMargin } = await import('../lambdas/handlers/worker');
+  const { workerProcess, workerSettings } = await import('../lambdas/wiring');
   const { createPlannerHandler } = await import('../lambdas/handlers/planner');
   const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
   const { saveConnection } = await import('../lambdas/core/connection');
@@ -148,7 +149,8 @@ async function main(): Promise<void> {
   // real time than the simulated timeout fails although its virtual deadline has not come. Counted, not hidden.
   let realTimeAborts = 0;
   const workers = Array.from({ length: opts.workers }, (): WorkerHandler => {
-    const handler = createWorkerHandler(getDeps, settings) as unknown as WorkerHandler;
+    const worker = workerProcess(env, { deps });
+    const handler = createWorkerHandler(async () => worker) as unknown as WorkerHandler;
     return async (event, context) => {
       try {
         return await handler(event, context);

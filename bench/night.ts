@@ -7,7 +7,8 @@ import type { SyncRequest } from '../lambdas/core/model';
 import type { AppDeps, SyncQueue } from '../lambdas/core/ports';
 import { enqueueRun, newRunId } from '../lambdas/core/sync/enqueue';
 import { createPlannerHandler } from '../lambdas/handlers/planner';
-import { createWorkerHandler, type WorkerSettings, workerSettingsFromEnv } from '../lambdas/handlers/worker';
+import { createWorkerHandler } from '../lambdas/handlers/worker';
+import { workerProcess } from '../lambdas/wiring';
 import type { WorkerHandler } from '../local/in-process-queue';
 import { localContext } from '../local/lambda-context';
 import { sqsRecord } from '../local/sqs-record';
@@ -149,11 +150,10 @@ export async function runNight(stack: LocalStack, spec: NightSpec): Promise<Nigh
   const queue = new BenchQueue();
   const deps: AppDeps = { ...stack.deps, queue };
   const getDeps = async () => deps;
-  const settings = (): WorkerSettings => workerSettingsFromEnv();
-  const workers = Array.from(
-    { length: spec.workers },
-    () => createWorkerHandler(getDeps, settings) as unknown as WorkerHandler,
-  );
+  const workers = Array.from({ length: spec.workers }, () => {
+    const worker = workerProcess(stack.env, { deps });
+    return createWorkerHandler(async () => worker) as unknown as WorkerHandler;
+  });
 
   const statsBefore = emulator.stats();
   const logBefore = emulator.requestLog().length;

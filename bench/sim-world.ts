@@ -21,7 +21,7 @@ export interface SimWorldOptions {
 export async function simWorld(o: SimWorldOptions) {
   const { parseEnv, resetEnvCache } = await import('../lambdas/shared/env');
   const { ALL_TABLES } = await import('../lambdas/shared/tables');
-  const { buildDeps } = await import('../lambdas/shared/deps');
+  const { buildDeps } = await import('../lambdas/wiring');
   const { createRepositories } = await import('../lambdas/adapters/dynamo');
 
   const tables = Object.fromEntries(ALL_TABLES.map((t) => [t.envVar, `${o.tablePrefix}-${t.id}`]));

@@ -3,6 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { numberSetting, SETTINGS } from '../lambdas/shared/settings';
 
 /** Retention periods CloudWatch Logs accepts (RetentionDays in aws-cdk-lib). */
 export const LOG_RETENTION_DAYS = [
@@ -78,21 +79,11 @@ export const configSchema = z
     gradientBaseUrl: z
       .url()
       .refine((u) => u.startsWith('https://'), { message: 'must be an https:// URL' })
-      .default('https://app.usegradient.com'),
-    gradientTimeoutMs: z.coerce.number().int().min(1000).max(60_000).default(10_000),
-    /** Requests/s all workers together may send; Gradient answers 429 past 100. */
-    gradientRateBudget: z.coerce
-      .number()
-      .positive()
-      .max(100, 'must be at most 100 (Gradient allows 100 req/s)')
-      .default(80),
-    /** SQS event source maximum concurrency of the worker (SQS requires 2..1000). */
-    workerMaxConcurrency: z.coerce
-      .number()
-      .int()
-      .min(2, 'must be at least 2 (SQS event source minimum)')
-      .max(1000)
-      .default(4),
+      .default(SETTINGS.GRADIENT_BASE_URL.default),
+    // The tunables the Lambdas receive as variables: defaults and bounds in lambdas/shared/settings.ts.
+    gradientTimeoutMs: numberSetting('GRADIENT_TIMEOUT_MS', 'deploy'),
+    gradientRateBudget: numberSetting('GRADIENT_RATE_BUDGET', 'deploy'),
+    workerMaxConcurrency: numberSetting('WORKER_MAX_CONCURRENCY', 'deploy'),
     alarmEmail: z.email().optional(),
     logRetentionDays: z.coerce
       .number()
@@ -117,7 +108,7 @@ export const configSchema = z
     connectionThrottleRateLimit: z.coerce.number().int().min(1).max(100).default(5),
     connectionThrottleBurstLimit: z.coerce.number().int().min(1).max(200).default(10),
     /** How many closed periods back a manual resync may reach (1: the previous month); the API enforces it. */
-    resyncMaxClosedPeriods: z.coerce.number().int().min(0).max(24).default(1),
+    resyncMaxClosedPeriods: numberSetting('RESYNC_MAX_CLOSED_PERIODS', 'deploy'),
   })
   .transform((c) => {
     const retainData = c.retainData ?? !isDevStage(c.stage);

@@ -1,7 +1,8 @@
 // The deployable stack: composes one construct per concern and exports what an operator needs.
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT } from '../lambdas/shared/names';
+import { SERVICE_NAME } from '../lambdas/shared/names';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT } from '../lambdas/shared/settings';
 import type { StackConfig } from './config';
 import { Api } from './constructs/api';
 import { DataTables } from './constructs/data';

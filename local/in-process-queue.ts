@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncMessage } from '../lambdas/core/model';
 import { QUEUE_BATCH_MAX, type QueueBatchFailure, type SyncQueue } from '../lambdas/core/ports';
-import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../lambdas/shared/names';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../lambdas/shared/settings';
 import { localContext } from './lambda-context';
 import { sqsRecord } from './sqs-record';
 

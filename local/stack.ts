@@ -17,12 +17,13 @@ import type { AppDeps } from '../lambdas/core/ports';
 import type { PlanResult } from '../lambdas/core/sync/plan';
 import { createApiHandler } from '../lambdas/handlers/api/app';
 import { createPlannerHandler } from '../lambdas/handlers/planner';
-import { createWorkerHandler, workerSettings } from '../lambdas/handlers/worker';
+import { createWorkerHandler } from '../lambdas/handlers/worker';
 import { migrateHeldValues } from '../lambdas/migrations/held-from-accepted';
-import { buildApiDeps, buildDeps } from '../lambdas/shared/deps';
 import { type Env, parseEnv, resetEnvCache } from '../lambdas/shared/env';
-import { SERVICE_NAME, WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../lambdas/shared/names';
+import { SERVICE_NAME } from '../lambdas/shared/names';
+import { WORK_QUEUE_MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS } from '../lambdas/shared/settings';
 import { ALL_TABLES, TABLES } from '../lambdas/shared/tables';
+import { type ApiProcess, apiProcess, buildDeps, workerProcess } from '../lambdas/wiring';
 import type { ProxyHandler } from './api-server';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
@@ -63,7 +64,9 @@ export interface LocalStack {
   deps: AppDeps;
   /** The API's: built apart, as another Lambda has them, so key caches behave as in AWS. */
   apiDeps: AppDeps;
-  /** The API handler on `apiDeps`. */
+  /** The API process (`apiDeps` and its settings), as the API handler receives it. */
+  apiProcess: ApiProcess;
+  /** The API handler on `apiProcess`. */
   api: ProxyHandler;
   queue: InProcessQueue;
   /** The built-in Gradient, unless another base URL was configured. */
@@ -130,12 +133,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const queue = new InProcessQueue({ functionTimeoutMs: localWorkerTimeoutMs(process.env), ...options.queue });
   const deps = buildDeps(env, { queue });
-  const apiDeps = buildApiDeps(env, { queue });
+  const api = apiProcess(env, { queue });
   const getDeps = async () => deps;
-  const workers = Array.from(
-    { length: env.WORKER_MAX_CONCURRENCY },
-    () => createWorkerHandler(getDeps, () => workerSettings(env)) as WorkerHandler,
-  );
+  // Each worker handler is a Lambda instance: its own gates, over the one graph of the local tables.
+  const workers = Array.from({ length: env.WORKER_MAX_CONCURRENCY }, () => {
+    const worker = workerProcess(env, { deps });
+    return createWorkerHandler(async () => worker) as WorkerHandler;
+  });
   const worker = workers[0]!;
   const plannerHandler = createPlannerHandler(getDeps);
   const resumed = await resumeOpenRuns(deps);
@@ -143,8 +147,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     env,
     deps,
-    apiDeps,
-    api: createApiHandler(async () => apiDeps) as ProxyHandler,
+    apiDeps: api.deps,
+    apiProcess: api,
+    api: createApiHandler(async () => api) as ProxyHandler,
     queue,
     ...(emulator && { emulator }),
     gradientUrl,

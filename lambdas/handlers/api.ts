@@ -1,6 +1,6 @@
-// The API Lambda entry point: the API handler over the production dependencies (wired once per process).
-import { productionApiDeps } from '../shared/deps';
+// The API Lambda entry point: the API handler over the production process (wired once).
+import { productionApi } from '../wiring';
 import { createApiHandler } from './api/app';
 
 export { createApiHandler };
-export const handler = createApiHandler(productionApiDeps);
+export const handler = createApiHandler(productionApi);

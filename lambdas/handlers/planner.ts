@@ -5,9 +5,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { PlannerDeps } from '../core/ports';
 import { type PlanResult, planNightly } from '../core/sync/plan';
-import { productionPlannerDeps } from '../shared/deps';
 import { plannerInputSchema } from '../shared/messages';
 import { logger, powertoolsMetrics } from '../shared/observability';
+import { productionPlannerDeps } from '../wiring';
 
 export type { PlanResult };
 

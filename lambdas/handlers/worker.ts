@@ -8,43 +8,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type BudgetSettings, budgetGates, type GateFor, workerClaimSize } from '../core/calls/shared-budget';
 import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
-import type { AppDeps } from '../core/ports';
-import { runSync, type SyncOptions } from '../core/sync/run-sync';
-import { budgetSettings, productionDeps } from '../shared/deps';
-import { type Env, env } from '../shared/env';
+import { runSync } from '../core/sync/run-sync';
 import { syncRequestSchema } from '../shared/messages';
-import { WORKER_TUNING } from '../shared/names';
 import { logger, powertoolsMetrics } from '../shared/observability';
+import { productionWorker, type WorkerProcess, type WorkerSettings } from '../wiring';
 
-export interface WorkerSettings {
-  /** The Gradient rate budget every worker (and the API) draws from. */
-  rate: BudgetSettings;
-  maxInFlight: number;
-  /** Stop starting calls this long (at most) before the Lambda times out, to save progress. */
-  safetyMarginMs: number;
-  /** …and at most this share of the time the invocation has (see `safetyMargin`). */
-  safetyMarginShare: number;
-  retry: SyncOptions['retry'];
-  /** The queue's maxReceiveCount: the delivery with this receive count is the last one. */
-  maxReceiveCount: number;
-  /** The delay of a waiting run's message copy while its partner is busy. */
-  partnerBusyDelaySeconds: number;
-}
-
-/** The worker's settings for a configuration: the shared budget plus the tuning in `names.ts`. */
-export const workerSettings = (config: Env): WorkerSettings => ({
-  rate: budgetSettings(config, workerClaimSize(config.GRADIENT_RATE_BUDGET)),
-  maxInFlight: WORKER_TUNING.maxInFlight,
-  safetyMarginMs: WORKER_TUNING.safetyMarginMs,
-  safetyMarginShare: WORKER_TUNING.safetyMarginShare,
-  retry: { ...WORKER_TUNING.retry },
-  maxReceiveCount: config.WORK_QUEUE_MAX_RECEIVE_COUNT,
-  partnerBusyDelaySeconds: WORKER_TUNING.partnerBusyDelaySeconds,
-});
-
-export const workerSettingsFromEnv = (): WorkerSettings => workerSettings(env());
+export type { WorkerSettings };
 
 /**
  * The margin before the Lambda timeout: min(cap, share × the time left). It covers the calls in flight when the
@@ -56,14 +26,12 @@ export const safetyMargin = (
   remainingMs: number,
 ) => Math.min(settings.safetyMarginMs, remainingMs * settings.safetyMarginShare);
 
-export function createWorkerHandler(getDeps: () => Promise<AppDeps>, getSettings: () => WorkerSettings) {
+/** The worker handler over its process (production's, the local stack's, or a test's). */
+export function createWorkerHandler(getProcess: () => Promise<WorkerProcess>) {
   const processor = new BatchProcessor(EventType.SQS);
-  let gates: GateFor | undefined; // one per process: every message of a warm worker claims through the same gates
 
   const recordHandler = async (record: SQSRecord, context: Context) => {
-    const deps = await getDeps();
-    const settings = getSettings();
-    gates ??= budgetGates(deps, settings.rate);
+    const { deps, settings, gates } = await getProcess();
     const parsed = syncRequestSchema.safeParse(safeJson(record.body));
     if (!parsed.success) {
       // Never succeeds on redelivery either: fail it so it lands in the DLQ, where the alarm shows it.
@@ -142,4 +110,4 @@ function safeJson(body: string): unknown {
   }
 }
 
-export const handler = createWorkerHandler(productionDeps, workerSettingsFromEnv);
+export const handler = createWorkerHandler(productionWorker);

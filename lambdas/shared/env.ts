@@ -2,7 +2,8 @@
 // Parsed once with zod so a missing or malformed variable fails at init with a clear message.
 import * as z from 'zod';
 import { MAX_ID_LENGTH } from '../core/model';
-import { DEFAULT_RESYNC_MAX_CLOSED_PERIODS, SECRET_NAME_PATTERN, WORK_QUEUE_MAX_RECEIVE_COUNT } from './names';
+import { SECRET_NAME_PATTERN } from './names';
+import { numberSetting, SETTINGS } from './settings';
 import { TABLES, type TableName } from './tables';
 import { rateScopeSchema } from './vocabulary';
 
@@ -25,25 +26,15 @@ export const envSchema = z.object({
   VENDOR_KEY_SECRET_ID: z.string().min(1),
   /** KMS key for partner secrets (optional: Secrets Manager's default key otherwise). */
   PARTNER_SECRET_KMS_KEY_ID: z.string().min(1).optional(),
-  GRADIENT_BASE_URL: z.url().default('https://app.usegradient.com'),
-  /** Timeout of one Gradient call. */
-  GRADIENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /**
-   * Requests per second to Gradient, shared by every worker and the API (Gradient allows 100): a lone run may take
-   * all of it, concurrent runs share it (per-second windows in the Limits table). At least 1.
-   */
-  GRADIENT_RATE_BUDGET: z.coerce.number().min(1).max(100).default(80),
+  GRADIENT_BASE_URL: z.url().default(SETTINGS.GRADIENT_BASE_URL.default),
+  // The tunables: defaults and bounds (and what each means) in settings.ts, shared with the deploy configuration.
+  GRADIENT_TIMEOUT_MS: numberSetting('GRADIENT_TIMEOUT_MS'),
+  GRADIENT_RATE_BUDGET: numberSetting('GRADIENT_RATE_BUDGET'),
   /** Whose requests share one budget: `vendor` (all partners together) or `partner` (one budget per partner). */
   GRADIENT_RATE_SCOPE: rateScopeSchema.default('vendor'),
-  /**
-   * The worker's maximum concurrency (runs at once). It no longer splits the budget; a worker paces at budget ÷
-   * concurrency only while the shared budget cannot be reached.
-   */
-  WORKER_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
-  /** The work queue's maxReceiveCount: on the last delivery the worker closes the run instead of leaving lines open. */
-  WORK_QUEUE_MAX_RECEIVE_COUNT: z.coerce.number().int().positive().default(WORK_QUEUE_MAX_RECEIVE_COUNT),
-  /** How many closed periods back a manual resync may reach (the API's); 0 allows the current period only. */
-  RESYNC_MAX_CLOSED_PERIODS: z.coerce.number().int().min(0).max(120).default(DEFAULT_RESYNC_MAX_CLOSED_PERIODS),
+  WORKER_MAX_CONCURRENCY: numberSetting('WORKER_MAX_CONCURRENCY'),
+  WORK_QUEUE_MAX_RECEIVE_COUNT: numberSetting('WORK_QUEUE_MAX_RECEIVE_COUNT'),
+  RESYNC_MAX_CLOSED_PERIODS: numberSetting('RESYNC_MAX_CLOSED_PERIODS'),
   /** SQS work queue (planner and API send, worker receives). */
   QUEUE_URL: z.string().min(1).optional(),
 });
@@ -67,11 +58,6 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
   }
   return result.data;
 }
-
-const apiSettingsSchema = envSchema.pick({ RESYNC_MAX_CLOSED_PERIODS: true });
-
-/** The API's own settings, read without the rest of the configuration (which `env()` checks at init). */
-export const apiSettings = (source: NodeJS.ProcessEnv = process.env) => apiSettingsSchema.parse(source);
 
 /** Forget the parsed environment (tests and the local stack change it). */
 export function resetEnvCache(): void {

@@ -59,7 +59,7 @@ export interface ServedStack {
 export async function startServedStack(): Promise<ServedStack> {
   const stack = await startLocalStack();
   stack.queue.startAutoDrain(stack.worker);
-  const handler = createApiHandler(async () => stack.deps, {
+  const handler = createApiHandler(async () => ({ ...stack.apiProcess, deps: stack.deps }), {
     logger: new Logger({ serviceName: 'browser', logLevel: 'SILENT' }),
     metrics: testMetrics(false),
   });

@@ -19,7 +19,7 @@ let organizationId: string;
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  const handler = createApiHandler(async () => stack.deps, {
+  const handler = createApiHandler(async () => ({ ...stack.apiProcess, deps: stack.deps }), {
     logger: new Logger({ serviceName: 'bad-input', logLevel: 'SILENT' }),
     metrics: testMetrics(false),
   });

@@ -18,7 +18,7 @@ const reached: Array<{ method: string; path: string; authorization?: string }> =
 
 beforeAll(async () => {
   stack = await startLocalStack();
-  const handler = createApiHandler(async () => stack.deps, {
+  const handler = createApiHandler(async () => ({ ...stack.apiProcess, deps: stack.deps }), {
     logger: new Logger({ serviceName: 'forwarding', logLevel: 'SILENT' }),
     metrics: testMetrics(false),
   }) as unknown as ProxyHandler;

@@ -1,7 +1,7 @@
 // Fault tests, Gradient side: the nightly through the real planner, queue, worker, adapters and the Gradient
 // emulator's fault switches. Each ends with the shared run invariants (test/support/fault-helpers.ts).
 
-import { buildDeps } from '../../lambdas/shared/deps';
+import { buildDeps } from '../../lambdas/wiring';
 import type { LocalStack } from '../../local/stack';
 import {
   expectRunInvariants,

@@ -4,7 +4,7 @@
 import { createDocumentClient, createDynamoClient } from '../../lambdas/adapters/dynamo';
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo/rate-budget-repository';
 import { budgetGates } from '../../lambdas/core/calls/shared-budget';
-import { budgetSettings } from '../../lambdas/shared/deps';
+import { budgetSettings } from '../../lambdas/wiring';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
 const BUDGET = 10;

@@ -7,7 +7,8 @@ import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/in
 import type { LineReceipt, Run, SyncRequest } from '../../lambdas/core/model';
 import type { AppDeps, GradientPort } from '../../lambdas/core/ports';
 import { syncRequestOf } from '../../lambdas/core/sync/enqueue';
-import { createWorkerHandler, type WorkerSettings } from '../../lambdas/handlers/worker';
+import { createWorkerHandler } from '../../lambdas/handlers/worker';
+import { type WorkerSettings, workerProcess } from '../../lambdas/wiring';
 import type { WorkerHandler } from '../../local/in-process-queue';
 import { localContext } from '../../local/lambda-context';
 import { sqsRecord } from '../../local/sqs-record';
@@ -161,9 +162,9 @@ export function faultWorker(
   settings: Partial<WorkerSettings> = {},
   deps: AppDeps = stack.deps,
 ): WorkerHandler {
-  return createWorkerHandler(
-    async () => deps,
-    () => ({
+  const worker = workerProcess(stack.env, {
+    deps,
+    settings: {
       rate: workerRate(WORKER_RATE),
       maxInFlight: 16,
       safetyMarginMs: 15_000,
@@ -172,8 +173,9 @@ export function faultWorker(
       maxReceiveCount: stack.env.WORK_QUEUE_MAX_RECEIVE_COUNT,
       partnerBusyDelaySeconds: 1,
       ...settings,
-    }),
-  ) as WorkerHandler;
+    },
+  });
+  return createWorkerHandler(async () => worker) as WorkerHandler;
 }
 
 /** Where the emulator's logs stood before a run: everything after it belongs to the run (one partner syncs). */

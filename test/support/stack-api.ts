@@ -7,7 +7,7 @@ import type { LocalStack } from '../../local/stack';
 import { testMetrics } from '../unit/handlers/api/support';
 
 export function startStackApi(stack: LocalStack, serviceName: string): Promise<ApiServer> {
-  const handler = createApiHandler(async () => stack.apiDeps, {
+  const handler = createApiHandler(async () => stack.apiProcess, {
     logger: new Logger({ serviceName, logLevel: 'SILENT' }),
     metrics: testMetrics(false),
   });

@@ -7,8 +7,8 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import type { AppDeps } from '../../core/ports';
 import { logger as defaultLogger, powertoolsMetrics } from '../../shared/observability';
+import type { ApiProcess } from '../../wiring';
 import { assertBodySize, errorResponse, HttpError, toHttpError } from './http';
 import { createRouter, dispatch } from './router';
 import { apiRoutes } from './routes';
@@ -18,8 +18,8 @@ export interface ApiHandlerOptions {
   metrics?: Metrics;
 }
 
-/** The handler over any dependency supplier (production deps, the local stack, or in-memory deps in tests). */
-export function createApiHandler(getDeps: () => Promise<AppDeps>, options: ApiHandlerOptions = {}) {
+/** The handler over any process supplier (production's, the local stack's, or in-memory deps in tests). */
+export function createApiHandler(getProcess: () => Promise<ApiProcess>, options: ApiHandlerOptions = {}) {
   const log = options.logger ?? defaultLogger;
   const metrics = options.metrics ?? powertoolsMetrics;
   const router = createRouter(apiRoutes);
@@ -38,7 +38,7 @@ export function createApiHandler(getDeps: () => Promise<AppDeps>, options: ApiHa
           allow: match.allow.join(', '),
         });
       }
-      response = await dispatch(match, event, getDeps);
+      response = await dispatch(match, event, getProcess);
     } catch (error) {
       const http = toHttpError(error);
       if (http.status >= 500 && !(error instanceof HttpError)) {

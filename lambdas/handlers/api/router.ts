@@ -2,7 +2,7 @@
 // the query string, headers and the JSON body, each validated by the route's schemas before the route is called.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
-import type { AppDeps } from '../../core/ports';
+import type { ApiProcess } from '../../wiring';
 import { HttpError, parseOrThrow, readJsonBody } from './http';
 import type { Route } from './routes/route';
 
@@ -72,7 +72,7 @@ function decodeParams(raw: Record<string, string>): Record<string, string> {
 export async function dispatch(
   match: Extract<RouteMatch, { kind: 'found' }>,
   event: APIGatewayProxyEvent,
-  deps: () => Promise<AppDeps>,
+  process: () => Promise<ApiProcess>,
 ): Promise<APIGatewayProxyResult> {
   const { route } = match;
   const params = route.params ? parseOrThrow(route.params, decodeParams(match.rawParams), 'path') : {};
@@ -89,7 +89,10 @@ export async function dispatch(
     if (route.body.validate === false) body = raw;
     else body = raw === undefined ? undefined : parseOrThrow(route.body.schema, raw, 'request body');
   }
-  return route.handle({ deps, params, query, body, headers });
+  // Built only once the request is valid: a rejected request never touches the dependencies.
+  const deps = async () => (await process()).deps;
+  const settings = async () => (await process()).settings;
+  return route.handle({ deps, settings, params, query, body, headers });
 }
 
 /** The declared headers of a request under their declared names: HTTP header names are case-insensitive. */

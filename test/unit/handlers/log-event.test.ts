@@ -41,7 +41,7 @@ it('the API handler does not log its event', async () => {
   const [{ createApiHandler }, { memoryDeps }] = await fresh(() =>
     Promise.all([import('../../../lambdas/handlers/api/app'), import('../../support/memory-deps')]),
   );
-  const handler = createApiHandler(async () => memoryDeps());
+  const handler = createApiHandler(async () => ({ deps: memoryDeps(), settings: { resync: { maxClosedPeriods: 1 } } }));
   const request = {
     ...event,
     httpMethod: 'POST',
@@ -56,14 +56,16 @@ it('the API handler does not log its event', async () => {
 });
 
 it('the worker handler does not log its event', async () => {
-  const [{ createWorkerHandler, workerSettings }, { memoryDeps }] = await fresh(() =>
-    Promise.all([import('../../../lambdas/handlers/worker'), import('../../support/memory-deps')]),
+  const [{ createWorkerHandler }, { workerProcess }, { memoryDeps }] = await fresh(() =>
+    Promise.all([
+      import('../../../lambdas/handlers/worker'),
+      import('../../../lambdas/wiring'),
+      import('../../support/memory-deps'),
+    ]),
   );
-  const settings = workerSettings({ GRADIENT_RATE_BUDGET: 10, WORKER_MAX_CONCURRENCY: 1 } as never);
-  const handler = createWorkerHandler(
-    async () => memoryDeps(),
-    () => settings,
-  );
+  const config = { GRADIENT_RATE_BUDGET: 10, WORKER_MAX_CONCURRENCY: 1 } as never;
+  const worker = workerProcess(config, { deps: memoryDeps() });
+  const handler = createWorkerHandler(async () => worker);
   const record = { messageId: 'm-1', body: `not a sync message ${KEY}`, attributes: { ApproximateReceiveCount: '1' } };
   const res = await handler({ Records: [record] } as never, context);
   expect(res.batchItemFailures).toEqual([{ itemIdentifier: 'm-1' }]);

@@ -1,7 +1,8 @@
 // The worker's safety margin before the Lambda timeout: the 15 s cap on a deployed worker, a tenth of a short
 // simulated timeout; and LOCAL_WORKER_TIMEOUT_S, which sets that simulated timeout on the local stack.
-import { safetyMargin, workerSettings } from '../../../lambdas/handlers/worker';
-import { WORKER_TIMEOUT_SECONDS } from '../../../lambdas/shared/names';
+import { safetyMargin } from '../../../lambdas/handlers/worker';
+import { WORKER_TIMEOUT_SECONDS } from '../../../lambdas/shared/settings';
+import { workerSettings } from '../../../lambdas/wiring';
 import { localWorkerTimeoutMs } from '../../../local/stack';
 
 const settings = workerSettings({ GRADIENT_RATE_BUDGET: 80, WORKER_MAX_CONCURRENCY: 4 } as never);

@@ -1,7 +1,7 @@
 // The connection routes: the buttons of the console's Gradient setup flow (test, save, disconnect, sync
 // mappings) and the stored mappings.
 import { disconnect, listMappings, saveConnection, syncMappings, testConnection } from '../../../core/connection';
-import { CONNECTION_TEST_LIMIT } from '../../../shared/names';
+import { CONNECTION_TEST_LIMIT } from '../../../shared/settings';
 import { json, noContent } from '../http';
 import { enforceLimit } from '../rate-limit';
 import * as S from '../schemas';

@@ -3,6 +3,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type * as z from 'zod';
 import type { AppDeps } from '../../../core/ports';
+import type { ApiSettings } from '../../../wiring';
 import { json } from '../http';
 import { ErrorView } from '../schemas';
 
@@ -10,6 +11,7 @@ export type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
 export interface RouteContext<P, Q, B, H = Record<string, never>> {
   deps: () => Promise<AppDeps>;
+  settings: () => Promise<ApiSettings>;
   params: P;
   query: Q;
   body: B;

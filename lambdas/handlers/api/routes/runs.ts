@@ -2,7 +2,6 @@
 import { getRun, listRuns } from '../../../core/read/run-history';
 import { resync } from '../../../core/sync/resync';
 import { resyncOnce } from '../../../core/sync/resync-once';
-import { apiSettings } from '../../../shared/env';
 import { json } from '../http';
 import * as S from '../schemas';
 import { runDetailView, runView } from '../views';
@@ -27,12 +26,12 @@ export const runRoutes: Route[] = [
         schema: errorDocs.conflict.schema,
       },
     },
-    async handle({ deps, params, body, headers }) {
+    async handle({ deps, settings, params, body, headers }) {
       const input = {
         ...(body?.period !== undefined && { period: body.period }),
         ...(body?.full !== undefined && { full: body.full }),
       };
-      const limits = { maxClosedPeriods: apiSettings().RESYNC_MAX_CLOSED_PERIODS };
+      const limits = (await settings()).resync;
       const key = headers['Idempotency-Key'];
       const queued =
         key === undefined

@@ -1,6 +1,6 @@
 // Test connection is rate limited per partner id: with a key in the body it is a key-check oracle on the vendor
 // key, for a partner id that need not exist.
-import { CONNECTION_TEST_LIMIT } from '../../../../lambdas/shared/names';
+import { CONNECTION_TEST_LIMIT } from '../../../../lambdas/shared/settings';
 import { harness, PARTNER_KEY } from './support';
 
 const test = (h: ReturnType<typeof harness>, partnerId: string, partnerApiKey = PARTNER_KEY) =>

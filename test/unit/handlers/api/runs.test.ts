@@ -1,10 +1,6 @@
 import type { LineReceipt, Run } from '../../../../lambdas/core/model';
 import { harness, OTHER_KEY } from './support';
 
-afterEach(() => {
-  delete process.env.RESYNC_MAX_CLOSED_PERIODS;
-});
-
 async function connected() {
   const h = harness();
   h.gradientFor();
@@ -41,7 +37,7 @@ describe('POST /v1/partners/{partnerId}/resync', () => {
 
   it('computes a past period as of its last day, with full when asked', async () => {
     const h = await connected();
-    process.env.RESYNC_MAX_CLOSED_PERIODS = '9'; // 2026-02 is nine closed periods before 2026-11
+    h.settings.resync.maxClosedPeriods = 9; // 2026-02 is nine closed periods before 2026-11
     const res = await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-02', full: true } });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ period: '2026-02', asOf: '2026-02-28', full: true });
@@ -68,13 +64,13 @@ describe('POST /v1/partners/{partnerId}/resync', () => {
 
   it('honours RESYNC_MAX_CLOSED_PERIODS: 0 allows the current period only, 12 a year back, never before 2000', async () => {
     const h = await connected();
-    process.env.RESYNC_MAX_CLOSED_PERIODS = '0';
+    h.settings.resync.maxClosedPeriods = 0;
     expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-10' } })).status).toBe(400);
     expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-11' } })).status).toBe(202);
-    process.env.RESYNC_MAX_CLOSED_PERIODS = '12';
+    h.settings.resync.maxClosedPeriods = 12;
     expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2025-11' } })).status).toBe(202);
     expect((await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2025-10' } })).status).toBe(400);
-    process.env.RESYNC_MAX_CLOSED_PERIODS = '120';
+    h.settings.resync.maxClosedPeriods = 120;
     const ancient = await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '1999-12' } });
     expect(ancient.status).toBe(400);
   });

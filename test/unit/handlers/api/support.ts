@@ -3,6 +3,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createApiHandler } from '../../../../lambdas/handlers/api/app';
 import { createLogger } from '../../../../lambdas/shared/observability';
+import { SETTINGS } from '../../../../lambdas/shared/settings';
+import type { ApiSettings } from '../../../../lambdas/wiring';
 import baseEvent from '../../../fixtures/api-gateway-proxy-event.json';
 import { FakeGradient, type MemoryDeps, memoryDeps } from '../../../support/memory-deps';
 
@@ -79,7 +81,12 @@ export function testMetrics(loud: boolean): Metrics {
 export function harness(options: { loud?: boolean } = {}) {
   const loud = options.loud ?? false;
   const deps: MemoryDeps = memoryDeps();
-  const handler = createApiHandler(async () => deps, { logger: testLogger(loud), metrics: testMetrics(loud) });
+  /** The API's settings at their defaults; a test may change them between calls. */
+  const settings: ApiSettings = { resync: { maxClosedPeriods: SETTINGS.RESYNC_MAX_CLOSED_PERIODS.default } };
+  const handler = createApiHandler(async () => ({ deps, settings }), {
+    logger: testLogger(loud),
+    metrics: testMetrics(loud),
+  });
   const send = async (event: APIGatewayProxyEvent): Promise<Answer> => {
     const res = (await handler(event, lambdaContext)) as APIGatewayProxyResult;
     return {
@@ -113,7 +120,7 @@ export function harness(options: { loud?: boolean } = {}) {
   const save = (partnerId = 'msp-1', key = PARTNER_KEY, extra: Record<string, unknown> = {}) =>
     call('PUT', `/v1/partners/${partnerId}/connection`, { body: { partnerApiKey: key, ...extra } });
 
-  return { deps, handler, send, call, gradientFor, service, account, save };
+  return { deps, settings, handler, send, call, gradientFor, service, account, save };
 }
 
 /** Captures everything written to stdout/stderr (Powertools logs and EMF) while silencing it. */

@@ -1,0 +1,56 @@
+// The real adapters wired from a parsed environment: one graph per process (the planner gets only what it uses:
+// no Secrets Manager client, no Gradient factory). The local stack builds the very same graph, pointed at local
+// endpoints through AWS_ENDPOINT_URL_* and GRADIENT_BASE_URL.
+
+import { createDocumentClient, createDynamoClient, createRepositories } from '../adapters/dynamo';
+import { createGradientFactory } from '../adapters/gradient-client';
+import { createSecretsManagerClient, SecretsManagerKeyStore, vendorKeyReader } from '../adapters/secrets-key-store';
+import { createSqsClient, SqsSyncQueue } from '../adapters/sqs-queue';
+import { systemClock } from '../adapters/system-clock';
+import type { AppDeps, PlannerDeps, SyncQueue } from '../core/ports';
+import type { Env } from '../shared/env';
+import { logPort, metricsPort } from '../shared/observability';
+import { traced } from '../shared/tracing';
+
+/** A queue that refuses to send: for processes configured without QUEUE_URL (e.g. the planner's tests). */
+const noQueue: SyncQueue = {
+  send: async () => {
+    throw new Error('QUEUE_URL is not configured');
+  },
+  sendBatch: async () => {
+    throw new Error('QUEUE_URL is not configured');
+  },
+};
+
+const queueFor = (config: Env): SyncQueue =>
+  config.QUEUE_URL ? new SqsSyncQueue(traced(createSqsClient()), config.QUEUE_URL) : noQueue;
+
+/** Everything the worker and the API use: each process its own graph, with its own key caches. */
+export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
+  const secrets = traced(createSecretsManagerClient());
+  const repos = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
+  const vendorKey = vendorKeyReader(secrets, config.VENDOR_KEY_SECRET_ID);
+  return {
+    ...repos,
+    keys: new SecretsManagerKeyStore(secrets, {
+      prefix: config.PARTNER_SECRET_PREFIX,
+      ...(config.PARTNER_SECRET_KMS_KEY_ID && { kmsKeyId: config.PARTNER_SECRET_KMS_KEY_ID }),
+    }),
+    gradient: createGradientFactory({
+      baseUrl: config.GRADIENT_BASE_URL,
+      vendorApiKey: vendorKey,
+      timeoutMs: config.GRADIENT_TIMEOUT_MS,
+    }),
+    queue: queueFor(config),
+    clock: systemClock,
+    log: logPort(),
+    metrics: metricsPort(),
+    ...overrides,
+  };
+}
+
+/** The planner's slice: partners to plan and runs to enqueue. */
+export function buildPlannerDeps(config: Env): PlannerDeps {
+  const { partners, runs } = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
+  return { partners, runs, queue: queueFor(config), clock: systemClock, log: logPort(), metrics: metricsPort() };
+}
