@@ -1,6 +1,8 @@
 // A counting decorator over a GradientPort for `npm run bench:large`: what each line's count posts got back
 // (accepted, refused with 404, 429, another error), the value Gradient accepted last for it (the value it holds),
 // and when requests left, to measure the achieved rate. The port below it (the simulated Gradient) is untouched.
+
+import { decorateGradient } from '../lambdas/core/calls/decorate';
 import { GradientNotMappedError, GradientRateLimitedError } from '../lambdas/core/errors';
 import type { Clock, GradientPort } from '../lambdas/core/ports';
 
@@ -46,43 +48,37 @@ export class CountingGradient {
   }
 
   wrap(port: GradientPort): GradientPort {
-    const timed =
-      <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-      (...args: A): Promise<R> => {
-        this.started();
-        return fn(...args);
-      };
-    return {
-      getOrganization: timed(() => port.getOrganization()),
-      updateIntegrationStatus: timed((status) => port.updateIntegrationStatus(status)),
-      listAccounts: timed(() => port.listAccounts()),
-      // One call of many requests (100 accounts each): timed at its start only, it happens while seeding.
-      createAccounts: timed((accounts) => port.createAccounts(accounts)),
-      updateAccount: timed((id, patch) => port.updateAccount(id, patch)),
-      listVendorServices: timed(() => port.listVendorServices()),
-      createVendorService: timed((service) => port.createVendorService(service)),
-      listClientNames: timed(() => port.listClientNames()),
-      setUnitCount: async (serviceId, accountId, unitCount, options) => {
-        this.started();
-        const k = `${serviceId}|${accountId}`;
-        const line = this.lines.get(k) ?? { accepted: 0, notMapped: 0, rateLimited: 0, otherErrors: 0 };
-        this.lines.set(k, line);
-        try {
-          await port.setUnitCount(serviceId, accountId, unitCount, options);
-        } catch (error) {
-          if (error instanceof GradientRateLimitedError) line.rateLimited += 1;
-          else if (error instanceof GradientNotMappedError) line.notMapped += 1;
-          else line.otherErrors += 1;
-          throw error;
-        }
-        line.accepted += 1;
-        line.held = unitCount;
-        this.lastAcceptedAt = this.clock.now().getTime();
-        if (!options.noBuild) {
-          this.rebuilds += 1;
-          this.lastRebuildAt = this.lastAcceptedAt;
-        }
-      },
-    };
+    return decorateGradient(port, async (operation, invoke) => {
+      // A call of many requests (createAccounts, 100 accounts each) is counted at its start only: it happens
+      // while seeding.
+      this.started();
+      if (operation !== 'setUnitCount') return invoke();
+      return invoke({ ...port, setUnitCount: (...args) => this.countPost(port, ...args) });
+    });
+  }
+
+  /** One count post: what it got back, and the value Gradient holds for the line. */
+  private async countPost(
+    port: GradientPort,
+    ...[serviceId, accountId, unitCount, options]: Parameters<GradientPort['setUnitCount']>
+  ) {
+    const k = `${serviceId}|${accountId}`;
+    const line = this.lines.get(k) ?? { accepted: 0, notMapped: 0, rateLimited: 0, otherErrors: 0 };
+    this.lines.set(k, line);
+    try {
+      await port.setUnitCount(serviceId, accountId, unitCount, options);
+    } catch (error) {
+      if (error instanceof GradientRateLimitedError) line.rateLimited += 1;
+      else if (error instanceof GradientNotMappedError) line.notMapped += 1;
+      else line.otherErrors += 1;
+      throw error;
+    }
+    line.accepted += 1;
+    line.held = unitCount;
+    this.lastAcceptedAt = this.clock.now().getTime();
+    if (!options.noBuild) {
+      this.rebuilds += 1;
+      this.lastRebuildAt = this.lastAcceptedAt;
+    }
   }
 }

@@ -13,7 +13,7 @@ import {
   GradientTimeoutError,
   GradientUnreachableError,
 } from '../core/errors';
-import type { GradientFactory, GradientPort } from '../core/ports';
+import type { GradientFactory, GradientOperation, GradientPort } from '../core/ports';
 import { rememberSecret } from '../shared/secret-text';
 import {
   accountListSchema,
@@ -29,15 +29,15 @@ import {
 /** Route templates reported to `onCall`: no ids, no keys, so they are safe as metric dimensions. */
 export const GRADIENT_ROUTES = {
   getOrganization: 'GET /organization',
-  updateStatus: 'PATCH /organization/status/{status}',
+  updateIntegrationStatus: 'PATCH /organization/status/{status}',
   listAccounts: 'GET /organization/accounts',
   createAccounts: 'POST /organization/accounts',
   updateAccount: 'PATCH /organization/accounts/{id}',
-  getVendor: 'GET /',
-  createService: 'POST /service',
+  listVendorServices: 'GET /',
+  createVendorService: 'POST /service',
   setUnitCount: 'POST /service/{id}/count',
-  listClients: 'GET /organization/clients',
-} as const;
+  listClientNames: 'GET /organization/clients',
+} as const satisfies Record<GradientOperation, string>;
 
 export type GradientRoute = (typeof GRADIENT_ROUTES)[keyof typeof GRADIENT_ROUTES];
 
@@ -166,7 +166,7 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
       return call(GRADIENT_ROUTES.getOrganization, 'GET', '/organization', organizationSchema);
     },
     async updateIntegrationStatus(status) {
-      await call(GRADIENT_ROUTES.updateStatus, 'PATCH', `/organization/status/${seg(status)}`, ackSchema);
+      await call(GRADIENT_ROUTES.updateIntegrationStatus, 'PATCH', `/organization/status/${seg(status)}`, ackSchema);
     },
     async listAccounts() {
       return call(GRADIENT_ROUTES.listAccounts, 'GET', '/organization/accounts', accountListSchema);
@@ -181,11 +181,11 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
       await call(GRADIENT_ROUTES.updateAccount, 'PATCH', `/organization/accounts/${seg(accountId)}`, ackSchema, patch);
     },
     async listVendorServices() {
-      const vendor = await call(GRADIENT_ROUTES.getVendor, 'GET', '', vendorResponseSchema);
+      const vendor = await call(GRADIENT_ROUTES.listVendorServices, 'GET', '', vendorResponseSchema);
       return vendor.data.skus;
     },
     async createVendorService(service) {
-      const vendor = await call(GRADIENT_ROUTES.createService, 'POST', '/service', vendorDataSchema, service);
+      const vendor = await call(GRADIENT_ROUTES.createVendorService, 'POST', '/service', vendorDataSchema, service);
       return vendor.skus;
     },
     async setUnitCount(serviceId, accountId, unitCount, { noBuild }) {
@@ -193,7 +193,7 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
       await call(GRADIENT_ROUTES.setUnitCount, 'POST', path, ackSchema, { accountId, unitCount });
     },
     async listClientNames() {
-      const answer = await call(GRADIENT_ROUTES.listClients, 'GET', '/organization/clients', clientsSchema);
+      const answer = await call(GRADIENT_ROUTES.listClientNames, 'GET', '/organization/clients', clientsSchema);
       return answer.clients;
     },
   };

@@ -3,6 +3,7 @@
 // or after the deadline, however long the gate made it wait.
 import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
 import type { CallDeps, GradientPort } from '../ports';
+import { decorateGradient } from './decorate';
 import { gradientRetryAfter, isRetryableGradientError, withRetries } from './retry';
 
 /** Paces calls to Gradient; one instance is shared by everything a worker process sends. */
@@ -114,25 +115,12 @@ export function errorText(error: unknown): string {
 }
 
 /** The same Gradient with every call paced and retried, for code written against the plain port. */
-export function pacedGradient(gradient: GradientPort, call: Caller): GradientPort {
-  const through = <T>(label: string, fn: () => Promise<T>): Promise<T> =>
-    call(label, fn).then(
+export const pacedGradient = (gradient: GradientPort, call: Caller): GradientPort =>
+  decorateGradient(gradient, (operation, invoke) =>
+    call(operation, () => invoke()).then(
       (r) => r.value,
       (e: unknown) => {
         throw unwrap(e);
       },
-    );
-  return {
-    getOrganization: () => through('getOrganization', () => gradient.getOrganization()),
-    updateIntegrationStatus: (status) =>
-      through('updateIntegrationStatus', () => gradient.updateIntegrationStatus(status)),
-    listAccounts: () => through('listAccounts', () => gradient.listAccounts()),
-    createAccounts: (accounts) => through('createAccounts', () => gradient.createAccounts(accounts)),
-    updateAccount: (id, patch) => through('updateAccount', () => gradient.updateAccount(id, patch)),
-    listVendorServices: () => through('listVendorServices', () => gradient.listVendorServices()),
-    createVendorService: (service) => through('createVendorService', () => gradient.createVendorService(service)),
-    setUnitCount: (serviceId, accountId, unitCount, options) =>
-      through('setUnitCount', () => gradient.setUnitCount(serviceId, accountId, unitCount, options)),
-    listClientNames: () => through('listClientNames', () => gradient.listClientNames()),
-  };
-}
+    ),
+  );

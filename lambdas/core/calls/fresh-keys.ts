@@ -5,6 +5,7 @@
 // is `caller.ts`'s job): it re-reads configuration, at most once per client, and Gradient did nothing on a 401/403.
 import { GradientKeyRejectedError } from '../errors';
 import type { AppDeps, GradientPort } from '../ports';
+import { decorateGradient } from './decorate';
 
 type KeyDeps = Pick<AppDeps, 'keys' | 'gradient' | 'log'>;
 
@@ -83,16 +84,5 @@ function refreshingGradient(first: GradientPort, refresh: () => Promise<Gradient
       return fn(fresh);
     }
   };
-  return {
-    getOrganization: () => run((g) => g.getOrganization()),
-    updateIntegrationStatus: (status) => run((g) => g.updateIntegrationStatus(status)),
-    listAccounts: () => run((g) => g.listAccounts()),
-    createAccounts: (accounts) => run((g) => g.createAccounts(accounts)),
-    updateAccount: (id, patch) => run((g) => g.updateAccount(id, patch)),
-    listVendorServices: () => run((g) => g.listVendorServices()),
-    createVendorService: (service) => run((g) => g.createVendorService(service)),
-    setUnitCount: (serviceId, accountId, unitCount, options) =>
-      run((g) => g.setUnitCount(serviceId, accountId, unitCount, options)),
-    listClientNames: () => run((g) => g.listClientNames()),
-  };
+  return decorateGradient(first, (_operation, invoke) => run(invoke));
 }

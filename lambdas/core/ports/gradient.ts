@@ -69,6 +69,28 @@ export interface GradientPort {
 }
 
 /**
+ * Every operation of the port, once: what a decorator wraps (`calls/decorate.ts`) and what the adapter maps to
+ * Gradient's routes. The type checks below fail to compile when the list and the port drift apart.
+ */
+export const GRADIENT_OPERATIONS = [
+  'getOrganization',
+  'updateIntegrationStatus',
+  'listAccounts',
+  'createAccounts',
+  'updateAccount',
+  'listVendorServices',
+  'createVendorService',
+  'setUnitCount',
+  'listClientNames',
+] as const satisfies readonly (keyof GradientPort)[];
+
+export type GradientOperation = (typeof GRADIENT_OPERATIONS)[number];
+/** `true` only when every method of the port is listed. */
+export type GradientOperationsComplete = Exclude<keyof GradientPort, GradientOperation> extends never ? true : never;
+const operationsComplete: GradientOperationsComplete = true;
+void operationsComplete;
+
+/**
  * Builds a Gradient client for one partner key (the vendor key is the factory's business; `freshVendorKey` makes
  * it read the vendor key past its cache, after Gradient rejected a client built with the cached one). `partnerId`
  * names whose client it is, so a factory that paces its clients (the API's) knows which rate budget to draw from.

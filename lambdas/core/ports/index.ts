@@ -16,11 +16,11 @@ import type {
   UsageRepository,
 } from './store';
 
-export type * from './gradient';
+export * from './gradient';
 export * from './runtime';
 export type * from './store';
 
-/** Everything the use cases need, wired once per process (production: `lambdas/shared/deps.ts`). */
+/** Everything the use cases need, wired once per process (production: `lambdas/wiring/`). */
 export interface AppDeps {
   partners: PartnerRepository;
   catalog: CatalogRepository;
