@@ -12,7 +12,6 @@ import type {
   Partner,
 } from './model';
 import { failure, notFound, ok, type Reply } from './replies';
-import type { EmulatorStats, RequestLogEntry, Traffic } from './server';
 import type { EmulatorState } from './state';
 import {
   ACCOUNT_SHAPES,
@@ -22,6 +21,7 @@ import {
   type RateLimit,
   type Switches,
 } from './switches';
+import type { EmulatorStats, RequestLogEntry, Traffic } from './traffic';
 
 export interface GradientEmulator {
   readonly url: string;

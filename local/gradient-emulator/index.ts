@@ -6,15 +6,16 @@ import { listen } from '../http';
 import { EmulatorControlPlane, type GradientEmulator } from './control';
 import type { EmulatorVendorConfig } from './model';
 import { persistence } from './persist';
-import { requestHandler, Traffic } from './server';
+import { requestHandler } from './server';
 import { EmulatorState } from './state';
 import { type AccountShape, type LatencyRange, type RateLimit, Switches } from './switches';
+import { Traffic } from './traffic';
 
 export type { EmulatorControls, GradientEmulator } from './control';
 // What callers configure the emulator with; what it answers is typed in model.ts.
 export type { EmulatorPartnerConfig, EmulatorVendorConfig } from './model';
-export type { EmulatorStats, RequestLogEntry } from './server';
 export type { AccountShape, FaultKind, FaultSpec, LatencyRange, RateLimit } from './switches';
+export type { EmulatorStats, RequestLogEntry } from './traffic';
 
 export interface GradientEmulatorOptions {
   /** Default 0 (ephemeral). The server always binds 127.0.0.1. */

@@ -17,46 +17,10 @@ import {
 } from './requests';
 import type { EmulatorState } from './state';
 import type { RouteClass, Switches } from './switches';
+import type { RequestLogEntry, Traffic } from './traffic';
 
 const API = '/api/vendor-api';
 const MAX_BODY_BYTES = 1_000_000;
-
-export interface RequestLogEntry {
-  method: string;
-  /** Route template, e.g. `/api/vendor-api/service/:serviceId/count` (the raw path for unknown routes). */
-  route: string;
-  status: number | 'hang' | 'reset';
-  at: string;
-}
-
-export interface EmulatorStats {
-  /** API requests received (the /__emulator/ endpoints are not counted). */
-  requests: number;
-  /** 429s answered, by the limiter or injected. */
-  rateLimited: number;
-  faultsInjected: number;
-  /** Accepted counts that trigger a billing rebuild (no_build absent or false). */
-  builds: number;
-}
-
-/** What the API requests were: the log and the counters (builds are the state's). */
-export class Traffic {
-  stats: Omit<EmulatorStats, 'builds'> = { requests: 0, rateLimited: 0, faultsInjected: 0 };
-  private log: RequestLogEntry[] = [];
-
-  record(entry: RequestLogEntry): void {
-    this.log.push(entry);
-  }
-
-  entries(): RequestLogEntry[] {
-    return this.log.map((e) => ({ ...e }));
-  }
-
-  reset(): void {
-    this.log = [];
-    this.stats = { requests: 0, rateLimited: 0, faultsInjected: 0 };
-  }
-}
 
 interface Route {
   method: string;

@@ -17,14 +17,12 @@ import type {
 } from '../model';
 import { emptySummary, lineKey } from '../model';
 import { settledReason } from './explain';
+import { type AccountState, heldFor, RESEND_DETAIL } from './held';
 import { refusedDetail, standingRefusal } from './refusals';
 import { verificationDue } from './verification';
 
 /** Outcomes a later delivery of the same run keeps instead of sending the line again. */
 const SETTLED: ReadonlySet<LineOutcome> = new Set(['accepted', 'not_mapped', 'unchanged']);
-
-/** Why a line whose value Gradient already holds is sent anyway (the receipt's detail). */
-export const RESEND_DETAIL = { verification: 'verification', full: 'full resync' } as const;
 
 export interface LineToSend {
   line: ComputedLine;
@@ -68,9 +66,6 @@ export function serviceIdsOf(catalog: CatalogService[], mappings: ServiceMapping
   return ids;
 }
 
-/** What decides whether a line's account can be billed: its mapping flag and since when it is mapped. */
-export type AccountState = Pick<AccountMapping, 'isMapped' | 'mappedSince' | 'mappedFromUnmapped'>;
-
 export interface DecideInput {
   partnerId: string;
   runId: string;
@@ -97,16 +92,6 @@ export interface Decision {
   /** Settled now without a request: to be written. */
   settled: LineReceipt[];
   toSend: LineToSend[];
-}
-
-/**
- * The value Gradient holds for a line, or undefined when it holds none we can rely on: never accepted, sent to
- * another Gradient service id, or accepted before the account's current mapping began (re-created or newly mapped).
- */
-export function heldFor(held: HeldValue | undefined, serviceId: string, account: AccountState): HeldValue | undefined {
-  if (!held) return undefined;
-  if (held.serviceId !== undefined && held.serviceId !== serviceId) return undefined;
-  return held.mappedSince === account.mappedSince ? held : undefined;
 }
 
 export function decideLines(input: DecideInput): Decision {

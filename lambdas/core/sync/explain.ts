@@ -17,7 +17,7 @@ import { lineKey, MAX_LINE_CHANGES } from '../model';
 import { dayOfMonth, periodOf } from '../period';
 import { roundTo4 } from '../rounding';
 import type { ServiceRule } from '../usage';
-import { type AccountState, heldFor, RESEND_DETAIL } from './decide';
+import { type AccountState, heldFor, RESEND_DETAIL } from './held';
 
 /**
  * The daily values of a line from day 1 to `asOf`, scaled to the billed unit: the carried-forward state for state

@@ -1,17 +1,18 @@
 // Pushing a partner's lines to Gradient: paced, concurrent, each receipt recorded as it lands, one billing
 // rebuild per run, an auth failure stopping everything at once, nothing started past the deadline.
-import { type Caller, CallFailed, errorText, unwrap } from '../calls/caller';
+import { type Caller, CallFailed, type CallOptions, errorText, unwrap } from '../calls/caller';
 import { runLimited } from '../calls/pool';
 import { DeadlineReachedError, GradientError, GradientKeyRejectedError, GradientNotMappedError } from '../errors';
 import type { LineOutcome, LineReceipt, Period } from '../model';
 import type { AppDeps, GradientPort } from '../ports';
 import { type LineToSend, lineReceipt } from './decide';
-import type { SyncOptions } from './run-sync';
 
 /** Receipts written at once when no request is made for them. */
 const RECEIPT_WRITES_IN_FLIGHT = 16;
 
-export interface PushInput extends Pick<SyncOptions, 'deadline' | 'maxInFlight'> {
+export interface PushInput extends Pick<CallOptions, 'deadline'> {
+  /** Count requests in flight at once; the gate sets the rate, this only hides Gradient's latency. */
+  maxInFlight: number;
   partnerId: string;
   period: Period;
   runId: string;

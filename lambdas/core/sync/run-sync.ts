@@ -11,11 +11,11 @@ import { emptySummary } from '../model';
 import { isSyncEnabled, notConnected } from '../partners';
 import type { AppDeps } from '../ports';
 import { computeLines } from '../usage';
-import type { AccountState } from './decide';
 import { decideLines, runStatusOf, serviceIdsOf, summarize } from './decide';
 import { explainLines } from './explain';
 import { deliveryEnd } from './hand-over';
-import { closeOpenLines, pushLines } from './push';
+import type { AccountState } from './held';
+import { closeOpenLines, type PushInput, pushLines } from './push';
 import { lastMappingSync } from './refusals';
 import { acquireRun, authFailed, finishRun, handOver, releaseLease, type SyncResult } from './run-lifecycle';
 
@@ -23,11 +23,9 @@ export type { RateGate, RetryPolicy } from '../calls/caller';
 export type { SyncResult } from './run-lifecycle';
 
 /** How one delivery of a sync message runs: the call options (gate, retry, deadline, last delivery) and more. */
-export interface SyncOptions extends CallOptions {
+export interface SyncOptions extends CallOptions, Pick<PushInput, 'maxInFlight'> {
   /** How long this delivery holds the run; past it a redelivery may take over (a crashed worker). */
   leaseMs: number;
-  /** Count requests in flight at once; the gate sets the rate, this only hides Gradient's latency. */
-  maxInFlight: number;
 }
 
 /**

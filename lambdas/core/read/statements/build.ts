@@ -18,7 +18,7 @@ import type {
 } from '../../model';
 import { lineKey } from '../../model';
 import { roundTo4 } from '../../rounding';
-import { type AccountState, heldFor } from '../../sync/decide';
+import { type AccountState, heldFor } from '../../sync/held';
 
 export interface StatementLine extends ClosingLine {
   accountName: string;

@@ -6,7 +6,8 @@ import type { ClosedStatement, ComputedLine, IsoDate, LineReceipt, Partner, Peri
 import { requirePartner } from '../../partners';
 import { periodEnd, periodStart, todayUtc } from '../../period';
 import type { AppDeps } from '../../ports';
-import { type AccountState, serviceIdsOf } from '../../sync/decide';
+import { serviceIdsOf } from '../../sync/decide';
+import type { AccountState } from '../../sync/held';
 import { computeLines } from '../../usage';
 import { MAX_RUN_LIST_LIMIT } from '../run-history';
 import { adjustmentsOf, buildStatement, type Statement, type StatementInput } from './build';
