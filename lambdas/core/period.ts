@@ -63,6 +63,9 @@ export const periodStart = (p: Period): IsoDate => {
 /** The period's last day. */
 export const periodEnd = (p: Period): IsoDate => `${p}-${pad2(daysInPeriod(p))}`;
 
+/** The date of day `day` (1…31) of a period. */
+export const dateInPeriod = (p: Period, day: number): IsoDate => `${p}-${pad2(day)}`;
+
 export const previousPeriod = (p: Period): Period => {
   const [year, month] = yearMonth(p);
   return month === 1 ? `${pad4(year - 1)}-12` : `${pad4(year)}-${pad2(month - 1)}`;

@@ -1,5 +1,5 @@
-// Usage computation per line for a billing period as of a date (architecture §3). Hot path: no Date objects,
-// no allocation per snapshot; dates become day-of-month numbers by reading two characters.
+// Usage computation per line for a billing period as of a date (docs/architecture.md, "How usage is computed").
+// Hot path: no Date objects, no allocation per snapshot; dates become day-of-month numbers by reading two characters.
 import { ValidationError } from './errors';
 import {
   type Aggregation,
@@ -73,6 +73,42 @@ const spanOf = (period: Period, asOf: IsoDate): DaySpan => {
 };
 
 /**
+ * Fills `dayValue[0…days-1]` with the quantity each day counts with, unscaled: for `sum` the day's metered total
+ * (0 when nothing was metered), for a state service the state in force (a stored day replaces it; before the
+ * first, the carry-in, 0 when absent). Returns how many snapshots fell inside days 1…`days`. The one
+ * day-by-day rule: the computation, the explanations and the read-back all go through it.
+ */
+const fillDays = (
+  aggregation: Aggregation,
+  carryIn: number | undefined,
+  snapshots: Snapshots,
+  { period, days }: DaySpan,
+): number => {
+  const metered = aggregation === 'sum';
+  let matched = 0;
+  daySet.fill(0, 0, days);
+  if (metered) dayValue.fill(0, 0, days);
+  for (let i = 0; i < snapshots.length; i++) {
+    const s = snapshots[i]!;
+    const day = dayInPeriod(s.date, period);
+    if (day < 1 || day > days) continue;
+    assertFinite(s.quantity, `quantity on ${s.date}`);
+    // Metered quantities add up; for a state, a later entry for the same date overwrites, as the store does.
+    dayValue[day - 1] = metered ? dayValue[day - 1]! + s.quantity : s.quantity;
+    daySet[day - 1] = 1;
+    matched++;
+  }
+  if (metered) return matched; // metered per day: nothing carries forward, so carry-in is irrelevant
+  if (carryIn !== undefined) assertFinite(carryIn, 'carry-in');
+  let current = carryIn ?? 0;
+  for (let d = 0; d < days; d++) {
+    if (daySet[d] === 1) current = dayValue[d]!;
+    else dayValue[d] = current;
+  }
+  return matched;
+};
+
+/**
  * Aggregates one line over days 1…`days` of `period`. Returns the raw value and how many snapshots fell
  * inside that range (a line with none and no carry-in does not exist).
  */
@@ -81,45 +117,21 @@ const aggregateDays = (
   basis: AverageBasis,
   carryIn: number | undefined,
   snapshots: Snapshots,
-  { period, days, monthDays }: DaySpan,
+  span: DaySpan,
 ): { value: number; matched: number } => {
-  let matched = 0;
-  if (aggregation === 'sum') {
-    // Metered per day: nothing carries forward, so carry-in is irrelevant.
-    let total = 0;
-    for (let i = 0; i < snapshots.length; i++) {
-      const s = snapshots[i]!;
-      const day = dayInPeriod(s.date, period);
-      if (day < 1 || day > days) continue;
-      assertFinite(s.quantity, `quantity on ${s.date}`);
-      total += s.quantity;
-      matched++;
-    }
-    return { value: total, matched };
-  }
-
-  daySet.fill(0, 0, days);
-  for (let i = 0; i < snapshots.length; i++) {
-    const s = snapshots[i]!;
-    const day = dayInPeriod(s.date, period);
-    if (day < 1 || day > days) continue;
-    assertFinite(s.quantity, `quantity on ${s.date}`);
-    // Later entries overwrite earlier ones for the same date, as the store does.
-    dayValue[day - 1] = s.quantity;
-    daySet[day - 1] = 1;
-    matched++;
-  }
-
-  if (carryIn !== undefined) assertFinite(carryIn, 'carry-in');
-  let current = carryIn ?? 0;
+  const { days, monthDays } = span;
+  const matched = fillDays(aggregation, carryIn, snapshots, span);
   let total = 0;
   let peak = Number.NEGATIVE_INFINITY;
   for (let d = 0; d < days; d++) {
-    if (daySet[d] === 1) current = dayValue[d]!;
-    total += current;
-    if (current > peak) peak = current;
+    const value = dayValue[d]!;
+    total += value;
+    if (value > peak) peak = value;
   }
+  const current = dayValue[days - 1]!;
   switch (aggregation) {
+    case 'sum':
+      return { value: total, matched };
     case 'average':
       // `projected`: the days after as-of hold the as-of state, over the whole month (to_date on its last day).
       return basis === 'projected'
@@ -134,6 +146,23 @@ const aggregateDays = (
       throw new ValidationError(`unknown aggregation: ${String(unknown)}`);
     }
   }
+};
+
+/**
+ * The quantity each day from the period's first to `asOf` counts with, unscaled (index 0 is day 1): the state in
+ * force for `average`, `peak` and `last` (the carry-in, 0 when absent, until the first stored day), the day's
+ * metered total for `sum` (0 when none).
+ */
+export const dailyStates = (
+  aggregation: Aggregation,
+  carryIn: number | undefined,
+  snapshots: Snapshots,
+  period: Period,
+  asOf: IsoDate,
+): number[] => {
+  const span = spanOf(period, asOf);
+  fillDays(aggregation, carryIn, snapshots, span);
+  return Array.from(dayValue.subarray(0, span.days));
 };
 
 /**

@@ -86,7 +86,9 @@ it("reads a line's stored days, the state in force each metered day and the valu
     { date: `${PERIOD}-10`, quantity: 8 },
   ]);
   expect(rest).toMatchObject({ aggregation: 'last', asOf: metered.at(-1).date, value: { computed: 8, pushed: 8 } });
-  expect(metered[0]).toEqual({ date: `${PERIOD}-03`, quantity: 5 });
+  // Before the first stored day the line counts 0, as the sync computes it (no carry-in here).
+  expect(metered[0]).toEqual({ date: `${PERIOD}-01`, quantity: 0 });
+  expect(metered[2]).toEqual({ date: `${PERIOD}-03`, quantity: 5 });
   expect(metered.find((d: { date: string }) => d.date === `${PERIOD}-09`).quantity).toBe(5);
   expect(metered.find((d: { date: string }) => d.date === `${PERIOD}-10`).quantity).toBe(8);
   expect(metered.at(-1).quantity).toBe(8);

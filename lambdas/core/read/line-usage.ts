@@ -1,11 +1,11 @@
-// Reading back one line's usage for a period: the daily states stored, the carry-in, the state in force each
-// metered day up to the as-of date, and the value the sync computes from them (the same computeLines).
+// Reading back one line's usage for a period: the daily states stored, the carry-in, the quantity each day up to
+// the as-of date counts with, and the value the sync computes from them (the same dailyStates and computeLines).
 import { NotFoundError } from '../errors';
 import type { Aggregation, IsoDate, Period } from '../model';
 import { requirePartner } from '../partners';
-import { asOfFor, dayOfMonth, periodOf, todayUtc } from '../period';
+import { asOfFor, dateInPeriod, periodOf, todayUtc } from '../period';
 import type { AppDeps } from '../ports';
-import { computeLines } from '../usage';
+import { computeLines, dailyStates } from '../usage';
 
 export interface LineUsageQuery {
   accountId: string;
@@ -24,7 +24,10 @@ export interface LineUsageReadback {
   carryIn?: number;
   /** The daily states stored for dates in the period, as received. */
   stored: Array<{ date: IsoDate; quantity: number }>;
-  /** The quantity each day up to asOf counts with: stored days for `sum`, every day's state in force otherwise. */
+  /**
+   * The quantity each day from the period's first to asOf counts with, as the sync computes it: the day's metered
+   * total for `sum`, the state in force otherwise (the carry-in, 0 when none, before the first stored day).
+   */
   metered: Array<{ date: IsoDate; quantity: number }>;
   /** What the sync would compute and push for the line now; absent when the line has no usage yet. */
   value?: { computed: number; pushed: number };
@@ -46,7 +49,6 @@ export async function readLineUsage(
   const period = query.period ?? periodOf(today);
   const asOf = asOfFor(period, today);
   const line = await deps.usage.lineForPeriod(partnerId, query.accountId, query.serviceKey, period);
-  const stored = (line?.snapshots ?? []).filter((s) => s.date <= asOf);
   const [value] = line
     ? computeLines({
         period,
@@ -64,25 +66,12 @@ export async function readLineUsage(
     aggregation: service.aggregation,
     ...(line?.carryIn !== undefined && { carryIn: line.carryIn }),
     stored: line?.snapshots ?? [],
-    metered: service.aggregation === 'sum' ? stored : statesInForce(period, asOf, line?.carryIn, stored),
+    metered: line
+      ? dailyStates(service.aggregation, line.carryIn, line.snapshots, period, asOf).map((quantity, i) => ({
+          date: dateInPeriod(period, i + 1),
+          quantity,
+        }))
+      : [],
     ...(value && { value: { computed: value.computed, pushed: value.pushed } }),
   };
-}
-
-/** Each day from the period's first to asOf with the state in force (a stored day replaces it); none before any. */
-function statesInForce(
-  period: Period,
-  asOf: IsoDate,
-  carryIn: number | undefined,
-  stored: ReadonlyArray<{ date: IsoDate; quantity: number }>,
-): Array<{ date: IsoDate; quantity: number }> {
-  const byDate = new Map(stored.map((s) => [s.date, s.quantity]));
-  const out: Array<{ date: IsoDate; quantity: number }> = [];
-  let current = carryIn;
-  for (let day = 1; day <= dayOfMonth(asOf); day++) {
-    const date: IsoDate = `${period}-${String(day).padStart(2, '0')}`;
-    current = byDate.get(date) ?? current;
-    if (current !== undefined) out.push({ date, quantity: current });
-  }
-  return out;
 }

@@ -4,7 +4,6 @@
 // value differs from what Gradient holds, Gradient holds none, or the quiet line is due for verification. Also
 // what the receipts add up to. Pure: no port, no clock (the caller passes the time receipts are stamped with).
 import type {
-  AccountMapping,
   CatalogService,
   ComputedLine,
   HeldValue,

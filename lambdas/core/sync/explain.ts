@@ -14,9 +14,9 @@ import type {
   Period,
 } from '../model';
 import { lineKey, MAX_LINE_CHANGES } from '../model';
-import { dayOfMonth, periodOf } from '../period';
+import { dateInPeriod, periodOf } from '../period';
 import { roundTo4 } from '../rounding';
-import type { ServiceRule } from '../usage';
+import { dailyStates, type ServiceRule } from '../usage';
 import { type AccountState, heldFor, RESEND_DETAIL } from './held';
 
 /**
@@ -24,30 +24,11 @@ import { type AccountState, heldFor, RESEND_DETAIL } from './held';
  * services (starting from the carry-in, 0 when absent), the day's metered quantity (0 when none) for `sum`.
  */
 export function dailyValues(rule: ServiceRule, usage: LineUsage, asOf: IsoDate): number[] {
-  const period = periodOf(asOf);
   const scale = rule.unitScale ?? 1;
-  const metered = rule.aggregation === 'sum';
-  const byDay = new Map<number, number>();
-  for (const s of usage.snapshots) {
-    if (periodOf(s.date) !== period || s.date > asOf) continue;
-    const day = dayOfMonth(s.date);
-    byDay.set(day, metered ? (byDay.get(day) ?? 0) + s.quantity : s.quantity);
-  }
-  const days: number[] = [];
-  // A state's scaled value is worked out when it changes, not once per day it lasts.
-  let value = roundTo4((usage.carryIn ?? 0) / scale);
-  for (let d = 1, last = dayOfMonth(asOf); d <= last; d++) {
-    const today = byDay.get(d);
-    if (metered) days.push(today === undefined ? 0 : roundTo4(today / scale));
-    else {
-      if (today !== undefined) value = roundTo4(today / scale);
-      days.push(value);
-    }
-  }
-  return days;
+  return dailyStates(rule.aggregation, usage.carryIn, usage.snapshots, periodOf(asOf), asOf).map((q) =>
+    roundTo4(q / scale),
+  );
 }
-
-const dateOf = (period: Period, day: number): IsoDate => `${period}-${String(day).padStart(2, '0')}`;
 
 /**
  * The days that moved the value from `before` (the basis of the held value; none when Gradient held none for the
@@ -64,7 +45,7 @@ export function changesBetween(
   const out: LineChange[] = [];
   for (let i = 0; i < now.length && out.length < MAX_LINE_CHANGES; i++) {
     const to = now[i] as number;
-    const date = dateOf(period, i + 1);
+    const date = dateInPeriod(period, i + 1);
     const from = i < before.length ? (before[i] as number) : i === 0 ? (metered ? 0 : carryIn) : (now[i - 1] as number);
     if (metered) {
       if (i < before.length ? to !== from : to !== 0) out.push({ date, quantity: to });

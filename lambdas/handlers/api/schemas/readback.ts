@@ -59,7 +59,8 @@ export const LineUsageView = named(
     carryIn: z.number().optional().meta({ description: 'The state carried in from an earlier month.' }),
     stored: z.array(DayQuantity).meta({ description: 'The daily states stored for dates in the period.' }),
     metered: z.array(DayQuantity).meta({
-      description: 'The quantity each day up to asOf counts with: stored days for `sum`, the state in force otherwise.',
+      description:
+        'Every day from the 1st to asOf with the quantity it counts with: the metered total for `sum` (0 when none), the state in force otherwise (the carry-in, 0 when none, before the first stored day).',
     }),
     value: z
       .object({ computed: z.number(), pushed: z.number() })
