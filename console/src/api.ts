@@ -33,10 +33,14 @@ export class CardApi {
     this.base = `${apiBase.replace(/\/+$/, '')}/v1/partners/${encodeURIComponent(partnerId)}`;
   }
 
-  /** The partner, or undefined when it has never been connected (404). */
+  /**
+   * The partner, or undefined when it has never been connected: unknown (404), or known only by the accounts the
+   * vendor registered (`not_connected`), which the card shows the same way.
+   */
   async partner(): Promise<PartnerView | undefined> {
     try {
-      return await this.call<PartnerView>('GET', '');
+      const partner = await this.call<PartnerView>('GET', '');
+      return partner.status === 'not_connected' ? undefined : partner;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) return undefined;
       throw error;

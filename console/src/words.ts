@@ -134,6 +134,7 @@ export const deltaText = signed;
 export const numberText = number;
 
 const STATUS_WORDS: Record<PartnerView['status'], CardState> = {
+  not_connected: 'Not connected',
   pending: 'Pending',
   connected: 'Connected',
   auth_failed: 'Key rejected',

@@ -66,6 +66,27 @@ async function resyncAndWait(full: boolean): Promise<string> {
   return queued.body.runId;
 }
 
+describe('a partner known only by the accounts the vendor registered', () => {
+  it('reads back its accounts and reads as not connected; an unknown partner stays 404', async () => {
+    expect((await call('PUT', '/v1/partners/fd/accounts/a1', { name: 'First Draft' })).status).toBe(201);
+    const accounts = await call('GET', '/v1/partners/fd/accounts');
+    expect(accounts.status).toBe(200);
+    expect(accounts.body.accounts.map((a: { accountId: string }) => a.accountId)).toEqual(['a1']);
+    const partner = await call('GET', '/v1/partners/fd');
+    expect(partner.status).toBe(200);
+    expect(partner.body).toMatchObject({
+      partnerId: 'fd',
+      status: 'not_connected',
+      roundingPolicy: 'none',
+      mappings: { accounts: 0, mappedAccounts: 0, unmappedAccounts: 0, services: 0 },
+    });
+    // A read writes nothing: the partner still has no record, and no nightly would plan it.
+    expect(await stack.deps.partners.get('fd')).toBeUndefined();
+    expect((await call('GET', '/v1/partners/nobody')).status).toBe(404);
+    expect((await call('GET', '/v1/partners/nobody/accounts')).status).toBe(404);
+  });
+});
+
 it('lists the accounts a page at a time, the next page from the cursor', async () => {
   const first = await call('GET', '/v1/partners/rb/accounts?limit=2');
   expect(first.status).toBe(200);

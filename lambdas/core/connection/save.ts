@@ -9,7 +9,7 @@
 import { givenKeyGradient } from '../calls/fresh-keys';
 import { ValidationError } from '../errors';
 import { ensureServices, reconcileAccounts } from '../gradient-setup';
-import { isValidId, type Partner, ROUNDING_POLICIES, type RoundingPolicy } from '../model';
+import { DEFAULT_ROUNDING_POLICY, isValidId, type Partner, ROUNDING_POLICIES, type RoundingPolicy } from '../model';
 import { isSyncEnabled } from '../partners';
 import type { AppDeps } from '../ports';
 
@@ -49,7 +49,7 @@ export async function saveConnection(deps: AppDeps, partnerId: string, input: Sa
     partnerId,
     // A re-save of a syncing partner for the same organization keeps its `connected` state.
     status: before?.status === 'connected' && sameOrganization ? 'connected' : 'pending',
-    roundingPolicy: input.roundingPolicy ?? before?.roundingPolicy ?? 'none',
+    roundingPolicy: input.roundingPolicy ?? before?.roundingPolicy ?? DEFAULT_ROUNDING_POLICY,
     organizationId: org.organizationId,
     organizationName: org.name,
     connectedAt: wasConnected && sameOrganization && before?.connectedAt ? before.connectedAt : now,

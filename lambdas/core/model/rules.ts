@@ -65,13 +65,19 @@ export const NEW_SERVICE_AVERAGE_BASIS: AverageBasis = 'projected';
 /** How a computed value becomes the pushed value; integer-only PSAs (Autotask) need whole numbers. */
 export const ROUNDING_POLICIES = ['none', 'up', 'nearest', 'down'] as const;
 export type RoundingPolicy = (typeof ROUNDING_POLICIES)[number];
+/** A partner's rounding until it chooses one. */
+export const DEFAULT_ROUNDING_POLICY: RoundingPolicy = 'none';
 
 /** A calendar month in UTC, `YYYY-MM`. */
 export type Period = string;
 /** A UTC calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
 
-export const PARTNER_STATUSES = ['pending', 'connected', 'auth_failed', 'disconnected'] as const;
+/**
+ * A partner's status. `not_connected` is never stored: it is how the reads show a partner the vendor registered
+ * accounts for and that never saved a key (no partner record yet).
+ */
+export const PARTNER_STATUSES = ['not_connected', 'pending', 'connected', 'auth_failed', 'disconnected'] as const;
 export type PartnerStatus = (typeof PARTNER_STATUSES)[number];
 
 /** Why a connection test or save did not succeed, for the console to act on. */

@@ -5,6 +5,7 @@ export { updatePartnerSettings } from './settings';
 export {
   authFailedChange,
   isSyncEnabled,
+  knownPartner,
   markAuthFailed,
   notConnected,
   promoteOnAccepted,

@@ -1,7 +1,7 @@
 // The partner status rules, each written once: whose sync is on, who may be synced on request, what a
 // rejected key does to the record, and when a first accepted value promotes a new connection.
 import { ConflictError, NotFoundError } from '../errors';
-import type { Partner, PartnerStatus, RunSummary } from '../model';
+import { DEFAULT_ROUNDING_POLICY, type Partner, type PartnerStatus, type RunSummary } from '../model';
 import type { AppDeps } from '../ports';
 
 const SYNC_ENABLED: ReadonlySet<PartnerStatus> = new Set(['pending', 'connected']);
@@ -57,7 +57,19 @@ export async function markAuthFailed(
 export const promoteOnAccepted = (status: PartnerStatus, summary: RunSummary): PartnerStatus =>
   status === 'pending' && summary.accepted > 0 ? 'connected' : status;
 
-/** The partner, or NotFoundError (HTTP 404). */
+/**
+ * The partner as the reads know it: its record, or — when the vendor registered accounts for it and it never
+ * saved a key — a `not_connected` partner at the default settings. NotFoundError (HTTP 404) when neither.
+ */
+export async function knownPartner(deps: Pick<AppDeps, 'partners' | 'accounts'>, partnerId: string): Promise<Partner> {
+  const partner = await deps.partners.get(partnerId);
+  if (partner) return partner;
+  const [first] = (await deps.accounts.page(partnerId, 1)).accounts;
+  if (!first) throw new NotFoundError(`partner ${partnerId} not found`);
+  return { partnerId, status: 'not_connected', roundingPolicy: DEFAULT_ROUNDING_POLICY, updatedAt: first.updatedAt };
+}
+
+/** The partner's record, or NotFoundError (HTTP 404): for the writes and the connection's use cases. */
 export async function requirePartner(deps: Pick<AppDeps, 'partners'>, partnerId: string): Promise<Partner> {
   const partner = await deps.partners.get(partnerId);
   if (!partner) throw new NotFoundError(`partner ${partnerId} not found`);

@@ -3,7 +3,7 @@
 import { runLimited } from '../calls/pool';
 import { NotFoundError } from '../errors';
 import type { LineOutcome, LineReceipt, Period, RunTrigger } from '../model';
-import { requirePartner } from '../partners';
+import { knownPartner } from '../partners';
 import type { AppDeps } from '../ports';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from './run-history';
 
@@ -35,7 +35,7 @@ export async function accountHistory(
   accountId: string,
   limit = DEFAULT_RUN_LIST_LIMIT,
 ): Promise<AccountHistory> {
-  await requirePartner(deps, partnerId);
+  await knownPartner(deps, partnerId);
   if (!(await deps.accounts.get(partnerId, accountId))) {
     throw new NotFoundError(`account ${accountId} of partner ${partnerId} not found`);
   }

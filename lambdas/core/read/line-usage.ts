@@ -2,7 +2,7 @@
 // the as-of date counts with, and the value the sync computes from them (the same dailyStates and computeLines).
 import { NotFoundError } from '../errors';
 import type { Aggregation, IsoDate, Period } from '../model';
-import { requirePartner } from '../partners';
+import { knownPartner } from '../partners';
 import { asOfFor, dateInPeriod, periodOf, todayUtc } from '../period';
 import type { AppDeps } from '../ports';
 import { computeLines, dailyStates } from '../usage';
@@ -38,7 +38,7 @@ export async function readLineUsage(
   partnerId: string,
   query: LineUsageQuery,
 ): Promise<LineUsageReadback> {
-  const partner = await requirePartner(deps, partnerId);
+  const partner = await knownPartner(deps, partnerId);
   const [account, service] = await Promise.all([
     deps.accounts.get(partnerId, query.accountId),
     deps.catalog.get(query.serviceKey),

@@ -1,6 +1,6 @@
 // The partner read model of GET /partners/{id}: the record and the counts of its mappings.
 import type { Partner } from '../model';
-import { requirePartner } from '../partners';
+import { knownPartner } from '../partners';
 import type { AppDeps } from '../ports';
 
 export interface PartnerOverview {
@@ -9,10 +9,10 @@ export interface PartnerOverview {
 }
 
 export async function getPartnerOverview(
-  deps: Pick<AppDeps, 'partners' | 'mappings'>,
+  deps: Pick<AppDeps, 'partners' | 'accounts' | 'mappings'>,
   partnerId: string,
 ): Promise<PartnerOverview> {
-  const partner = await requirePartner(deps, partnerId);
+  const partner = await knownPartner(deps, partnerId);
   const [accounts, services] = await Promise.all([
     deps.mappings.listAccounts(partnerId),
     deps.mappings.listServices(partnerId),

@@ -2,7 +2,7 @@
 import { decodeCursor, encodeCursor } from '../cursor';
 import { NotFoundError } from '../errors';
 import type { LineReceipt, Run } from '../model';
-import { requirePartner } from '../partners';
+import { knownPartner } from '../partners';
 import type { AppDeps } from '../ports';
 
 export const DEFAULT_RUN_LIST_LIMIT = 20;
@@ -22,7 +22,7 @@ export async function listRuns(
   cursor?: string,
 ): Promise<RunPage> {
   const before = cursor === undefined ? undefined : decodeCursor('runs', cursor, ['runId'] as const).runId;
-  await requirePartner(deps, partnerId);
+  await knownPartner(deps, partnerId);
   const size = Math.min(Math.max(1, limit), MAX_RUN_LIST_LIMIT);
   // One more than asked tells whether a next page exists without an empty last page.
   const runs = await deps.runs.list(partnerId, size + 1, before === undefined ? {} : { before });
@@ -36,7 +36,7 @@ export async function getRun(
   partnerId: string,
   runId: string,
 ): Promise<{ run: Run; receipts: LineReceipt[] }> {
-  await requirePartner(deps, partnerId);
+  await knownPartner(deps, partnerId);
   const run = await deps.runs.get(partnerId, runId);
   if (!run) throw new NotFoundError(`run ${runId} of partner ${partnerId} not found`);
   const receipts = await deps.runs.listReceipts(partnerId, runId);

@@ -3,7 +3,7 @@
 // from then on, and later changes to its usage are recorded as adjustments.
 import { ValidationError } from '../../errors';
 import type { ClosedStatement, ComputedLine, IsoDate, LineReceipt, Partner, Period } from '../../model';
-import { requirePartner } from '../../partners';
+import { knownPartner } from '../../partners';
 import { periodEnd, periodStart, todayUtc } from '../../period';
 import type { AppDeps } from '../../ports';
 import { serviceIdsOf } from '../../sync/decide';
@@ -20,7 +20,7 @@ export type PeriodData = Omit<StatementInput, 'closing'> & { partner: Partner; o
 
 /** Loads a period's data: the lines as of its last day once over, else as of its latest run (or today). */
 export async function loadPeriod(deps: AppDeps, partnerId: string, period: Period): Promise<PeriodData> {
-  const partner = await requirePartner(deps, partnerId);
+  const partner = await knownPartner(deps, partnerId);
   const now = deps.clock.now();
   const today = todayUtc(now);
   if (periodStart(period) > today) throw new ValidationError(`period ${period} has not started yet`);
