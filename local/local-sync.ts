@@ -1,6 +1,7 @@
 // `npm start`: one nightly sync on the embedded local stack, told as it goes — a line per MSP as its run ends —
 // and, when it cannot do anything useful (Gradient unreachable, nothing seeded and nothing connected), one line
 // saying why instead of a report that looks like success.
+import { isRunFinished } from '../lambdas/core/model';
 import type { PlanResult } from '../lambdas/core/sync/plan';
 import { seedDemo } from './demo';
 import { printReport } from './report';
@@ -14,7 +15,6 @@ export interface LocalSyncOptions
   pollMs?: number;
 }
 
-const FINISHED = new Set(['succeeded', 'partial', 'failed']);
 const PROBE_TIMEOUT_MS = 5000;
 
 export async function runLocalSync(options: LocalSyncOptions): Promise<number> {
@@ -98,7 +98,7 @@ function reportRunsAsTheyEnd(
   const look = async () => {
     for (const partnerId of [...pending]) {
       const run = await stack.deps.runs.get(partnerId, plan.runId);
-      if (!run || !FINISHED.has(run.status)) continue;
+      if (!run || !isRunFinished(run.status)) continue;
       pending.delete(partnerId);
       const name = (await stack.deps.partners.get(partnerId))?.organizationName ?? partnerId;
       const error = run.error ? ` (${run.error.code})` : '';

@@ -1,7 +1,7 @@
 // The operator CLI's commands: each reads the API through the client (or SQS for the DLQ), prints for a person
 // or as JSON, and answers its exit code (exit-codes in main.ts).
 import { SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
-import { RUN_SUMMARY_FIELDS } from '../../lambdas/core/model';
+import { isRunFinished, RUN_SUMMARY_FIELDS } from '../../lambdas/core/model';
 import { ApiCallError, type RunDetailView, type RunView } from '../index';
 import { csv, fields, firstRecords, generic, type Row, table } from './format';
 import { type Target, UsageError } from './target';
@@ -51,9 +51,8 @@ export interface CommandContext {
 
 type Command = (ctx: CommandContext) => Promise<number>;
 
-const FINISHED = new Set(['succeeded', 'partial', 'failed']);
 const runExit = (status: string) =>
-  status === 'succeeded' ? EXIT.ok : FINISHED.has(status) ? EXIT.runNotSucceeded : EXIT.stillRunning;
+  status === 'succeeded' ? EXIT.ok : isRunFinished(status) ? EXIT.runNotSucceeded : EXIT.stillRunning;
 
 const need = (ctx: CommandContext, names: string[]): string[] => {
   if (ctx.args.length !== names.length) {
@@ -148,7 +147,7 @@ export const COMMANDS: Record<string, { usage: string; run: Command }> = {
       const deadline = Date.now() + positiveNumber(ctx.flags.timeout, 'timeout', 900) * 1000;
       const interval = positiveNumber(ctx.flags.interval, 'interval', 2) * 1000;
       let run = await client.getRun(partnerId!, queued.runId);
-      while (!FINISHED.has(run.status) && Date.now() < deadline) {
+      while (!isRunFinished(run.status) && Date.now() < deadline) {
         await ctx.sleep(interval);
         run = await client.getRun(partnerId!, queued.runId);
       }

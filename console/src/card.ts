@@ -4,11 +4,12 @@
 // The key is read from the password field when a button is pressed, sent in the body, and the field is cleared
 // after a save: it is never rendered, logged or written to browser storage.
 import type { MappingSyncResultView, PartnerView, RunDetailView } from '../../client/types';
+import { isRunFinished } from '../../lambdas/core/model';
 import { ApiError, CardApi } from './api';
 import { confirmDialog } from './dialog';
 import { fill, h } from './dom';
 import { renderReceipts } from './receipts';
-import { cardState, RUN_DONE, runStatusText, stateHint, summaryText, whenText } from './words';
+import { cardState, runStatusText, stateHint, summaryText, whenText } from './words';
 
 const POLL_MS = 500;
 let instances = 0;
@@ -256,7 +257,7 @@ export class GradientIntegrationCard extends HTMLElement {
   private async poll(runId: string): Promise<void> {
     for (;;) {
       const run = await this.client().run(runId);
-      const done = RUN_DONE.includes(run.status);
+      const done = isRunFinished(run.status);
       this.showRun(run, run.period, done ? await this.accountNames() : undefined);
       if (done) {
         fill(this.ui.status, `Resync of ${run.period}: ${runStatusText(run.status)}.`);
@@ -282,7 +283,7 @@ export class GradientIntegrationCard extends HTMLElement {
 
   private showRun(run: RunDetailView | undefined, period: string, names?: Map<string, string>): void {
     const id = `${this.uid}-run`;
-    const done = run !== undefined && RUN_DONE.includes(run.status);
+    const done = run !== undefined && isRunFinished(run.status);
     this.ui.run.hidden = false;
     fill(
       this.ui.run,

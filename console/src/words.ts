@@ -40,8 +40,6 @@ export function summaryText(summary: RunView['summary']): string {
   ].join(', ');
 }
 
-export const RUN_DONE: ReadonlyArray<RunView['status']> = ['succeeded', 'partial', 'failed'];
-
 export function runStatusText(status: RunView['status']): string {
   switch (status) {
     case 'queued':

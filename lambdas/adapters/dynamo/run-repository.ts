@@ -9,7 +9,14 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { LineReceipt, PartnerLease, ResyncClaim, Run, RunStatus } from '../../core/model';
+import {
+  isRunFinished,
+  type LineReceipt,
+  type PartnerLease,
+  type ResyncClaim,
+  type Run,
+  type RunStatus,
+} from '../../core/model';
 import type { RunRepository } from '../../core/ports';
 import { TABLES } from '../../shared/tables';
 import { claimItem, receiptBatchItem, receiptItem, runItem } from './items';
@@ -29,7 +36,6 @@ type LeaseResult = Awaited<ReturnType<RunRepository['leasePartner']>>;
 type ClaimResult = Awaited<ReturnType<RunRepository['claim']>>;
 type RunPatch = Parameters<RunRepository['update']>[2];
 
-const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed']);
 const OPEN_INDEX = TABLES.runs.globalIndexes[0].indexName;
 /** The sparse index's key: set while a run is queued or running, removed when it finishes. */
 const OPEN = { attribute: TABLES.runs.globalIndexes[0].partitionKey.name, value: 'Y' } as const;
@@ -43,7 +49,7 @@ const FIRST_RUN_ID = '0';
 export function withOpenMarker(item: Record<string, unknown>): Record<string, unknown> {
   const { [OPEN.attribute]: _, ...rest } = item;
   const status = item.status as RunStatus | undefined;
-  return status && !FINISHED.has(status) && typeof item.runId === 'string' && !item.runId.startsWith('#')
+  return status && !isRunFinished(status) && typeof item.runId === 'string' && !item.runId.startsWith('#')
     ? { ...rest, [OPEN.attribute]: OPEN.value }
     : rest;
 }
@@ -136,7 +142,7 @@ export class DynamoRunRepository implements RunRepository {
     }
     const run = await this.get(partnerId, runId);
     if (!run) return { kind: 'missing' };
-    if (FINISHED.has(run.status)) return { kind: 'finished', run };
+    if (isRunFinished(run.status)) return { kind: 'finished', run };
     return { kind: 'busy' };
   }
 
@@ -153,7 +159,7 @@ export class DynamoRunRepository implements RunRepository {
     }
     if (sets.length === 0) return;
     // A finished run leaves the open-runs index.
-    const leaves = patch.status !== undefined && FINISHED.has(patch.status);
+    const leaves = patch.status !== undefined && isRunFinished(patch.status);
     if (leaves) names['#open'] = OPEN.attribute;
     await this.doc.send(
       new UpdateCommand({

@@ -6,6 +6,11 @@ import type { IsoDate, Period } from './rules';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
+/** The statuses a run ends in: nothing changes it after one. */
+export const FINISHED_RUN_STATUSES = ['succeeded', 'partial', 'failed'] as const satisfies readonly RunStatus[];
+const FINISHED: ReadonlySet<string> = new Set(FINISHED_RUN_STATUSES);
+/** The run has ended (its status is final). Takes any string, so clients reading a view can ask too. */
+export const isRunFinished = (status: string): boolean => FINISHED.has(status);
 export const RUN_TRIGGERS = ['schedule', 'resync'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
