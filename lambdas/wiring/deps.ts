@@ -10,7 +10,6 @@ import { systemClock } from '../adapters/system-clock';
 import type { AppDeps, PlannerDeps, SyncQueue } from '../core/ports';
 import type { Env } from '../shared/env';
 import { logPort, metricsPort } from '../shared/observability';
-import { traced } from '../shared/tracing';
 
 /** A queue that refuses to send: for processes configured without QUEUE_URL (e.g. the planner's tests). */
 const noQueue: SyncQueue = {
@@ -22,13 +21,17 @@ const noQueue: SyncQueue = {
   },
 };
 
-const queueFor = (config: Env): SyncQueue =>
-  config.QUEUE_URL ? new SqsSyncQueue(traced(createSqsClient()), config.QUEUE_URL) : noQueue;
+/** Wraps an SDK client to record its calls (X-Ray subsegments); `untraced` leaves it as it is. */
+export type Trace = <Client>(client: Client) => Client;
+export const untraced: Trace = (client) => client;
+
+const queueFor = (config: Env, trace: Trace): SyncQueue =>
+  config.QUEUE_URL ? new SqsSyncQueue(trace(createSqsClient()), config.QUEUE_URL) : noQueue;
 
 /** Everything the worker and the API use: each process its own graph, with its own key caches. */
-export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDeps {
-  const secrets = traced(createSecretsManagerClient());
-  const repos = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
+export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}, trace: Trace = untraced): AppDeps {
+  const secrets = trace(createSecretsManagerClient());
+  const repos = createRepositories(createDocumentClient(trace(createDynamoClient())), config);
   const vendorKey = vendorKeyReader(secrets, config.VENDOR_KEY_SECRET_ID);
   return {
     ...repos,
@@ -41,7 +44,7 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
       vendorApiKey: vendorKey,
       timeoutMs: config.GRADIENT_TIMEOUT_MS,
     }),
-    queue: queueFor(config),
+    queue: queueFor(config, trace),
     clock: systemClock,
     log: logPort(),
     metrics: metricsPort(),
@@ -50,7 +53,7 @@ export function buildDeps(config: Env, overrides: Partial<AppDeps> = {}): AppDep
 }
 
 /** The planner's slice: partners to plan and runs to enqueue. */
-export function buildPlannerDeps(config: Env): PlannerDeps {
-  const { partners, runs } = createRepositories(createDocumentClient(traced(createDynamoClient())), config);
-  return { partners, runs, queue: queueFor(config), clock: systemClock, log: logPort(), metrics: metricsPort() };
+export function buildPlannerDeps(config: Env, trace: Trace = untraced): PlannerDeps {
+  const { partners, runs } = createRepositories(createDocumentClient(trace(createDynamoClient())), config);
+  return { partners, runs, queue: queueFor(config, trace), clock: systemClock, log: logPort(), metrics: metricsPort() };
 }

@@ -4,6 +4,7 @@
 import { budgetedFactory, budgetGates, type GateFor } from '../core/calls/shared-budget';
 import type { AppDeps, PlannerDeps } from '../core/ports';
 import { type Env, env } from '../shared/env';
+import { traced } from '../shared/tracing';
 import { buildDeps, buildPlannerDeps } from './deps';
 import { type ApiSettings, apiSettings, budgetSettings, type WorkerSettings, workerSettings } from './settings';
 
@@ -54,6 +55,12 @@ const once = <T>(build: () => T): (() => Promise<T>) => {
 };
 
 // `@__PURE__`: a bundle that never calls one of these (the planner's) drops it and everything only it builds.
-export const productionWorker = /* @__PURE__ */ once(() => workerProcess(env()));
+// X-Ray subsegments are recorded where the nights' time goes: the worker's Gradient and AWS calls, and the
+// planner's. The API is traced by API Gateway and Lambda (a segment per request) without them, which keeps the
+// X-Ray SDK (about 120 KiB) out of its bundle.
+export const productionWorker = /* @__PURE__ */ once(() => {
+  const config = env();
+  return workerProcess(config, { deps: buildDeps(config, {}, traced) });
+});
 export const productionApi = /* @__PURE__ */ once(() => apiProcess(env()));
-export const productionPlannerDeps = /* @__PURE__ */ once((): PlannerDeps => buildPlannerDeps(env()));
+export const productionPlannerDeps = /* @__PURE__ */ once((): PlannerDeps => buildPlannerDeps(env(), traced));

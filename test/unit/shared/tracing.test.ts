@@ -4,18 +4,18 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { traced, tracer } from '../../../lambdas/shared/tracing';
+import { processTracer, traced } from '../../../lambdas/shared/tracing';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const XRAY_MIDDLEWARE = 'XRaySDKInstrumentation';
 const middlewareNames = (client: SQSClient) => client.middlewareStack.identify();
 
 const PROBE = `
-const { tracer, traced } = require('./lambdas/shared/tracing');
+const { processTracer, traced } = require('./lambdas/shared/tracing');
 const { SQSClient } = require('@aws-sdk/client-sqs');
 const client = traced(new SQSClient({ region: 'us-east-1' }));
 process.stdout.write(JSON.stringify({
-  enabled: tracer?.isTracingEnabled() ?? null,
+  enabled: processTracer()?.isTracingEnabled() ?? null,
   instrumented: client.middlewareStack.identify().some((n) => n.startsWith('${XRAY_MIDDLEWARE}')),
   xraySdkLoaded: Object.keys(require.cache).some((f) => f.includes('aws-xray-sdk-core')),
 }));`;
@@ -36,7 +36,7 @@ function probe(env: Record<string, string>): {
 }
 
 it('has no tracer in tests and returns the SDK client as it was', () => {
-  expect(tracer).toBeUndefined();
+  expect(processTracer()).toBeUndefined();
   const client = new SQSClient({ region: 'us-east-1' });
   const before = middlewareNames(client);
   expect(traced(client)).toBe(client);
