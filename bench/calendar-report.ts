@@ -149,7 +149,7 @@ export function busiest(q: QuarterResult) {
 }
 
 /**
- * The issue's bound on a night's requests: 1.02 × the lines whose pushed value changed, one per partner, and the
+ * The bound on a night's requests (BENCHMARKS.md, the simulated quarter): 1.02 × the lines whose pushed value changed, one per partner, and the
  * verification share (1/28) of the quiet lines.
  */
 export const requestBound = (r: NightRow, partners: number): number =>
@@ -199,7 +199,7 @@ function nightTable(q: QuarterResult): string {
   return `${head}\n${body.map((b) => `| ${b} |`).join('\n')}`;
 }
 
-/** The issue's targets for one basis, measured over the nights after the first. */
+/** The quarter's targets (BENCHMARKS.md) for one basis, measured over the nights after the first. */
 function targets(q: QuarterResult) {
   const rows = q.rows.slice(1);
   const within = rows.filter((r) => r.requests <= requestBound(r, q.partners)).length;

@@ -1,4 +1,4 @@
-// The bench's figures as Markdown tables, and the targets of issue 5 with PASS/MISS. Node built-ins and types only:
+// The bench's figures as Markdown tables, and the targets of BENCHMARKS.md with PASS/MISS. Node built-ins and types only:
 // run.ts imports this before the environment is set up.
 import { readFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';

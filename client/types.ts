@@ -1,5 +1,5 @@
 // The request and response types of the HTTP API (v1), inferred from the zod schemas the API validates with
-// (lambdas/handlers/api/schemas.ts): the vendor's backend and the console card compile against the contract
+// (lambdas/handlers/api/schemas/): the vendor's backend and the console card compile against the contract
 // itself, so a changed field breaks their build instead of a customer's screen. Types only: nothing here runs.
 import type * as z from 'zod';
 import type * as S from '../lambdas/handlers/api/schemas';

@@ -229,7 +229,7 @@ export class GradientIntegrationCard extends HTMLElement {
           { class: 'gic-unmapped', 'aria-label': 'Unmapped companies' },
           ...result.unmapped.map((a) => h('li', {}, a.name, ' ', h('span', { class: 'gic-id' }, `(${a.accountId})`))),
         ),
-      // Unmapped services and their units come with the statement work (issue 12): list them here.
+      // Unmapped services and their units are the month's to-do list (GET …/unmapped), shown with the statement.
     );
   }
 

@@ -1,5 +1,5 @@
-// The reconciliation answers the statement and fleet pages read, typed from the API's own zod schemas (issue 12's
-// routes), so a changed field breaks the console's build. Types only.
+// The reconciliation answers the statement and fleet pages read, typed from the API's own zod schemas (the
+// reconciliation routes), so a changed field breaks the console's build. Types only.
 import type * as z from 'zod';
 import type * as S from '../../lambdas/handlers/api/schemas';
 

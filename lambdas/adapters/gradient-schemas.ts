@@ -32,7 +32,7 @@ export const organizationSchema = z
     }),
   );
 
-/** `isMapped` is SDK-DS's; Gradient's documented sample lists `id, name, description` only (API notes §4.10, §11). */
+/** `isMapped` is SDK-DS's; Gradient's documented sample lists `id, name, description` only (the shape the emulator serves after `POST /__emulator/account-shape` `{"shape":"older"}`, docs/emulator.md). */
 export const accountListSchema = z.array(
   z
     .looseObject({ id: idSchema, name: z.string(), description: optionalText, isMapped: z.boolean().nullish() })
@@ -89,7 +89,7 @@ const clientName = (element: unknown): string | undefined => {
 };
 
 /**
- * Get Clients (deprecated, §4.9): `{meta, clients}` with an undocumented element shape. Strings, or objects with a
+ * Get Clients (deprecated): `{meta, clients}` with an undocumented element shape. Strings, or objects with a
  * name-ish field, give a name; anything else is skipped rather than failing the list.
  */
 export const clientsSchema = z.looseObject({ clients: z.array(z.unknown()) }).transform(({ clients }) => ({

@@ -1,4 +1,4 @@
-// Precision and rounding policies (architecture §3): 4 decimals first, then the partner's policy.
+// Precision and rounding policies (README, "How usage is computed"): 4 decimals first, then the partner's policy.
 import type { RoundingPolicy } from './model';
 
 // Past this magnitude a double has no 4th decimal to round (and scaling by 1e4 would exceed 15 digits).

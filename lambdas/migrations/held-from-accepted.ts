@@ -33,7 +33,7 @@ export interface MigrationResult {
   skipped: number;
 }
 
-/** A legacy `accepted` item, as the code before issue 9 wrote it. */
+/** A legacy `accepted` item, as the code before the held values wrote it. */
 const legacyItem = z.object({
   partnerId: z.string(),
   period: z.string(),

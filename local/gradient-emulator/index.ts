@@ -1,4 +1,4 @@
-// A local Gradient vendor API on 127.0.0.1 (see docs gradient-vendor-api.md §4–§6, §14): auth by GRADIENT-TOKEN,
+// A local Gradient vendor API on 127.0.0.1 (docs/emulator.md): auth by GRADIENT-TOKEN,
 // the documented routes and NestJS-style errors, 404 for unmapped counts, the rate limit, exact-name auto-mapping,
 // disconnect and key regeneration, switches for latency and faults, and test-only endpoints under /__emulator/.
 // Here the parts are put together: state.ts (the data), server.ts (HTTP), control.ts, switches.ts, persist.ts.

@@ -19,7 +19,7 @@ export interface FaultSpec {
 
 /**
  * How GET /organization/accounts answers: `current` with `isMapped` (SDK-DS), `older` as Gradient's documented
- * sample, `{id, name, description}` only (API notes §4.10, §11).
+ * sample, `{id, name, description}` only.
  */
 export const ACCOUNT_SHAPES = ['current', 'older'] as const;
 export type AccountShape = (typeof ACCOUNT_SHAPES)[number];

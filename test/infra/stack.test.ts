@@ -273,7 +273,7 @@ describe('least privilege', () => {
     for (const a of ['CreateSecret', 'PutSecretValue', 'GetSecretValue', 'DeleteSecret', 'TagResource']) {
       expect(api).toContain(`secretsmanager:${a}`);
     }
-    // The API never calls DescribeSecret (issue 10).
+    // The API never calls DescribeSecret.
     expect(api).not.toContain('secretsmanager:DescribeSecret');
   });
 

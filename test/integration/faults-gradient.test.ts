@@ -152,7 +152,7 @@ describe('a partner key revoked mid-run', () => {
     expect(partner?.status).toBe('auth_failed');
     expect(partner?.statusReason).toMatch(/rejected/);
     // Only what was already in flight reaches Gradient after the revocation, each once, plus one probe with the
-    // keys read again past the caches (a rotation, issue 10): nothing else is retried.
+    // keys read again past the caches (a rotation): nothing else is retried.
     const after = s.emulator!.requestLog().slice(revokedAt!);
     expect(after.length).toBeLessThanOrEqual(maxInFlight + 1);
     expect(after.every((e) => e.status === 401)).toBe(true);

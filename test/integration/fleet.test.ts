@@ -1,4 +1,4 @@
-// The fleet (issue 12) on the local stack, through the real API handler over HTTP and the DynamoDB partner
+// The fleet on the local stack, through the real API handler over HTTP and the DynamoDB partner
 // repository's activity index: three partners in different states — one connected by a real run, one pending
 // with an unmapped account, one disconnected — listed latest activity first, two a page, by status, and the
 // counts stored on each record by the run and the account reconciliation.

@@ -1,4 +1,4 @@
-// What Gradient holds is what we computed (issue 9), on the local stack with the real worker, adapters and the
+// What Gradient holds is what we computed, on the local stack with the real worker, adapters and the
 // Gradient emulator: a past-period resync undone by the next current-period run, a month start that sends only
 // what moved, Gradient's older account shape without `isMapped`, and a company created and billed the same night.
 // Every test ends on the values the emulator holds, against values computed by hand here.

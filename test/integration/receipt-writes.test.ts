@@ -1,4 +1,4 @@
-// Receipts that cost what they say (issue 11), measured at the adapter on the local stack: a generated partner's
+// Receipts that cost what they say, measured at the adapter on the local stack: a generated partner's
 // second night, where every line is unchanged but the verification share, writes a small fraction of a write
 // unit per unchanged line, and the run's detail still lists every unchanged line with its values.
 

@@ -1,4 +1,4 @@
-// Month-end reconciliation (issue 12) on the local stack, through the real API handler over HTTP and the real
+// Month-end reconciliation on the local stack, through the real API handler over HTTP and the real
 // worker: a closed period's statement against numbers worked out here, its CSV read back, a backdated correction
 // explained on the next run's receipt and shown as one adjustment of the closed statement.
 import { saveConnection } from '../../lambdas/core/connection';

@@ -1,4 +1,4 @@
-// Don't knock on a closed door (issue 11), on the local stack with the real worker, adapters and the Gradient
+// Don't knock on a closed door, on the local stack with the real worker, adapters and the Gradient
 // emulator: a line of a mapped account whose service the MSP has not mapped is refused with 404 once, is not sent
 // again while nothing changed (still reported not_mapped), and is sent and accepted once the MSP maps the service
 // and presses Sync mappings.

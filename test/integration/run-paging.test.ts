@@ -1,4 +1,4 @@
-// Run history a page at a time (issue 12) on the local stack, through the real API handler over HTTP and the
+// Run history a page at a time on the local stack, through the real API handler over HTTP and the
 // DynamoDB run repository: pages of two follow one another by `nextCursor` without gaps or repeats, skipping the
 // items kept beside the runs (the lease); a cursor that is not one is refused.
 import { saveConnection } from '../../lambdas/core/connection';

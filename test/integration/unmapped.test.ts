@@ -1,4 +1,4 @@
-// What reaches no invoice (issue 12) on the local stack, through the real API handler over HTTP: the accounts
+// What reaches no invoice on the local stack, through the real API handler over HTTP: the accounts
 // Gradient reports unmapped with the units their lines would bill (worked out here), PSA name suggestions from the
 // emulator's Get Clients, a service the MSP has no PSA product for, and no suggestions when Get Clients fails.
 import { saveConnection } from '../../lambdas/core/connection';

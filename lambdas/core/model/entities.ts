@@ -28,7 +28,7 @@ export interface Partner {
   roundingPolicy: RoundingPolicy;
   /**
    * The day its new period begins on (until then the nightly computes the closed month); absent until the MSP
-   * sets one: the spread default of `core/sync/billing-period.ts`.
+   * sets one: the spread default of `core/partners/close-day.ts`.
    */
   closeDay?: number;
   organizationId?: string;
@@ -74,7 +74,7 @@ export interface AccountMapping {
   mappedFromUnmapped?: boolean;
   /**
    * When the account's current mapping in Gradient began: we created the account there, or its flag turned
-   * mapped. Values Gradient accepted before it are not held any more (architecture §3, "newly mapped").
+   * mapped. Values Gradient accepted before it are not held any more (docs/architecture.md, "How usage is computed").
    */
   mappedSince?: string;
   syncedAt: string;

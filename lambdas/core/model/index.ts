@@ -1,4 +1,4 @@
-// The domain vocabulary shared by core, adapters and handlers (architecture §2). Plain data only: every
+// The domain vocabulary shared by core, adapters and handlers (docs/architecture.md, "Layers"). Plain data only: every
 // vocabulary is a const array here, and the types, the zod schemas (stored items, queue messages, the API) and
 // the OpenAPI document are built from it.
 export * from './entities';

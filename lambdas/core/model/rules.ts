@@ -40,7 +40,7 @@ export const ISO_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 /** The earliest usage date accepted, and so the earliest period a sync can compute. */
 export const MIN_USAGE_DATE = '2000-01-01';
 
-/** How a service's snapshots turn into one value for a billing period (architecture §3). */
+/** How a service's snapshots turn into one value for a billing period (README, "How usage is computed"). */
 /**
  * Whose requests share one Gradient rate budget: `vendor`, every partner's together (the safe reading of Gradient's
  * "100 requests a second"), or `partner`, one budget per partner key.

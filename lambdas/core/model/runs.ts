@@ -53,7 +53,7 @@ export interface ResyncClaim {
 }
 
 /**
- * What Gradient holds for one line (architecture §3): the value it last accepted and when, whatever period it was
+ * What Gradient holds for one line (docs/architecture.md, "How usage is computed"): the value it last accepted and when, whatever period it was
  * pushed for — Gradient keeps one count per account and service, with no period. The basis of the diff. It is
  * void when the line's mapping changed since: another Gradient service id, or the account's mapping began again.
  */

@@ -1,4 +1,4 @@
-// The fleet, for the vendor's partner team (issue 12): every partner with its status, last run, last accepted
+// The fleet, for the vendor's partner team: every partner with its status, last run, last accepted
 // value and the numbers that need a person (unmapped accounts, failed lines, how long pending), latest activity
 // first, a page at a time. Read by index from the partner records alone: the numbers are stored there when runs
 // finish and mappings sync, so a page costs one Query however many partners it shows.

@@ -1,4 +1,4 @@
-// Which period a partner's nightly computes (architecture §3): a partner's new period begins on its close day, and
+// Which period a partner's nightly computes (README, "How usage is computed"): a partner's new period begins on its close day, and
 // until then the nightly keeps computing the closed month as of its last day, so Gradient keeps that month's final
 // values while the MSP invoices from them. Which day a partner closes on is a partner setting (partners/close-day.ts). Pure.
 import { ValidationError } from '../errors';

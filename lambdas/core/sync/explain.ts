@@ -1,4 +1,4 @@
-// Why each line's value is what it is (issue 12): the value Gradient held before the run, a reason code and the
+// Why each line's value is what it is: the value Gradient held before the run, a reason code and the
 // days that moved the value since that value's push, computed from the snapshots and the held value's basis (the
 // daily values it was computed from). Pure: the reason precedence is `model/lines.ts`'s LINE_REASONS comment.
 import type {

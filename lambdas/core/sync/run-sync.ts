@@ -1,4 +1,4 @@
-// The nightly sync of one partner for one period (architecture §3–§4): reconcile accounts and mapping flags, compute every
+// The nightly sync of one partner for one period (docs/architecture.md, "A night"): reconcile accounts and mapping flags, compute every
 // line, skip what Gradient already holds (whatever period it was pushed for) unless it is due for verification,
 // push the rest at a paced rate, record each line's receipt as it lands so a later delivery resumes instead of
 // starting over; out of time with progress made, hand the run over to a continuation at once.

@@ -1,4 +1,4 @@
-// The verification schedule (architecture §3): insurance against Gradient losing a value, without a storm. A quiet
+// The verification schedule (README, "How usage is computed"): insurance against Gradient losing a value, without a storm. A quiet
 // line — Gradient holds the value we would push — is re-sent on its verification night, one night in
 // VERIFICATION_NIGHTS chosen by a stable hash of the line, so about 1/28 of the quiet lines go each night; a value
 // held that long without a re-send (nights missed) goes whatever the hash says. A line Gradient refused is

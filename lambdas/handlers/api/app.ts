@@ -1,4 +1,4 @@
-// The API handler over any dependency supplier: one middy handler for every route of architecture §5 behind an
+// The API handler over any dependency supplier: one middy handler for every route of the route table behind an
 // API Gateway REST proxy. Thin: refuse oversize bodies, let the router match and validate, map errors to HTTP;
 // one log line, the request id and the request metrics for every answer.
 import type { Logger } from '@aws-lambda-powertools/logger';

@@ -1,4 +1,4 @@
-// Property tests of the 4-decimal cut and the partner rounding policies (architecture §3). The cut is checked
+// Property tests of the 4-decimal cut and the partner rounding policies (README, "How usage is computed"). The cut is checked
 // against exact decimal rounding (BigInt) for the decimal a double stands for; the policies by their defining
 // inequalities, on any double.
 import * as fc from 'fast-check';

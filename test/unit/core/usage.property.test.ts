@@ -1,4 +1,4 @@
-// Property tests of the usage computation (architecture §3) against a brute-force oracle that walks the
+// Property tests of the usage computation (README, "How usage is computed") against a brute-force oracle that walks the
 // period day by day on a calendar built with Date, in exact arithmetic: quantities are decimals with up to
 // 6 places, held as BigInt millionths, so the oracle's sums, means, scaling and 4-decimal rounding (half away
 // from zero) have no float error at all. The code computes in doubles; it must agree exactly after the
@@ -41,7 +41,7 @@ interface Fraction {
   den: bigint;
 }
 
-/** Rounds a fraction ≥ 0 to whole ten-thousandths, half away from zero (architecture §3). */
+/** Rounds a fraction ≥ 0 to whole ten-thousandths, half away from zero (core/rounding.ts). */
 const toTenThousandths = ({ num, den }: Fraction): bigint => (2n * num * 10_000n + den) / (2n * den);
 
 /** A scale as an exact fraction: the decimal the test means, whatever double stands for it. */

@@ -1,4 +1,4 @@
-// The month's statement of a partner (issue 12), built from data alone: one line per account and service with its
+// The month's statement of a partner, built from data alone: one line per account and service with its
 // computed and pushed value, what Gradient holds now and the last run's answer; per service the rounding ledger
 // and the units that reach no invoice; for a closed period its closing values and the adjustments seen since.
 import type {

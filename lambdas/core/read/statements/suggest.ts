@@ -1,4 +1,4 @@
-// Which PSA company names look like one of our account names (issue 12's "suggestions"): advisory only, for the
+// Which PSA company names look like one of our account names (the unmapped list's suggestions): advisory only, for the
 // MSP to map by hand in Synthesize. Pure: no I/O, the same answer for the same names.
 
 /** Legal-form words dropped from the end of a name ("Acme Dental, Inc." and "ACME DENTAL" are one company). */

@@ -1,4 +1,4 @@
-// The MSP's to-do list of a period (issue 12): every account and service Gradient reports unmapped, with the units
+// The MSP's to-do list of a period: every account and service Gradient reports unmapped, with the units
 // it would bill (the statement's computed lines, before rounding), and for accounts up to three PSA company names
 // close to theirs from Gradient's Get Clients route. The period defaults to the current month (UTC). Advisory
 // only: nothing is mapped here.

@@ -1,4 +1,4 @@
-// The route table of the HTTP API (architecture §5): the router serves it and the OpenAPI document is built from
+// The route table of the HTTP API (docs/architecture.md, "The HTTP API"): the router serves it and the OpenAPI document is built from
 // it, the document's own route included.
 import { json } from '../http';
 import { type OpenApiDocument, openApiDocument } from '../openapi';

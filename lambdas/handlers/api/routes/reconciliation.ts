@@ -1,4 +1,4 @@
-// The month-end reconciliation routes (issue 12): a period's statement (JSON or CSV), what is not billed, and the
+// The month-end reconciliation routes: a period's statement (JSON or CSV), what is not billed, and the
 // fleet of partners.
 import { listFleet } from '../../../core/read/fleet';
 import { statementCsv } from '../../../core/read/statements/build';

@@ -1,4 +1,4 @@
-// The API's schemas of month-end reconciliation (issue 12): the statement of a period, its CSV form, the
+// The API's schemas of month-end reconciliation: the statement of a period, its CSV form, the
 // unmapped accounts and services with their units and suggestions, the fleet of partners, and the requests that
 // read them.
 import * as z from 'zod';

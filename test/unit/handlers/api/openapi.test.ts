@@ -43,7 +43,7 @@ describe('OpenAPI document', () => {
     for (const op of ops) expect(Object.keys(op.responses).length).toBeGreaterThan(0);
   });
 
-  it('lists every route of architecture §5 and nothing else', () => {
+  it('lists every route of the route table and nothing else', () => {
     const listed = Object.entries(doc.paths as Json).flatMap(([path, item]) =>
       Object.keys(item as Json).map((m) => `${m.toUpperCase()} ${path}`),
     );
