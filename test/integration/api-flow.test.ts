@@ -53,7 +53,11 @@ it('catalog, accounts, usage, test, save, sync mappings, resync, run, and the co
   expect(test.body).toMatchObject({ ok: true, organization: { organizationId, name: 'Flow MSP' } });
   const rejected = await call('PUT', '/v1/partners/flow-msp/connection', { partnerApiKey: 'pk_unknown' });
   expect(rejected.status).toBe(422);
-  expect((await call('GET', '/v1/partners/flow-msp')).status).toBe(404);
+  // The rejected key changes nothing: the partner is still known only by the accounts registered above.
+  const before = await call('GET', '/v1/partners/flow-msp');
+  expect(before.status).toBe(200);
+  expect(before.body).toMatchObject({ status: 'not_connected' });
+  expect(before.body.organizationName).toBeUndefined();
 
   const saved = await call('PUT', '/v1/partners/flow-msp/connection', { partnerApiKey: KEY });
   expect(saved.status).toBe(200);

@@ -85,8 +85,10 @@ describe('the nightly under Gradient faults', () => {
   });
 
   it('times out on a hanging Gradient and resends the hung lines once', async () => {
-    // The same adapters with a short Gradient timeout, for this test only.
-    const deps = { ...s.deps, gradient: buildDeps({ ...s.env, GRADIENT_TIMEOUT_MS: 250 }).gradient };
+    // The same adapters with a short Gradient timeout, for this test only. Short enough to keep the test
+    // quick, long enough that an answered call never times out on a loaded CI machine (250 ms did: the
+    // answered call was then sent again, and Gradient saw it twice).
+    const deps = { ...s.deps, gradient: buildDeps({ ...s.env, GRADIENT_TIMEOUT_MS: 1500 }).gradient };
     s.emulator!.injectFaults({ kind: 'hang', count: 1, route: 'accounts' });
     s.emulator!.injectFaults({ kind: 'hang', count: 6, route: 'count', afterRequests: 5 });
     const { runId, before } = await nightly(s, faultWorker(s, {}, deps));
