@@ -4,6 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { ConstructorOptions } from '@aws-lambda-powertools/logger/types';
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
+import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
 import type { Log, MetricName, Metrics } from '../core/ports';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './names';
 import { maskSecretText } from './secret-text';
@@ -32,9 +33,26 @@ export function createLogger(options: ConstructorOptions = {}): Logger {
 
 export const logger = createLogger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME });
 
+/**
+ * Where the metrics utility's own messages go: our logger, its warnings at debug level. Its one warning in this
+ * service is "No application metrics to publish", after every invocation that recorded none (a planner tick
+ * with nothing due, a read that called no one): normal here, and left on stdout it drowned the progress of the
+ * bench and `npm start`. `POWERTOOLS_LOG_LEVEL=DEBUG` shows it again; EMF output is never routed through it.
+ */
+export function metricsUtilityLogger(target: Logger = logger): NonNullable<MetricsOptions['logger']> {
+  const text = (content: unknown[]) => content.map((c) => (typeof c === 'string' ? c : JSON.stringify(c))).join(' ');
+  return {
+    debug: (...content: unknown[]) => target.debug(text(content)),
+    info: (...content: unknown[]) => target.debug(text(content)),
+    warn: (...content: unknown[]) => target.debug(text(content)),
+    error: (...content: unknown[]) => target.error(text(content)),
+  };
+}
+
 export const powertoolsMetrics = new PowertoolsMetrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRICS_NAMESPACE,
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
+  logger: metricsUtilityLogger(),
 });
 
 /**

@@ -1,6 +1,14 @@
 // The process logger and the Log port redact secret-looking fields and key text, for direct `logger.*` calls too.
+
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { createGradientClient, gradientToken } from '../../../lambdas/adapters/gradient-client';
-import { createLogger, logger, REDACT_MAX_DEPTH, redact } from '../../../lambdas/shared/observability';
+import {
+  createLogger,
+  logger,
+  metricsUtilityLogger,
+  REDACT_MAX_DEPTH,
+  redact,
+} from '../../../lambdas/shared/observability';
 import { forgetSecrets, rememberSecret } from '../../../lambdas/shared/secret-text';
 
 const KEY = 'pk-live-7f3a9c2e5b1d';
@@ -157,5 +165,27 @@ describe('the process logger on key text', () => {
     } finally {
       logger.setLogLevel(level);
     }
+  });
+});
+
+describe('the metrics utility', () => {
+  it('publishes an empty buffer without a warning line at the default level, and says so at debug', () => {
+    const quiet = createLogger({ serviceName: 'test', logLevel: 'INFO' });
+    const metrics = new Metrics({ namespace: 'Test', serviceName: 'test', logger: metricsUtilityLogger(quiet) });
+    expect(written(() => metrics.publishStoredMetrics())).toBe('');
+
+    quiet.setLogLevel('DEBUG');
+    expect(written(() => metrics.publishStoredMetrics())).toContain('No application metrics to publish');
+  });
+
+  it('still writes the EMF line of a buffer with metrics', () => {
+    // The tests run with metrics disabled (test/setup-env.ts): enabled for this instance only.
+    const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+    const metrics = new Metrics({ namespace: 'Test', serviceName: 'test', logger: metricsUtilityLogger() });
+    process.env.POWERTOOLS_METRICS_DISABLED = disabled;
+    metrics.addMetric('GradientRequests', MetricUnit.Count, 2);
+    const emf = JSON.parse(written(() => metrics.publishStoredMetrics())) as Record<string, unknown>;
+    expect(emf['GradientRequests']).toBe(2);
   });
 });
