@@ -1,6 +1,7 @@
 // <gradient-statement partner-id api-base period>: one partner's month as the statement route answers it — closed
 // or open, the lines table (sorted by a column header, filtered by outcome), the per-service rounding ledger and
 // the units no invoice carries with a bar chart, a Download CSV link to the same route, and the adjustments.
+import { statementCsvName } from '../../lambdas/core/read/statements/build';
 import { ApiError, requestJson } from './api';
 import { type BarRow, type BarSeries, barChart } from './chart';
 import { fill, h } from './dom';
@@ -91,11 +92,7 @@ export class GradientStatement extends HTMLElement {
       h(
         'p',
         {},
-        h(
-          'a',
-          { href: `${this.url}?format=csv`, download: `statement-${s.partnerId}-${s.period}.csv` },
-          'Download CSV',
-        ),
+        h('a', { href: `${this.url}?format=csv`, download: statementCsvName(s.partnerId, s.period) }, 'Download CSV'),
       ),
       h('h3', {}, 'Lines'),
       this.filter(),

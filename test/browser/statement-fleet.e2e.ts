@@ -9,6 +9,7 @@ import type { FleetView, StatementView } from '../../console/src/views';
 import { deltaText, numberText } from '../../console/src/words';
 import { CONSOLE_MSP, seedConsoleMsp } from '../../local/console-demo';
 import { DEMO_SERVICES } from '../../local/demo';
+import { parseCsv } from '../support/csv-parse';
 import {
   type Browser,
   launchBrowser,
@@ -81,33 +82,6 @@ async function expectAccessible(name: string) {
 const lines = () => page.locator('table.gcs-lines tbody tr');
 const columnTexts = async (index: number) =>
   lines().evaluateAll((rows, i) => rows.map((r) => r.children[i]!.textContent ?? ''), index);
-
-/** RFC 4180 rows (quoted cells with doubled quotes; CRLF between rows). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',' || c === '\n') {
-      row.push(cell);
-      cell = '';
-      if (c === '\n') {
-        rows.push(row);
-        row = [];
-      }
-    } else if (c !== '\r') cell += c;
-  }
-  return rows;
-}
 
 describe('the statement page', () => {
   let statement: StatementView;

@@ -8,6 +8,7 @@ import { periodEnd, previousPeriod, todayUtc } from '../../lambdas/core/period';
 import { enqueueRun } from '../../lambdas/core/sync/enqueue';
 import type { ApiServer } from '../../local/api-server';
 import { type LocalStack, startLocalStack } from '../../local/stack';
+import { parseCsv } from '../support/csv-parse';
 import { startStackApi } from '../support/stack-api';
 
 const PARTNER = 'msp-recon';
@@ -22,7 +23,12 @@ let seq = 0;
 
 async function get(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${api.url}${path}`, { headers, signal: AbortSignal.timeout(10_000) });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    disposition: res.headers.get('content-disposition'),
+    text: await res.text(),
+  };
 }
 async function runAsOfLastDay() {
   const request: SyncRequest = {
@@ -43,33 +49,6 @@ const snap = (accountId: string, serviceKey: string, d: number, quantity: number
   date: day(d),
   quantity,
 });
-
-/** A minimal RFC 4180 reader: quoted cells with doubled quotes, CRLF rows. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',' || c === '\n') {
-      row.push(cell);
-      cell = '';
-      if (c === '\n') {
-        rows.push(row);
-        row = [];
-      }
-    } else if (c !== '\r') cell += c;
-  }
-  return rows;
-}
 
 beforeAll(async () => {
   stack = await startLocalStack({ emulator: { rateLimit: false }, queue: { visibilityTimeoutMs: 10 } });
@@ -184,6 +163,7 @@ describe('the statement of a closed period', () => {
     ]) {
       expect(res.status).toBe(200);
       expect(res.type).toMatch(/^text\/csv/);
+      expect(res.disposition).toBe(`attachment; filename="${PARTNER}-${PERIOD}.csv"`);
       const [header, ...rows] = parseCsv(res.text);
       expect(header).toEqual(Object.keys(statement.lines[0] as object));
       const parsed = rows.map((r) => Object.fromEntries((header as string[]).map((h, i) => [h, r[i]])));
@@ -223,6 +203,18 @@ describe('the statement of a closed period', () => {
     expect(line.changes).toEqual(
       Array.from({ length: DAYS - 10 }, (_, i) => ({ date: day(11 + i), from: 13, to: 15 })),
     );
+  });
+
+  it('writes names that would run as formulas as text in the CSV, and the JSON unchanged', async () => {
+    const hostile = '=HYPERLINK("http://evil.example","Open")';
+    await upsertAccount(stack.deps, PARTNER, 'a2', { name: hostile });
+    const csv = await get(`/v1/partners/${PARTNER}/statements/${PERIOD}?format=csv`);
+    const [header, ...rows] = parseCsv(csv.text);
+    const names = rows.map((r) => r[(header as string[]).indexOf('accountName')]);
+    expect(names).toContain(`'${hostile}`);
+    expect(rows.flat().filter((cell) => /^[=+\-@\t\r]/.test(cell) && !/^-\d/.test(cell))).toEqual([]);
+    const json = JSON.parse((await get(`/v1/partners/${PARTNER}/statements/${PERIOD}`)).text);
+    expect(json.lines.map((l: { accountName: string }) => l.accountName)).toContain(hostile);
   });
 
   it('refuses a period not started yet and a malformed one (400), an unknown partner (404)', async () => {

@@ -19,6 +19,7 @@ import type {
 import { lineKey } from '../../model';
 import { roundTo4 } from '../../rounding';
 import { type AccountState, heldFor } from '../../sync/held';
+import { csvDocument } from '../csv';
 
 export interface StatementLine extends ClosingLine {
   accountName: string;
@@ -174,14 +175,12 @@ export const STATEMENT_LINE_FIELDS = [
   'reason',
 ] as const satisfies ReadonlyArray<keyof StatementLine>;
 
-const csvCell = (v: unknown): string => {
-  const text = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+/** The statement CSV's file name, as the API's Content-Disposition and the console's download both give it. */
+export const statementCsvName = (partnerId: string, period: Period): string => `${partnerId}-${period}.csv`;
 
-/** The statement's lines as CSV (RFC 4180): a header row of the field names, then one row per line. */
+/** The statement's lines as CSV: a header row of the field names, then one row per line (`read/csv.ts`). */
 export const statementCsv = (lines: StatementLine[]): string =>
-  [STATEMENT_LINE_FIELDS, ...lines.map((l) => STATEMENT_LINE_FIELDS.map((f) => l[f]))]
-    .map((row) => row.map(csvCell).join(','))
-    .join('\r\n')
-    .concat('\r\n');
+  csvDocument(
+    STATEMENT_LINE_FIELDS,
+    lines.map((l) => STATEMENT_LINE_FIELDS.map((f) => l[f])),
+  );

@@ -1,7 +1,7 @@
 // The month-end reconciliation routes: a period's statement (JSON or CSV), what is not billed, and the
 // fleet of partners.
 import { listFleet } from '../../../core/read/fleet';
-import { statementCsv } from '../../../core/read/statements/build';
+import { statementCsv, statementCsvName } from '../../../core/read/statements/build';
 import { getStatement } from '../../../core/read/statements/statement';
 import { listUnmapped } from '../../../core/read/statements/unmapped';
 import { json } from '../http';
@@ -36,7 +36,7 @@ export const reconciliationRoutes: Route[] = [
         statusCode: 200,
         headers: {
           'content-type': 'text/csv; charset=utf-8',
-          'content-disposition': `attachment; filename="statement-${params.partnerId}-${params.period}.csv"`,
+          'content-disposition': `attachment; filename="${statementCsvName(params.partnerId, params.period)}"`,
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
         },
