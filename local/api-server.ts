@@ -142,11 +142,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       const requestId = randomUUID();
       const read = await readBody(req, limit);
       if (!read.ok) {
-        res.setHeader('connection', 'close');
+        if (read.reason !== 'too_large' || !read.drained) res.setHeader('connection', 'close');
         sendResult(
           res,
           read.reason === 'too_large'
-            ? plainError(400, 'body_too_large', `request body exceeds ${limit} bytes`)
+            ? plainError(413, 'body_too_large', `request body exceeds ${limit} bytes`)
             : plainError(400, 'bad_request', 'could not read the request body'),
         );
         return;

@@ -1,7 +1,9 @@
 // The plumbing the local HTTP servers share (the API server, the Gradient emulator, the Secrets Manager
-// emulator): listen on 127.0.0.1, read a request body up to a size cap, send a reply with its length.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// emulator): listen on 127.0.0.1, read a request body up to a size cap (and drain past it), send a reply with
+// its length; every refusal, a malformed request's too, answers JSON.
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 export type Headers = Record<string, string | number | string[]>;
 
@@ -19,6 +21,7 @@ export async function listen(
 ): Promise<LocalServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer(handle);
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -41,35 +44,71 @@ export async function listen(
   };
 }
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too_large' | 'aborted' };
+/**
+ * A request Node's parser refused (malformed framing, headers too large, too slow) gets a JSON answer like every
+ * other refusal, instead of Node's bare status line, then the connection closes: the rest of it cannot be read.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'request headers too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request was not received in time']
+        : [400, 'bad_request', 'malformed HTTP request'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
+
+export type BodyResult =
+  | { ok: true; body: Buffer }
+  /** `drained`: the client finished sending, so an answer reaches it; otherwise close the connection after it. */
+  | { ok: false; reason: 'too_large'; drained: boolean }
+  | { ok: false; reason: 'aborted' };
 
 /**
- * The request body, or why there is none: over `limit` bytes (declared or sent) or aborted by the client.
- * Past the limit the rest is read and dropped, so the caller can still answer.
+ * How much of a body past its cap is read and dropped so the client can finish its write and read the answer
+ * (answering mid-write breaks its pipe). Past this the connection is closed after the answer instead.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The request body, or why there is none: over `limit` bytes (declared or sent) or aborted by the client. A body
+ * past the limit is read to its end and dropped (up to `drainLimit` bytes in all), then answered as too large.
+ */
+export function readBody(req: IncomingMessage, limit: number, drainLimit = DRAIN_LIMIT_BYTES): Promise<BodyResult> {
   return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      resolve({ ok: false, reason: 'too_large' });
-      return;
-    }
     const chunks: Buffer[] = [];
+    const declared = Number(req.headers['content-length']);
     let size = 0;
+    let tooLarge = Number.isFinite(declared) && declared > limit;
     let settled = false;
     const settle = (result: BodyResult) => {
       if (settled) return;
       settled = true;
       resolve(result);
     };
+    if (Number.isFinite(declared) && declared > drainLimit) {
+      req.resume();
+      settle({ ok: false, reason: 'too_large', drained: false });
+      return;
+    }
     req.on('data', (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
-      if (size > limit) settle({ ok: false, reason: 'too_large' });
-      else chunks.push(chunk);
+      if (size > drainLimit) settle({ ok: false, reason: 'too_large', drained: false });
+      else if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
     });
-    req.on('end', () => settle({ ok: true, body: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      settle(tooLarge ? { ok: false, reason: 'too_large', drained: true } : { ok: true, body: Buffer.concat(chunks) }),
+    );
     req.on('error', () => settle({ ok: false, reason: 'aborted' }));
     req.on('close', () => settle({ ok: false, reason: 'aborted' }));
   });

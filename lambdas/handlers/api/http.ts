@@ -118,7 +118,7 @@ const bodyEncoding = (event: APIGatewayProxyEvent): BufferEncoding => (event.isB
 /** Oversize bodies are refused before anything else, whatever the route (the handler checks this first). */
 export function assertBodySize(event: APIGatewayProxyEvent, maxBytes = MAX_BODY_BYTES): void {
   const size = Buffer.byteLength(event.body ?? '', bodyEncoding(event));
-  if (size > maxBytes) throw new HttpError(400, 'body_too_large', `request body exceeds ${maxBytes} bytes`);
+  if (size > maxBytes) throw new HttpError(413, 'body_too_large', `request body exceeds ${maxBytes} bytes`);
 }
 
 /**

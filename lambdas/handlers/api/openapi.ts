@@ -55,6 +55,13 @@ function operation(r: Route): Json {
       }),
     };
   }
+  // Every route that reads a body refuses one over MAX_BODY_BYTES the same way, before its own checks.
+  if (r.body) {
+    responses['413'] ??= {
+      description: 'Request body too large',
+      content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } },
+    };
+  }
   responses['500'] ??= {
     description: 'Internal error',
     content: { 'application/json': { schema: { $ref: `${COMPONENT_PREFIX}Error` } } },

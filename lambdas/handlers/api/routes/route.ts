@@ -71,7 +71,7 @@ export function route<
 
 /** The error answers routes document, each once. */
 export const errorDocs = {
-  badRequest: { description: 'Invalid input (fields, JSON, content type, body size)', schema: ErrorView },
+  badRequest: { description: 'Invalid input (fields, JSON, content type)', schema: ErrorView },
   notFound: { description: 'Unknown partner or run', schema: ErrorView },
   conflict: { description: 'The partner is not connected', schema: ErrorView },
   keyRejected: { description: 'Gradient rejected the Partner API key', schema: ErrorView },

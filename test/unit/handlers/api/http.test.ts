@@ -46,10 +46,10 @@ describe('API Gateway edge cases', () => {
     expect(res.status).toBe(201);
   });
 
-  it('answers 400 body_too_large above 256 KB, before reading it', async () => {
+  it('answers 413 body_too_large above 256 KB, before reading it', async () => {
     const h = harness();
     const res = await h.call('POST', '/v1/partners/msp-1/usage', { raw: `{"snapshots":"${'x'.repeat(256 * 1024)}"}` });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('body_too_large');
   });
 
