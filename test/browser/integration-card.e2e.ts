@@ -30,11 +30,8 @@ beforeAll(async () => {
   await seedConsoleMsp(served.stack.deps, served.stack.emulator!);
   browser = await launchBrowser();
   page = await browser.context.newPage();
-  // The card asks for the partner (404: never connected) and tries the wrong key's save (422): answers it shows.
-  seen = watchConsole(page, [
-    { status: 404, url: new RegExp(`/v1/partners/${PARTNER}$`) },
-    { status: 422, url: new RegExp(`/v1/partners/${PARTNER}/connection$`) },
-  ]);
+  // The card tries the wrong key's save (422): an answer it shows.
+  seen = watchConsole(page, [{ status: 422, url: new RegExp(`/v1/partners/${PARTNER}/connection$`) }]);
 });
 
 afterAll(async () => {
@@ -77,7 +74,11 @@ it('answers a wrong key with an alert a person can act on, and changes nothing',
   await expect(state().textContent()).resolves.toBe('Not connected');
   await expectAccessible('card-key-rejected');
 
-  expect((await partner()).status).toBe(404);
+  // Still known only by the companies the vendor registered: not connected, no organization.
+  const after = await partner();
+  expect(after.status).toBe(200);
+  expect(after.body).toMatchObject({ status: 'not_connected' });
+  expect(after.body.organizationName).toBeUndefined();
   expect(await served.stack.deps.keys.get(PARTNER)).toBeUndefined();
   expect(served.stack.emulator!.services()).toEqual([]);
   expect(gradientWrites()).toEqual([]);
