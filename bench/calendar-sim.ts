@@ -63,6 +63,8 @@ export interface GradientTally {
    */
   newValuePosts: number;
   notMapped: number;
+  /** Alerts posted (billing-health tickets), not counting the ticket look-ups. */
+  alertPosts: number;
   rateLimited: number;
   /** Requests by partner key. */
   byKey: Record<string, number>;
@@ -74,6 +76,7 @@ const emptyTally = (): GradientTally => ({
   countChanges: 0,
   newValuePosts: 0,
   notMapped: 0,
+  alertPosts: 0,
   rateLimited: 0,
   byKey: {},
 });
@@ -195,6 +198,15 @@ export class SimGradient {
         }
         if (side.held.get(line) !== unitCount) this.tally.countChanges += 1;
         side.held.set(line, unitCount);
+      },
+      postAlert: async (_accountId, alert) => {
+        this.tally.alertPosts += 1;
+        await request();
+        return { messageId: `msg-${alert.alertId}`, alertId: alert.alertId };
+      },
+      getAlertTicket: async (messageId) => {
+        await request();
+        return { ticketId: `T-${messageId}`, status: 'success' };
       },
     };
   }

@@ -1,7 +1,7 @@
 // In-memory implementations of every core port, for unit tests of one use case. The main path and the
 // integration tests use the real adapters against dynalite and the emulators instead.
 import { ACCOUNTS_PER_REQUEST } from '../../lambdas/adapters/gradient-client';
-import { GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
+import { GradientBadRequestError, GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
 import type {
   Account,
   AccountMapping,
@@ -25,6 +25,9 @@ import type {
   Clock,
   GradientAccount,
   GradientAccountInput,
+  GradientAlertInput,
+  GradientAlertQueued,
+  GradientAlertTicket,
   GradientIntegrationStatus,
   GradientOrganization,
   GradientPort,
@@ -146,6 +149,9 @@ export class FakeGradient implements GradientPort {
   /** The PSA company names Get Clients answers. */
   clientNames: string[] = [];
   counts: Array<{ serviceId: string; accountId: string; unitCount: number; noBuild: boolean }> = [];
+  /** Alerts received, by account; `alertsModule: false` refuses them as Gradient does without the module. */
+  alerts: Array<{ accountId: string; messageId: string } & GradientAlertInput> = [];
+  alertsModule = true;
   calls: string[] = [];
   /** Called before every request; throw from it to inject a failure. */
   beforeCall: (route: string) => void = () => {};
@@ -197,6 +203,20 @@ export class FakeGradient implements GradientPort {
   async listClientNames() {
     this.call('listClientNames');
     return [...this.clientNames];
+  }
+  async postAlert(accountId: string, alert: GradientAlertInput): Promise<GradientAlertQueued> {
+    this.call('postAlert');
+    if (!this.alertsModule) throw new GradientBadRequestError('Alerts module is not enabled', 400);
+    const messageId = `msg-${this.alerts.length + 1}`;
+    this.alerts.push({ accountId, messageId, ...clone(alert) });
+    return { messageId, alertId: alert.alertId };
+  }
+  async getAlertTicket(messageId: string): Promise<GradientAlertTicket> {
+    this.call('getAlertTicket');
+    const index = this.alerts.findIndex((a) => a.messageId === messageId);
+    return index < 0
+      ? { status: 'failed', errors: ['unknown message'] }
+      : { ticketId: `T-${index + 1}`, status: 'success' };
   }
 }
 
