@@ -544,7 +544,7 @@ describe('alerting', () => {
       method,
       headers: { 'Content-Type': 'application/json' },
       ...(body !== undefined && { body: JSON.stringify(body) }),
-    }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    }).then(async (r) => ({ status: r.status, json: (await r.json()) as Answer['json'] }));
 
   beforeEach(async () => {
     await request('POST', api('/organization/accounts'), { body: [{ id: 'acc-1', name: 'Acme Inc' }] });
