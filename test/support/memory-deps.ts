@@ -5,6 +5,7 @@ import { GradientBadRequestError, GradientKeyRejectedError, GradientNotMappedErr
 import type {
   Account,
   AccountMapping,
+  AlertRefusal,
   CatalogService,
   ClosedStatement,
   HeldValue,
@@ -15,11 +16,12 @@ import type {
   Refusal,
   ResyncClaim,
   Run,
+  SentAlert,
   ServiceMapping,
   SyncRequest,
   UsageSnapshot,
 } from '../../lambdas/core/model';
-import { lineKey } from '../../lambdas/core/model';
+import { ALERT_RETRY_STATUSES, lineKey } from '../../lambdas/core/model';
 import type {
   AppDeps,
   Clock,
@@ -253,6 +255,8 @@ export interface MemoryDeps extends AppDeps {
     snapshots: Map<string, UsageSnapshot>;
     held: Map<string, HeldValue>;
     statements: Map<string, ClosedStatement>;
+    alerts: Map<string, SentAlert>;
+    alertRefusals: Map<string, AlertRefusal>;
     refusals: Map<string, Refusal>;
     keys: Map<string, string>;
     /** Rate-limit counters by key and window start. */
@@ -277,6 +281,8 @@ export function memoryDeps(): MemoryDeps {
     snapshots: new Map(),
     held: new Map(),
     statements: new Map(),
+    alerts: new Map(),
+    alertRefusals: new Map(),
     refusals: new Map(),
     keys: new Map(),
     attempts: new Map(),
@@ -385,6 +391,31 @@ export function memoryDeps(): MemoryDeps {
         const key = (a: { accountId: string; serviceKey: string }) => `${a.accountId}#${a.serviceKey}`;
         const next = new Set(adjustments.map(key));
         closed.adjustments = [...closed.adjustments.filter((a) => !next.has(key(a))), ...clone(adjustments)];
+      },
+    },
+    alerts: {
+      list: async (p, period) => {
+        const of = [...state.alerts.values()].filter((a) => a.partnerId === p && a.period === period).map(clone);
+        const refusal = state.alertRefusals.get(`${p}#${period}`);
+        return { alerts: of, ...(refusal && { refusal: clone(refusal) }) };
+      },
+      claim: async (a) => {
+        const key = `${a.partnerId}#${a.period}#${a.alertId}`;
+        const before = state.alerts.get(key);
+        if (before && !(ALERT_RETRY_STATUSES as readonly string[]).includes(before.status)) return false;
+        state.alerts.set(key, clone(a));
+        return true;
+      },
+      update: async (p, period, alertId, patch) => {
+        const alert = state.alerts.get(`${p}#${period}#${alertId}`);
+        if (!alert) throw new Error(`no alert ${alertId}`);
+        Object.assign(alert, clone(patch));
+      },
+      refuse: async (r) => {
+        const key = `${r.partnerId}#${r.period}`;
+        if (state.alertRefusals.has(key)) return false;
+        state.alertRefusals.set(key, clone(r));
+        return true;
       },
     },
     held: {

@@ -5,68 +5,21 @@
 import {
   ALERT_RETRY_STATUSES,
   type AlertKind,
-  type AlertSettings,
   DEFAULT_ALERT_PRIORITY,
   type IsoDate,
   type Period,
   REMINDER_NIGHTS_BEFORE_CLOSE,
   type RunStatus,
-  type SentAlert,
 } from '../model';
 import { addDays, dateInPeriod, epochDayOf, periodEnd, periodOf } from '../period';
 import { roundTo4 } from '../rounding';
+import type { AlertFacts, AlertToSend } from './facts';
 import { closeDayReminderText, refusedServiceText, runsFailingText, unmappedAccountText } from './wording';
+
+export type { AlertFacts, AlertToSend, RefusedService, UnbilledAccount } from './facts';
 
 /** The run statuses that count as a night that went wrong. */
 const BAD_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['failed', 'partial']);
-
-/** An account with usage that Gradient reports unmapped, with its units per service. */
-export interface UnbilledAccount {
-  accountId: string;
-  name: string;
-  units: Array<{ serviceKey: string; computed: number }>;
-}
-
-/** A service Gradient refused (404) on accounts it reports mapped. */
-export interface RefusedService {
-  serviceKey: string;
-  name: string;
-  units: number;
-  /** Its Gradient id, so the ticket is associated with it. */
-  gradientServiceId?: string;
-}
-
-export interface AlertFacts {
-  partnerId: string;
-  period: Period;
-  /** The UTC day the run happens on. */
-  night: IsoDate;
-  /** The partner's close day (set or the spread default). */
-  closeDay: number;
-  settings: AlertSettings | undefined;
-  /** How this run ended, and the partner's scheduled runs before it (newest first). */
-  runStatus: RunStatus;
-  earlierRunStatuses: RunStatus[];
-  unmappedAccounts: UnbilledAccount[];
-  refusedServices: RefusedService[];
-  /** What was stored for the period so far. */
-  sent: SentAlert[];
-  /** The account partner-wide alerts are posted on (Gradient's route needs one); none: they are not sent. */
-  homeAccountId: string | undefined;
-}
-
-/** One alert to post. */
-export interface AlertToSend {
-  alertId: string;
-  kind: AlertKind;
-  subject?: string;
-  accountId: string;
-  title: string;
-  description: string;
-  priority: number;
-  /** The catalog service it is about, for the Gradient service id (refused services only). */
-  gradientServiceId?: string;
-}
 
 /** Gradient's `alertId`: ours, unique for the partner, period, kind and subject. */
 export const alertIdOf = (partnerId: string, period: Period, kind: AlertKind, subject?: string): string =>

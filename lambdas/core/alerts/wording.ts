@@ -1,6 +1,6 @@
 // The words of each billing-health alert, for the MSP's billing admin reading the ticket in the PSA. Pure.
 import type { IsoDate, Period } from '../model';
-import type { RefusedService, UnbilledAccount } from './rules';
+import type { RefusedService, UnbilledAccount } from './facts';
 
 const units = (n: number) => `${n} unit${n === 1 ? '' : 's'}`;
 

@@ -5,6 +5,7 @@ import type { GradientFactory } from './gradient';
 import type { Clock, Log, Metrics, RateBudgetStore, SyncQueue } from './runtime';
 import type {
   AccountRepository,
+  AlertRepository,
   AttemptLimiter,
   CatalogRepository,
   HeldValueRepository,
@@ -30,6 +31,7 @@ export interface AppDeps {
   held: HeldValueRepository;
   runs: RunRepository;
   statements: StatementRepository;
+  alerts: AlertRepository;
   keys: PartnerKeyStore;
   limits: AttemptLimiter;
   /** The Gradient rate budget every process shares. */

@@ -74,6 +74,8 @@ export const METRIC_NAMES = [
   'GradientRetries',
   'GradientLatency',
   'PartnersEnqueued',
+  'AlertsSent',
+  'AlertsFailed',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
