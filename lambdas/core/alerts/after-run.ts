@@ -152,17 +152,15 @@ async function post(
   };
   if (!(await deps.alerts.claim(record))) return { kind: 'not_claimed' };
   const { partnerId, period, alertId } = record;
+  let queued: Awaited<ReturnType<GradientPort['postAlert']>>;
   try {
-    const queued = await gradient.postAlert(alert.accountId, {
+    queued = await gradient.postAlert(alert.accountId, {
       title: alert.title,
       description: alert.description,
       alertId,
       priority: alert.priority,
       ...(alert.gradientServiceId !== undefined && { serviceId: alert.gradientServiceId }),
     });
-    const sent = { status: 'sent' as const, messageId: queued.messageId, updatedAt: deps.clock.now().toISOString() };
-    await deps.alerts.update(partnerId, period, alertId, sent);
-    return { kind: 'sent', alert: { ...record, ...sent } };
   } catch (error) {
     const failure = alertFailureOf(error);
     const detail = errorText(error);
@@ -171,6 +169,10 @@ async function post(
     deps.log.warn('alert not sent', { partnerId, period, alertId, outcome: failure, error: detail });
     return failure === 'refused' ? { kind: 'refused', reason: detail } : { kind: failure };
   }
+  // A store failure here leaves the alert `sending`: never posted again (at most one ticket), never looked up.
+  const sent = { status: 'sent' as const, messageId: queued.messageId, updatedAt: deps.clock.now().toISOString() };
+  await deps.alerts.update(partnerId, period, alertId, sent);
+  return { kind: 'sent', alert: { ...record, ...sent } };
 }
 
 /** Asks the debug route about each alert without a known ticket; answers how many tickets it learnt of. */
