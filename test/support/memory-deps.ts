@@ -20,6 +20,7 @@ import type {
   ServiceMapping,
   SyncRequest,
   UsageSnapshot,
+  VendorEvent,
 } from '../../lambdas/core/model';
 import { ALERT_RETRY_STATUSES, lineKey } from '../../lambdas/core/model';
 import type {
@@ -265,6 +266,8 @@ export interface MemoryDeps extends AppDeps {
     /** The size of each batch send, in order. */
     batches: number[];
     logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+    /** Events published, in order. */
+    events: VendorEvent[];
     metrics: Array<{ name: MetricName; value: number }>;
   };
   /** Gradient per partner key; a key that is not here is rejected with 401. */
@@ -290,6 +293,7 @@ export function memoryDeps(): MemoryDeps {
     batches: [],
     logs: [],
     metrics: [],
+    events: [],
   };
   const gradients = new Map<string, FakeGradient>();
   const byPartner = <T extends { partnerId: string }>(m: Map<string, T>, partnerId: string) =>
@@ -301,6 +305,7 @@ export function memoryDeps(): MemoryDeps {
 
   return {
     state,
+    events: { publish: async (events) => void state.events.push(...clone(events)) },
     gradients,
     clock: new VirtualClock(),
     runs: new MemoryRuns(),

@@ -5,7 +5,9 @@
 // post is made once per attempt (no retry inside a run: a repeated post could open a second ticket).
 import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
 import { storedKeyGradient } from '../calls/fresh-keys';
-import { isRunFinished, type Run, type SentAlert } from '../model';
+import { alertRaisedEvent } from '../events/build';
+import { publishSafely } from '../events/publish';
+import { isRunFinished, type Run, type SentAlert, type VendorEvent } from '../model';
 import { closeDayOf, isSyncEnabled } from '../partners';
 import { todayUtc } from '../period';
 import type { AppDeps, GradientPort } from '../ports';
@@ -74,9 +76,22 @@ export async function alertAfterRun(deps: AppDeps, run: Run, options: CallOption
     refused?: string;
   };
   const posted: SentAlert[] = [];
+  const raised: VendorEvent[] = [];
   for (const alert of due) {
     const result = await post(deps, once, run, alert, before.get(alert.alertId));
     if (result.kind === 'not_claimed') continue;
+    raised.push(
+      alertRaisedEvent({
+        partnerId,
+        period,
+        alertId: alert.alertId,
+        kind: alert.kind,
+        ...(alert.subject !== undefined && { subject: alert.subject }),
+        title: alert.title,
+        status: result.kind === 'sent' ? 'sent' : result.kind === 'stop' ? 'failed' : result.kind,
+        at: deps.clock.now().toISOString(),
+      }),
+    );
     if (result.kind === 'sent') {
       round.sent++;
       posted.push(result.alert);
@@ -97,6 +112,7 @@ export async function alertAfterRun(deps: AppDeps, run: Run, options: CallOption
     }
     if (result.kind === 'stop') break;
   }
+  await publishSafely(deps, raised);
   deps.metrics.add('AlertsSent', round.sent);
   deps.metrics.add('AlertsFailed', round.failed);
 

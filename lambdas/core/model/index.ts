@@ -3,6 +3,7 @@
 // the OpenAPI document are built from it.
 export * from './alerts';
 export * from './entities';
+export * from './events';
 export * from './lines';
 export * from './rules';
 export * from './runs';

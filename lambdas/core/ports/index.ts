@@ -2,7 +2,7 @@
 // unit tests use in-memory fakes. Core never imports an adapter. `AppDeps` is everything; a use case or a
 // handler that needs less names its own slice, so it can be built (and tested) with only that.
 import type { GradientFactory } from './gradient';
-import type { Clock, Log, Metrics, RateBudgetStore, SyncQueue } from './runtime';
+import type { Clock, EventPublisher, Log, Metrics, RateBudgetStore, SyncQueue } from './runtime';
 import type {
   AccountRepository,
   AlertRepository,
@@ -38,6 +38,8 @@ export interface AppDeps {
   budget: RateBudgetStore;
   gradient: GradientFactory;
   queue: SyncQueue;
+  /** The vendor's event bus. */
+  events: EventPublisher;
   clock: Clock;
   log: Log;
   metrics: Metrics;

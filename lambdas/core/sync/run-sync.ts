@@ -6,6 +6,8 @@ import { alertAfterRun } from '../alerts/after-run';
 import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
 import { storedKeyGradient } from '../calls/fresh-keys';
 import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
+import { runFinishedEvent } from '../events/build';
+import { publishSafely } from '../events/publish';
 import { reconcileAccounts } from '../gradient-setup';
 import type { Run, SyncMessage } from '../model';
 import { emptySummary } from '../model';
@@ -35,6 +37,7 @@ export interface SyncOptions extends CallOptions, Pick<PushInput, 'maxInFlight'>
  */
 export async function runSync(deps: AppDeps, request: SyncMessage, options: SyncOptions): Promise<SyncResult> {
   const result = await syncOnce(deps, request, options);
+  if (result.kind === 'finished') await publishSafely(deps, [runFinishedEvent(result.run)]);
   // After the run's last count (a finished run, or a redelivery of one that may have stopped mid-alerts).
   if (result.kind !== 'handed_over') await alertSafely(deps, result.run, options);
   return result;
