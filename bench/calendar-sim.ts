@@ -65,6 +65,8 @@ export interface GradientTally {
   notMapped: number;
   /** Alerts posted (billing-health tickets), not counting the ticket look-ups. */
   alertPosts: number;
+  /** Alert posts and ticket look-ups: the alerts' share of the requests. */
+  alertRequests: number;
   rateLimited: number;
   /** Requests by partner key. */
   byKey: Record<string, number>;
@@ -77,6 +79,7 @@ const emptyTally = (): GradientTally => ({
   newValuePosts: 0,
   notMapped: 0,
   alertPosts: 0,
+  alertRequests: 0,
   rateLimited: 0,
   byKey: {},
 });
@@ -201,10 +204,12 @@ export class SimGradient {
       },
       postAlert: async (_accountId, alert) => {
         this.tally.alertPosts += 1;
+        this.tally.alertRequests += 1;
         await request();
         return { messageId: `msg-${alert.alertId}`, alertId: alert.alertId };
       },
       getAlertTicket: async (messageId) => {
+        this.tally.alertRequests += 1;
         await request();
         return { ticketId: `T-${messageId}`, status: 'success' };
       },
