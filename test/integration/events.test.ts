@@ -4,7 +4,7 @@
 // "Billing Alert Raised"; each event has the fields of its documented sample and passes the adapter's check.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveConnection } from '../../lambdas/core/connection';
+import { disconnect, saveConnection } from '../../lambdas/core/connection';
 import { ingestUsage, upsertAccount, upsertService } from '../../lambdas/core/intake';
 import { EVENT_DETAIL_TYPES, type EventDetailType } from '../../lambdas/core/model';
 import { updatePartnerSettings } from '../../lambdas/core/partners';
@@ -158,6 +158,14 @@ describe('events on the local bus', () => {
       receiveCount: 1,
       reason: expect.stringContaining('DynamoDB is down'),
     });
+  });
+
+  it('raises disconnected when the MSP disconnects', async () => {
+    const before = (await listed()).length;
+    await disconnect(stack.deps, PARTNER);
+    const [changed, ...rest] = (await listed()).slice(before);
+    expect(rest).toEqual([]);
+    expect(changed?.detail).toMatchObject({ partnerId: PARTNER, from: 'auth_failed', to: 'disconnected' });
   });
 
   it('gives every event it raised exactly the fields of its documented sample, optional ones aside', async () => {
