@@ -122,8 +122,10 @@ describe('events on the local bus', () => {
 
   it('raises auth_failed the same night Gradient rejects the key, and no alert for it', async () => {
     const before = (await listed()).length;
+    const alertsBefore = stack.emulator!.alerts().length;
     stack.emulator!.revokeKey(KEY);
     const runId = await nightly();
+    expect(stack.emulator!.alerts()).toHaveLength(alertsBefore);
     const tonight = (await listed()).slice(before);
     expect(tonight.map((e) => e['detail-type'])).toEqual(['Partner Status Changed', 'Run Finished']);
     expect(tonight[0]?.detail).toMatchObject({ partnerId: PARTNER, from: 'connected', to: 'auth_failed' });
