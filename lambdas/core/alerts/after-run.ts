@@ -14,7 +14,7 @@ import type { AppDeps, GradientPort } from '../ports';
 import { suggestCompanies } from '../read/statements/suggest';
 import { listUnmapped } from '../read/statements/unmapped';
 import { alertFailureOf } from './outcome';
-import { type AlertFacts, type AlertToSend, alertsToSend } from './rules';
+import { type AlertFacts, type AlertToSend, alertsToSend, mayHaveUnbilled } from './rules';
 
 /** The earlier runs looked at for "two nights in a row". */
 const EARLIER_RUNS = 10;
@@ -38,7 +38,9 @@ export async function alertAfterRun(deps: AppDeps, run: Run, options: CallOption
   const paced = pacedGradient(gradient, callerFor(deps, options));
 
   const [unmapped, runs, accountMappings] = await Promise.all([
-    listUnmapped(deps, partnerId, period, { suggestions: false }),
+    mayHaveUnbilled(run.summary)
+      ? listUnmapped(deps, partnerId, period, { suggestions: false })
+      : { accounts: [], services: [] },
     deps.runs.list(partnerId, EARLIER_RUNS),
     deps.mappings.listAccounts(partnerId),
   ]);

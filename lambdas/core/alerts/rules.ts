@@ -10,6 +10,7 @@ import {
   type Period,
   REMINDER_NIGHTS_BEFORE_CLOSE,
   type RunStatus,
+  type RunSummary,
 } from '../model';
 import { addDays, dateInPeriod, epochDayOf, periodEnd, periodOf } from '../period';
 import { roundTo4 } from '../rounding';
@@ -20,6 +21,12 @@ export type { AlertFacts, AlertToSend, RefusedService, UnbilledAccount } from '.
 
 /** The run statuses that count as a night that went wrong. */
 const BAD_RUN_STATUSES: ReadonlySet<RunStatus> = new Set(['failed', 'partial']);
+
+/**
+ * Whether the run can have left unbilled usage to alert about: an unmapped account's lines and a refused service's
+ * are settled `not_mapped`, so a run with none has neither (and the period's unmapped list need not be read).
+ */
+export const mayHaveUnbilled = (summary: Pick<RunSummary, 'notMapped'>): boolean => summary.notMapped > 0;
 
 /** Gradient's `alertId`: ours, unique for the partner, period, kind and subject. */
 export const alertIdOf = (partnerId: string, period: Period, kind: AlertKind, subject?: string): string =>

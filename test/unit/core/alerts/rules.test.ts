@@ -5,6 +5,7 @@ import {
   alertsToSend,
   closeDateOf,
   isReminderNight,
+  mayHaveUnbilled,
 } from '../../../../lambdas/core/alerts/rules';
 import type { SentAlert } from '../../../../lambdas/core/model';
 
@@ -132,5 +133,12 @@ describe('close dates', () => {
     expect(closeDateOf('2026-12', 1)).toBe('2027-01-01');
     expect(isReminderNight('2026-12-30', '2026-12', 1)).toBe(true);
     expect(isReminderNight('2027-01-01', '2026-12', 1)).toBe(false);
+  });
+});
+
+describe('mayHaveUnbilled', () => {
+  it('reads the unmapped list only after a run that settled a line as not mapped', () => {
+    expect(mayHaveUnbilled({ notMapped: 0 })).toBe(false);
+    expect(mayHaveUnbilled({ notMapped: 1 })).toBe(true);
   });
 });
