@@ -13,6 +13,8 @@ export interface NightRow {
   changedLines: number;
   requests: number;
   countPosts: number;
+  /** Billing-health alert posts and ticket look-ups (with `--alerts`; absent in results saved before them). */
+  alertRequests?: number;
   countChanges: number;
   /** Count posts of a value not posted for the line before (calendar-sim.ts): what a diff must send. */
   newValuePosts: number;

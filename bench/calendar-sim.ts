@@ -63,6 +63,10 @@ export interface GradientTally {
    */
   newValuePosts: number;
   notMapped: number;
+  /** Alerts posted (billing-health tickets), not counting the ticket look-ups. */
+  alertPosts: number;
+  /** Alert posts and ticket look-ups: the alerts' share of the requests. */
+  alertRequests: number;
   rateLimited: number;
   /** Requests by partner key. */
   byKey: Record<string, number>;
@@ -74,6 +78,8 @@ const emptyTally = (): GradientTally => ({
   countChanges: 0,
   newValuePosts: 0,
   notMapped: 0,
+  alertPosts: 0,
+  alertRequests: 0,
   rateLimited: 0,
   byKey: {},
 });
@@ -195,6 +201,17 @@ export class SimGradient {
         }
         if (side.held.get(line) !== unitCount) this.tally.countChanges += 1;
         side.held.set(line, unitCount);
+      },
+      postAlert: async (_accountId, alert) => {
+        this.tally.alertPosts += 1;
+        this.tally.alertRequests += 1;
+        await request();
+        return { messageId: `msg-${alert.alertId}`, alertId: alert.alertId };
+      },
+      getAlertTicket: async (messageId) => {
+        this.tally.alertRequests += 1;
+        await request();
+        return { ticketId: `T-${messageId}`, status: 'success' };
       },
     };
   }

@@ -38,6 +38,8 @@ function options() {
       out: { type: 'string' },
       /** Only render the report again from .bench/calendar.json (no quarter is run). */
       render: { type: 'boolean', default: false },
+      /** Every partner opts into billing-health alerts (their requests are counted apart). */
+      alerts: { type: 'boolean', default: false },
     },
   });
   const n = (k: keyof typeof values) => {
@@ -55,6 +57,7 @@ function options() {
     bases: values.basis === 'both' ? ['to_date', 'projected'] : [String(values.basis)],
     out: values.out,
     render: values.render,
+    alerts: values.alerts,
   };
 }
 type Options = ReturnType<typeof options>;
@@ -67,6 +70,7 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const { createPlannerHandler } = await import('../lambdas/handlers/planner');
   const { upsertAccount, upsertService } = await import('../lambdas/core/intake');
   const { saveConnection } = await import('../lambdas/core/connection');
+  const { updatePartnerSettings } = await import('../lambdas/core/partners');
   const { BATCH_KEY_PREFIX } = await import('../lambdas/adapters/dynamo/receipt-batches');
   const { CALENDAR_SERVICES, CalendarWorkload } = await import('./calendar-workload');
   const { mapLimit } = await import('./workload');
@@ -114,6 +118,7 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       await upsertAccount(deps, p.partnerId, accountId, { name: a.name });
     });
     await saveConnection(deps, p.partnerId, { partnerApiKey: p.key, roundingPolicy: 'up' });
+    if (opts.alerts) await updatePartnerSettings(deps, p.partnerId, { alerts: { enabled: true } });
   }
   await deps.usage.putSnapshots(workload.firstDay(historyFrom));
   const closeDays = new Map(workload.partners.map((p) => [p.key, closeDayOf({ partnerId: p.partnerId })]));
@@ -192,6 +197,7 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       countChanges: tally.countChanges,
       newValuePosts: tally.newValuePosts,
       notMapped: tally.notMapped,
+      alertRequests: tally.alertRequests,
       rateLimited: tally.rateLimited,
       cohorts,
       unchanged: runs.unchanged,
@@ -218,7 +224,8 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       `[${basis}] night ${String(row.night).padStart(2)} ${row.asOf}: lines ${row.lines}, changed ${row.changedLines}, ` +
         `requests ${row.requests} (${row.changedLines ? (row.requests / row.changedLines).toFixed(2) : '—'}/changed), ` +
         `429 ${row.rateLimited}, RRU ${row.readUnits.toFixed(0)}, WRU ${row.writeUnits}, worker ${row.workerSeconds.toFixed(0)} s, ` +
-        `count changes ${row.countChanges}, 404 ${row.notMapped}, runs ${JSON.stringify(row.statuses)} (${row.benchSeconds.toFixed(1)} s)`,
+        `count changes ${row.countChanges}, 404 ${row.notMapped}, alert requests ${row.alertRequests}, ` +
+        `night ${row.nightSeconds.toFixed(0)} s, runs ${JSON.stringify(row.statuses)} (${row.benchSeconds.toFixed(1)} s)`,
     );
   }
   return { basis, rows, storedBytes: dynamo.storedBytes(), partners: opts.partners, lines: workload.lines };
@@ -232,6 +239,7 @@ function child(opts: Options, basis: string): Promise<QuarterResult | undefined>
     `--${k}`,
     String(opts[k]),
   ]);
+  if (opts.alerts) args.push('--alerts');
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, ...args, '--basis', basis, '--out', out], {
       stdio: ['ignore', 'inherit', 'inherit'],

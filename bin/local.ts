@@ -38,10 +38,12 @@ async function serve(demo: boolean): Promise<void> {
   });
   const consoleMsp = demo ? await seedForConsole(stack) : undefined;
   stack.queue.startAutoDrain(stack.workers);
+  stack.events.onEvent((e) => console.log(`event ${e['detail-type']} ${JSON.stringify(e.detail)}`));
   const server = await startApiServer({
     port,
     host: '127.0.0.1',
     handler: stack.api,
+    events: stack.events,
     console: await buildConsole(),
     log: (line) => console.log(line),
   });
@@ -49,6 +51,7 @@ async function serve(demo: boolean): Promise<void> {
   console.log(`console                     ${server.url}/console/`);
   console.log(`Gradient ${stack.emulator ? 'emulator' : '(external)'}         ${stack.gradientUrl}`);
   console.log(`data                         ${dataDir}   (delete it for a fresh start)`);
+  console.log(`events                       ${server.url}/__local/events   (the vendor's bus, in process)`);
   if (consoleMsp) {
     console.log('');
     console.log(`Connect ${consoleMsp.organizationName} as its MSP would:`);

@@ -14,12 +14,14 @@ import type { GradientSyncClient } from './index';
 
 /**
  * The MSP's console calls, per partner: the card's (console/src/api.ts) and the statement page's (its JSON, and
- * the CSV behind Download CSV) and the unmapped list. Method and path below /v1/partners/{partnerId}. The fleet
+ * the CSV behind Download CSV), the unmapped list and the alerts sent. Method and path below /v1/partners/{partnerId}. The fleet
  * (`GET /v1/partners`) is the vendor's partner team's page, not an MSP's: it has no partner to authorize, so it
  * is not forwarded here.
  */
 const CARD_ROUTES: Array<[string, RegExp]> = [
   ['GET', /^$/],
+  // The card's alerts switch: the partner's own settings.
+  ['PATCH', /^$/],
   ['POST', /^\/connection\/test$/],
   ['PUT', /^\/connection$/],
   ['DELETE', /^\/connection$/],
@@ -30,6 +32,7 @@ const CARD_ROUTES: Array<[string, RegExp]> = [
   ['GET', new RegExp(`^/runs/${ID_PATTERN_BODY}$`)],
   ['GET', /^\/statements\/\d{4}-(0[1-9]|1[0-2])$/],
   ['GET', /^\/unmapped$/],
+  ['GET', /^\/alerts$/],
 ];
 const PARTNER_PATH = new RegExp(`^/v1/partners/(${ID_PATTERN_BODY})(/.*)?$`);
 const MAX_BODY_BYTES = 16 * 1024;

@@ -44,11 +44,13 @@ export const FUNCTION_ACCESS = {
       usageLines: ['Query'],
       // DeleteItem: a refusal is forgotten once Gradient accepts the line.
       held: ['Query', 'PutItem', 'DeleteItem'],
-      // DeleteItem: the partner lease is released by a conditional delete.
-      runs: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      // DeleteItem: the partner lease is released by a conditional delete. Query: the alerts read the runs before.
+      runs: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
       receipts: ['Query', 'PutItem', 'BatchWriteItem'],
       // The shared Gradient rate budget: a conditional update per claim.
       limits: ['UpdateItem'],
+      // Billing-health alerts: claimed by a conditional put, then updated with Gradient's answer.
+      alerts: ['Query', 'PutItem', 'UpdateItem'],
     },
     partnerSecrets: ['GetSecretValue'],
     vendorKey: true,
@@ -75,6 +77,8 @@ export const FUNCTION_ACCESS = {
       limits: ['UpdateItem'],
       // A statement closes on its first read after the period: its lines, then its marker; adjustments later.
       statements: ['Query', 'BatchWriteItem', 'PutItem'],
+      // Read only: the list of a period's billing-health alerts.
+      alerts: ['Query'],
     },
     // Tags on CreateSecret need TagResource; DescribeSecret is never called.
     partnerSecrets: ['CreateSecret', 'TagResource', 'PutSecretValue', 'GetSecretValue', 'DeleteSecret'],

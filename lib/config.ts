@@ -19,6 +19,7 @@ export const CONFIG_KEYS = [
   'gradientRateBudget',
   'workerMaxConcurrency',
   'alarmEmail',
+  'partnerTeamEmails',
   'logRetentionDays',
   'logLevel',
   'apiThrottleRateLimit',
@@ -85,6 +86,19 @@ export const configSchema = z
     gradientRateBudget: numberSetting('GRADIENT_RATE_BUDGET', 'deploy'),
     workerMaxConcurrency: numberSetting('WORKER_MAX_CONCURRENCY', 'deploy'),
     alarmEmail: z.email().optional(),
+    /** E-mail addresses subscribed to the partner team topic (the example rule's: keys rejected). */
+    partnerTeamEmails: z
+      .preprocess(
+        (v) =>
+          typeof v === 'string'
+            ? v
+                .split(',')
+                .map((a) => a.trim())
+                .filter((a) => a !== '')
+            : v,
+        z.array(z.email()),
+      )
+      .default([]),
     logRetentionDays: z.coerce
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {

@@ -9,6 +9,7 @@ import { DataTables } from './constructs/data';
 import { Observability } from './constructs/observability';
 import { Secrets } from './constructs/secrets';
 import { Sync } from './constructs/sync';
+import { VendorEvents } from './constructs/vendor-events';
 
 export interface GradientBillingSyncStackProps extends StackProps {
   readonly config: StackConfig;
@@ -20,6 +21,7 @@ export class GradientBillingSyncStack extends Stack {
   readonly sync: Sync;
   readonly api: Api;
   readonly observability: Observability;
+  readonly events: VendorEvents;
 
   constructor(scope: Construct, id: string, props: GradientBillingSyncStackProps) {
     super(scope, id, props);
@@ -29,6 +31,7 @@ export class GradientBillingSyncStack extends Stack {
 
     this.data = new DataTables(this, 'Data', { config });
     this.secrets = new Secrets(this, 'Secrets', { config });
+    this.events = new VendorEvents(this, 'Events', { config, removalPolicy: config.removalPolicy });
 
     const environment: Record<string, string> = {
       ...this.data.environment(),
@@ -39,6 +42,7 @@ export class GradientBillingSyncStack extends Stack {
       GRADIENT_TIMEOUT_MS: String(config.gradientTimeoutMs),
       GRADIENT_RATE_BUDGET: String(config.gradientRateBudget),
       WORKER_MAX_CONCURRENCY: String(config.workerMaxConcurrency),
+      EVENT_BUS_NAME: this.events.bus.eventBusName,
     };
 
     this.sync = new Sync(this, 'Sync', { config, data: this.data, secrets: this.secrets, environment });
@@ -49,6 +53,9 @@ export class GradientBillingSyncStack extends Stack {
       queue: this.sync.workQueue,
       environment,
     });
+    // The worker and the API put the vendor's events on its bus (the planner raises none).
+    this.events.bus.grantPutEventsTo(this.sync.worker.fn);
+    this.events.bus.grantPutEventsTo(this.api.handler.fn);
     this.observability = new Observability(this, 'Observability', {
       config,
       functions: { planner: this.sync.planner.fn, worker: this.sync.worker.fn, api: this.api.handler.fn },
@@ -87,6 +94,8 @@ export class GradientBillingSyncStack extends Stack {
     out('VendorKeySecretName', this.secrets.vendorKey.secretName, 'Set the Gradient Vendor API key here after deploy');
     out('PartnerSecretPrefix', this.secrets.partnerPrefix, 'Name prefix of the per-partner key secrets');
     out('AlarmTopicArn', this.observability.topic.topicArn, 'SNS topic of every alarm');
+    out('EventBusName', this.events.bus.eventBusName, "The vendor's event bus (docs/events.md)");
+    out('PartnerTeamTopicArn', this.events.partnerTeamTopic.topicArn, 'SNS topic of the example rule: keys rejected');
     out('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
     out('DashboardUrl', this.observability.dashboardUrl, 'CloudWatch dashboard in the console');
   }

@@ -1,6 +1,7 @@
 // Serves an API Gateway proxy handler over node:http on loopback, turning each request into the REST API
 // (v1) proxy event Lambda would receive, so `npm run dev` runs the very handler that is deployed. Given the
-// console bundle, it also serves the console's pages under /console/ (console/pages.ts), which call this API.
+// console bundle, it also serves the console's pages under /console/ (console/pages.ts), which call this API; given
+// the local event bus, it lists its events at GET /__local/events.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -19,6 +20,8 @@ export interface ApiServerOptions {
   maxBodyBytes?: number;
   /** Serve the console's pages under /console/ with this bundle. */
   console?: ConsoleBundle;
+  /** Lists the local event bus at GET /__local/events. */
+  events?: { events(): unknown[] };
   /** One line per request as it is answered: method, path (no query), status, milliseconds; never a body. */
   log?: (line: string) => void;
 }
@@ -131,6 +134,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const server = await listen(
     async (req, res) => {
       if (options.log) logWhenAnswered(req, res, options.log);
+      if (
+        options.events &&
+        req.method === 'GET' &&
+        new URL(req.url ?? '/', 'http://127.0.0.1').pathname === '/__local/events'
+      ) {
+        req.resume();
+        send(res, 200, JSON.stringify({ events: options.events.events() }), {
+          'content-type': 'application/json; charset=utf-8',
+        });
+        return;
+      }
       if (options.console) {
         const page = consoleReply(options.console, req.method ?? 'GET', new URL(req.url ?? '/', origin), origin);
         if (page) {

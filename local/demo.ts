@@ -1,7 +1,7 @@
 // The demo a first `npm start` seeds: a vendor catalog, three MSPs with their managed companies and 70 days of
 // daily usage, PSA lists on the emulated Gradient in which most names match exactly and some do not — then
 // each MSP connects through the same use cases the API runs (save key, ensure services and accounts, sync
-// mappings). Deterministic: the same seed gives the same data every time.
+// mappings; one MSP opts into billing-health alerts). Deterministic: the same seed gives the same data every time.
 import { randomBytes } from 'node:crypto';
 import { saveConnection, syncMappings } from '../lambdas/core/connection';
 import {
@@ -11,7 +11,8 @@ import {
   upsertAccount,
   upsertService,
 } from '../lambdas/core/intake';
-import type { RoundingPolicy } from '../lambdas/core/model';
+import type { AlertSettings, RoundingPolicy } from '../lambdas/core/model';
+import { updatePartnerSettings } from '../lambdas/core/partners';
 import { addDays, todayUtc } from '../lambdas/core/period';
 import type { AppDeps } from '../lambdas/core/ports';
 import type { GradientEmulator } from './gradient-emulator';
@@ -60,6 +61,8 @@ interface DemoMsp {
   roundingPolicy: RoundingPolicy;
   /** Products this MSP's PSA has no product for: those lines stay unmapped (404) until it adds one. */
   missingProducts: string[];
+  /** Billing-health tickets in its PSA (set through the same use case as PATCH /v1/partners/{id}). */
+  alerts?: AlertSettings;
 }
 
 export const DEMO_MSPS: DemoMsp[] = [
@@ -76,6 +79,7 @@ export const DEMO_MSPS: DemoMsp[] = [
     companies: 24,
     roundingPolicy: 'nearest',
     missingProducts: ['Dark Web Scan'],
+    alerts: { enabled: true, priority: 2 },
   },
   {
     partnerId: 'harbor-tech',
@@ -146,6 +150,7 @@ export async function seedDemo(deps: AppDeps, emulator: GradientEmulator, seed =
     emulator.addPartner({ partnerApiKey, organizationName: msp.organizationName, psaCompanies, psaProducts });
     await saveConnection(deps, msp.partnerId, { partnerApiKey, roundingPolicy: msp.roundingPolicy });
     await syncMappings(deps, msp.partnerId);
+    if (msp.alerts) await updatePartnerSettings(deps, msp.partnerId, { alerts: msp.alerts });
 
     summary.partners += 1;
     summary.accounts += companies.length;

@@ -1,5 +1,5 @@
 // The report `npm start` prints: per MSP what the nightly run did, the totals, and what Gradient saw.
-import type { Run, RunSummary } from '../lambdas/core/model';
+import type { AlertKind, Run, RunSummary } from '../lambdas/core/model';
 import { emptySummary } from '../lambdas/core/model';
 import type { PlanResult } from '../lambdas/core/sync/plan';
 import type { DemoSummary } from './demo';
@@ -67,6 +67,7 @@ export async function printReport(
 
   for (const line of reportTable(rows, total)) out(line);
   out();
+  for (const line of await alertLines(stack, input.partners, plan.runId)) out(line);
 
   const dead = stack.queue.deadLetters.length;
   if (dead > 0) ok = false;
@@ -82,6 +83,42 @@ export async function printReport(
   out(`  dead-lettered messages: ${dead}   time: ${input.seconds.toFixed(1)} s`);
   out(ok ? '  result: OK' : '  result: FAILED (see the runs above)');
   return ok ? 0 : 1;
+}
+
+const KIND_LABELS: Record<AlertKind, string> = {
+  unmapped_account: 'unmapped companies',
+  refused_service: 'refused services',
+  close_day_reminder: 'close-day reminder',
+  runs_failing: 'runs failing',
+};
+
+/** Per MSP that opted into alerts: the period's tickets by kind, and how many this run opened. */
+async function alertLines(stack: LocalStack, partners: string[], runId: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const partnerId of partners) {
+    const [partner, run] = await Promise.all([
+      stack.deps.partners.get(partnerId),
+      stack.deps.runs.get(partnerId, runId),
+    ]);
+    if (!partner?.alerts?.enabled || !run) continue;
+    const { alerts, refusal } = await stack.deps.alerts.list(partnerId, run.period);
+    const name = partner.organizationName ?? partnerId;
+    if (refusal) {
+      lines.push(`  alerts  ${name}: refused by Gradient for ${run.period} (${refusal.reason})`);
+      continue;
+    }
+    const byKind = new Map<string, number>();
+    for (const a of alerts) byKind.set(a.kind, (byKind.get(a.kind) ?? 0) + 1);
+    const kinds = [...byKind].map(([kind, n]) => `${KIND_LABELS[kind as AlertKind]} ${n}`).join(', ');
+    const tonight = alerts.filter((a) => run.startedAt !== undefined && a.createdAt >= run.startedAt).length;
+    const tickets = alerts.filter((a) => a.ticketId !== undefined).length;
+    lines.push(
+      `  alerts  ${name}: ${alerts.length} for ${run.period}${kinds ? ` (${kinds})` : ''}, ` +
+        `${tonight} opened by this run, ${tickets} with a PSA ticket`,
+    );
+  }
+  if (lines.length > 0) lines.push('');
+  return lines;
 }
 
 export interface ReportRow {

@@ -27,6 +27,7 @@ import { type ApiProcess, apiProcess, buildDeps, workerProcess } from '../lambda
 import type { ProxyHandler } from './api-server';
 import { ensureTables, startDynalite } from './dynalite';
 import { type GradientEmulator, type GradientEmulatorOptions, startGradientEmulator } from './gradient-emulator';
+import { InProcessEventBus } from './in-process-bus';
 import { InProcessQueue, type InProcessQueueOptions, type WorkerHandler } from './in-process-queue';
 import { localContext } from './lambda-context';
 import { resumeOpenRuns } from './resume';
@@ -69,6 +70,8 @@ export interface LocalStack {
   /** The API handler on `apiProcess`. */
   api: ProxyHandler;
   queue: InProcessQueue;
+  /** The vendor's event bus, in process: what the worker and the API put on it. */
+  events: InProcessEventBus;
   /** The built-in Gradient, unless another base URL was configured. */
   emulator?: GradientEmulator;
   gradientUrl: string;
@@ -132,8 +135,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await storeVendorKey(env.VENDOR_KEY_SECRET_ID, vendorApiKey);
 
   const queue = new InProcessQueue({ functionTimeoutMs: localWorkerTimeoutMs(process.env), ...options.queue });
-  const deps = buildDeps(env, { queue });
-  const api = apiProcess(env, { queue });
+  const events = new InProcessEventBus();
+  const deps = buildDeps(env, { queue, events });
+  const api = apiProcess(env, { queue, events });
   const getDeps = async () => deps;
   // Each worker handler is a Lambda instance: its own gates, over the one graph of the local tables.
   const workers = Array.from({ length: env.WORKER_MAX_CONCURRENCY }, () => {
@@ -151,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     apiProcess: api,
     api: createApiHandler(async () => api) as ProxyHandler,
     queue,
+    events,
     ...(emulator && { emulator }),
     gradientUrl,
     worker,

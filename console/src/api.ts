@@ -61,6 +61,11 @@ export class CardApi {
     return answer?.warning?.message;
   }
 
+  /** PATCH the partner's billing-health alerts (the whole setting: its threshold and priority are kept as they were). */
+  setAlerts(alerts: PartnerView['alerts']): Promise<PartnerView> {
+    return this.call('PATCH', '', { alerts });
+  }
+
   syncMappings(): Promise<MappingSyncResultView> {
     return this.call('POST', '/mappings/sync');
   }

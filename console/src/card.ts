@@ -42,6 +42,8 @@ export class GradientIntegrationCard extends HTMLElement {
     resync: h('button', { type: 'button' }, 'Resync'),
     fullResync: h('button', { type: 'button' }, 'Full resync…'),
     disconnect: h('button', { type: 'button', class: 'gic-danger' }, 'Disconnect…'),
+    alerts: h('input', { type: 'checkbox', id: `${this.uid}-alerts` }),
+    alertsRow: h('p', { class: 'gic-switch', hidden: true }),
     mappings: h('section', { class: 'gic-mappings', 'aria-labelledby': `${this.uid}-mappings`, hidden: true }),
     run: h('section', { class: 'gic-run', 'aria-labelledby': `${this.uid}-run`, hidden: true }),
   };
@@ -83,6 +85,16 @@ export class GradientIntegrationCard extends HTMLElement {
     u.fullResync.addEventListener('click', () => void this.confirmFullResync());
     u.disconnect.addEventListener('click', () => void this.confirmDisconnect());
     fill(u.actions, u.syncMappings, u.resync, u.fullResync, u.disconnect);
+    u.alerts.addEventListener('change', () => void this.setAlerts(u.alerts.checked));
+    fill(
+      u.alertsRow,
+      u.alerts,
+      h(
+        'label',
+        { for: u.alerts.id },
+        'Open tickets in our PSA for billing problems (unmapped companies with usage, refused services, before the close day)',
+      ),
+    );
     const title = `${this.uid}-title`;
     this.replaceChildren(
       h(
@@ -95,6 +107,7 @@ export class GradientIntegrationCard extends HTMLElement {
         u.alert,
         u.status,
         u.actions,
+        u.alertsRow,
         u.mappings,
         u.run,
       ),
@@ -104,7 +117,7 @@ export class GradientIntegrationCard extends HTMLElement {
   /** Runs one button's work: buttons disabled meanwhile, the alert cleared first and set on failure. */
   private async act(busyText: string, work: () => Promise<void>): Promise<void> {
     const u = this.ui;
-    const buttons = [u.test, u.save, u.syncMappings, u.resync, u.fullResync, u.disconnect];
+    const buttons = [u.test, u.save, u.syncMappings, u.resync, u.fullResync, u.disconnect, u.alerts];
     for (const b of buttons) b.disabled = true;
     this.setAttribute('aria-busy', 'true');
     fill(u.alert);
@@ -157,6 +170,26 @@ export class GradientIntegrationCard extends HTMLElement {
     }
     fill(u.facts, ...facts.flatMap(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
     u.actions.hidden = !p || p.status === 'disconnected';
+    u.alertsRow.hidden = u.actions.hidden;
+    u.alerts.checked = p?.alerts.enabled ?? false;
+  }
+
+  private setAlerts(enabled: boolean): Promise<void> {
+    return this.act(enabled ? 'Turning billing alerts on…' : 'Turning billing alerts off…', async () => {
+      const current = this.partner?.alerts ?? { enabled: false, priority: 1 };
+      try {
+        this.partner = await this.client().setAlerts({ ...current, enabled });
+      } finally {
+        // Refused or not, the switch shows the setting as the API holds it.
+        this.render();
+      }
+      fill(
+        this.ui.status,
+        enabled
+          ? 'Billing alerts on: the nightly sync opens a ticket in your PSA for each billing problem, once.'
+          : 'Billing alerts off.',
+      );
+    });
   }
 
   /** The key in the field, trimmed; never kept anywhere else. */

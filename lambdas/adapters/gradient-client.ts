@@ -18,6 +18,8 @@ import { rememberSecret } from '../shared/secret-text';
 import {
   accountListSchema,
   ackSchema,
+  alertQueuedSchema,
+  alertTicketSchema,
   clientsSchema,
   createdAccountsSchema,
   errorBodySchema,
@@ -37,6 +39,8 @@ export const GRADIENT_ROUTES = {
   createVendorService: 'POST /service',
   setUnitCount: 'POST /service/{id}/count',
   listClientNames: 'GET /organization/clients',
+  postAlert: 'POST /alerting/{accountId}',
+  getAlertTicket: 'GET /alerting/debug/{messageId}',
 } as const satisfies Record<GradientOperation, string>;
 
 export type GradientRoute = (typeof GRADIENT_ROUTES)[keyof typeof GRADIENT_ROUTES];
@@ -195,6 +199,14 @@ export function createGradientClient(options: GradientClientOptions): GradientPo
     async listClientNames() {
       const answer = await call(GRADIENT_ROUTES.listClientNames, 'GET', '/organization/clients', clientsSchema);
       return answer.clients;
+    },
+    async postAlert(accountId, alert) {
+      // `status` 1 is Gradient's default (a new alert); the body carries nothing else but what the port gives.
+      const body = { ...alert, status: 1 };
+      return call(GRADIENT_ROUTES.postAlert, 'POST', `/alerting/${seg(accountId)}`, alertQueuedSchema, body);
+    },
+    async getAlertTicket(messageId) {
+      return call(GRADIENT_ROUTES.getAlertTicket, 'GET', `/alerting/debug/${seg(messageId)}`, alertTicketSchema);
     },
   };
 }

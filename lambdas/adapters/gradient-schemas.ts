@@ -1,7 +1,13 @@
 // Zod schemas of Gradient's response bodies. Lenient on purpose: unknown fields pass, optional fields may be
 // null (Gradient is a NestJS/MongoDB app and nulls are common there), but the fields we rely on must be there.
 import * as z from 'zod';
-import type { GradientAccount, GradientOrganization, GradientSku } from '../core/ports';
+import type {
+  GradientAccount,
+  GradientAlertQueued,
+  GradientAlertTicket,
+  GradientOrganization,
+  GradientSku,
+} from '../core/ports';
 
 /** Ids are sent as strings; a numeric id coming back is still usable, so accept and stringify it. */
 const idSchema = z.union([z.string().min(1), z.number()]).transform(String);
@@ -98,6 +104,38 @@ export const clientsSchema = z.looseObject({ clients: z.array(z.unknown()) }).tr
     .map((n) => n?.trim())
     .filter((n): n is string => n !== undefined && n.length > 0),
 }));
+
+/** AlertCreatedDto `{messageId, alertId, correlationID}` (capital `ID`, as Gradient spells it). */
+export const alertQueuedSchema = z
+  .looseObject({ messageId: idSchema, alertId: idSchema, correlationID: idSchema.nullish() })
+  .transform(
+    (a): GradientAlertQueued => ({
+      messageId: a.messageId,
+      alertId: a.alertId,
+      ...(a.correlationID != null && { correlationId: a.correlationID }),
+    }),
+  );
+
+/** RetrieveAlertResponseDto: every field optional; nulls read as absent. */
+export const alertTicketSchema = z
+  .looseObject({
+    ticketId: idSchema.nullish(),
+    status: optionalText,
+    statusCode: z.number().nullish(),
+    message: optionalText,
+    errors: z.array(z.string()).nullish(),
+    createdAt: optionalText,
+  })
+  .transform(
+    (t): GradientAlertTicket => ({
+      ...(t.ticketId != null && t.ticketId !== '' && { ticketId: t.ticketId }),
+      ...(t.status !== undefined && { status: t.status }),
+      ...(t.statusCode != null && { statusCode: t.statusCode }),
+      ...(t.message !== undefined && { message: t.message }),
+      ...(t.errors != null && { errors: t.errors }),
+      ...(t.createdAt !== undefined && { createdAt: t.createdAt }),
+    }),
+  );
 
 /** Error bodies: NestJS `{statusCode, message}` where message may be a string or a list of validation messages. */
 export const errorBodySchema = z.looseObject({

@@ -9,6 +9,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
+import { runDeadLetteredEvent } from '../core/events/build';
+import { publishSafely } from '../core/events/publish';
 import { runSync } from '../core/sync/run-sync';
 import { syncRequestSchema } from '../shared/messages';
 import { logger, powertoolsMetrics } from '../shared/observability';
@@ -75,6 +77,12 @@ export function createWorkerHandler(getProcess: () => Promise<WorkerProcess>) {
         // back if it dies), so this copy is done, not a failure moving toward the DLQ.
         logger.info('duplicate continuation ignored', { partnerId: request.partnerId, runId: request.runId });
         return { runId: request.runId, duplicate: true };
+      }
+      if (receiveCount >= settings.maxReceiveCount) {
+        // This was the message's last receive: it goes to the DLQ now, and the vendor's people hear of it.
+        const at = deps.clock.now().toISOString();
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        await publishSafely(deps, [runDeadLetteredEvent(request, { receiveCount, reason, at })]);
       }
       if (error instanceof RunBusyError || error instanceof RunIncompleteError) {
         logger.warn('run left for redelivery', {

@@ -37,6 +37,8 @@ export const envSchema = z.object({
   RESYNC_MAX_CLOSED_PERIODS: numberSetting('RESYNC_MAX_CLOSED_PERIODS'),
   /** SQS work queue (planner and API send, worker receives). */
   QUEUE_URL: z.string().min(1).optional(),
+  /** The vendor's EventBridge bus for its own people's events (docs/events.md); none are put without it. */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

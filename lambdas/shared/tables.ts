@@ -92,6 +92,17 @@ export const TABLES = {
     sortKey: s('line'),
   },
   /**
+   * Billing-health alerts sent to Gradient, one partition per partner and period (`partnerId#period`): an item per
+   * `alertId`, and `#refused` when Gradient refused the period's alerts.
+   */
+  alerts: {
+    id: 'Alerts',
+    envVar: 'TABLE_ALERTS',
+    partitionKey: s('alertsKey'),
+    sortKey: s('alertId'),
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * Attempt counters of the API's rate limits, one item per limit, subject and window (`<limit>#<id>#<start>`), and
    * the shared Gradient rate budget, one item per scope and second (`gradient-rate#<scope>#<second>`).
    */

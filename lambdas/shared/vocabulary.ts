@@ -2,6 +2,9 @@
 // messages and the API's schemas all validate with these, so a new status or counter is added in one place.
 import * as z from 'zod';
 import {
+  ALERT_KINDS,
+  ALERT_PRIORITY_RULE,
+  ALERT_STATUSES,
   AVERAGE_BASES,
   CLOSE_DAY_RULE,
   CONNECTION_FAILURES,
@@ -12,8 +15,10 @@ import {
   isValidUnitScale,
   LINE_OUTCOMES,
   LINE_REASONS,
+  MAX_ALERT_PRIORITY,
   MAX_CLOSE_DAY,
   MAX_LINE_CHANGES,
+  MIN_ALERT_PRIORITY,
   MIN_CLOSE_DAY,
   PARTNER_STATUSES,
   PERIOD_PATTERN,
@@ -48,6 +53,19 @@ export const closeDaySchema = z
   .max(MAX_CLOSE_DAY, CLOSE_DAY_RULE);
 
 export const partnerStatusSchema = z.enum(PARTNER_STATUSES);
+export const alertKindSchema = z.enum(ALERT_KINDS);
+export const alertStatusSchema = z.enum(ALERT_STATUSES);
+export const alertPrioritySchema = z
+  .number()
+  .int(ALERT_PRIORITY_RULE)
+  .min(MIN_ALERT_PRIORITY, ALERT_PRIORITY_RULE)
+  .max(MAX_ALERT_PRIORITY, ALERT_PRIORITY_RULE);
+/** A partner's alert setting, as stored and as PATCHed. */
+export const alertSettingsSchema = z.object({
+  enabled: z.boolean(),
+  minUnbilledUnits: quantitySchema.optional(),
+  priority: alertPrioritySchema.optional(),
+});
 export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);
 export const rateScopeSchema = z.enum(RATE_SCOPES);
 export const runStatusSchema = z.enum(RUN_STATUSES);

@@ -6,6 +6,7 @@ import type {
   AcceptedCount,
   CurrentCount,
   EmulatorAccount,
+  EmulatorAlert,
   EmulatorPartnerConfig,
   EmulatorService,
   EmulatorVendorConfig,
@@ -40,7 +41,11 @@ export interface GradientEmulator {
   setRateLimit(limit: RateLimit | false): void;
   /** `older`: GET /organization/accounts answers without `isMapped`, as Gradient's documented sample. */
   setAccountShape(shape: AccountShape): void;
+  /** false: every MSP is without Gradient's Alerts module, so alerts are refused (400). */
+  setAlertsModule(enabled: boolean): void;
   counts(): AcceptedCount[];
+  /** Every alert received, in order, with its ticket. */
+  alerts(): EmulatorAlert[];
   currentCounts(): CurrentCount[];
   requestLog(): RequestLogEntry[];
   accounts(organizationId: string): EmulatorAccount[];
@@ -71,7 +76,7 @@ const partnerRefSchema = z.union([
 const faultSchema = z.object({
   kind: z.enum(['429', '500', '503', 'hang', 'reset', 'malformed', '401']),
   count: z.number().int().positive(),
-  route: z.enum(['count', 'accounts', 'organization', 'clients', 'any']).optional(),
+  route: z.enum(['count', 'accounts', 'organization', 'clients', 'alerting', 'any']).optional(),
   afterRequests: z.number().int().nonnegative().optional(),
 });
 const latencySchema = z
@@ -80,6 +85,7 @@ const latencySchema = z
   .nullable();
 const rateLimitSchema = z.union([z.object({ perSecond: z.number().int().positive() }), z.literal(false)]);
 const accountShapeSchema = z.object({ shape: z.enum(ACCOUNT_SHAPES) });
+const alertsModuleSchema = z.object({ enabled: z.boolean() });
 const partnerConfigSchema = z.object({
   partnerApiKey: z.string().min(1),
   organizationName: z.string().min(1),
@@ -128,7 +134,11 @@ export class EmulatorControlPlane {
       setAccountShape: (shape) => {
         switches.accountShape = shape;
       },
+      setAlertsModule: (enabled) => {
+        switches.alertsModule = enabled;
+      },
       counts: () => state.counts(),
+      alerts: () => state.alerts(),
       currentCounts: () => state.currentCounts(),
       requestLog: () => traffic.entries(),
       accounts: (organizationId) => state.accounts(organizationId),
@@ -160,6 +170,17 @@ export class EmulatorControlPlane {
     };
   }
 
+  /** An alert with the MSP's organization name and the account's name. */
+  private namedAlert(alert: EmulatorAlert): EmulatorAlert & { organizationName?: string; accountName?: string } {
+    const partner = this.deps.state.findPartner({ organizationId: alert.organizationId });
+    const account = partner?.accounts.get(alert.accountId);
+    return {
+      ...alert,
+      ...(partner && { organizationName: partner.organizationName }),
+      ...(account && { accountName: account.name }),
+    };
+  }
+
   private partnerOf(ref: z.infer<typeof partnerRefSchema>): Partner {
     const partner = this.deps.state.findPartner(ref);
     if (!partner) throw new ControlError(404, 'no such partner');
@@ -186,6 +207,11 @@ export class EmulatorControlPlane {
           counts: c.counts().map((n) => this.named(n)),
           current: c.currentCounts().map((n) => this.named(n)),
         });
+      case 'GET /__emulator/alerts':
+        return ok({ alerts: c.alerts().map((a) => this.namedAlert(a)) });
+      case 'POST /__emulator/alerts-module':
+        c.setAlertsModule(parse(alertsModuleSchema, body).enabled);
+        return done;
       case 'GET /__emulator/stats':
         return ok(c.stats());
       case 'GET /__emulator/requests':

@@ -110,6 +110,29 @@ export interface CountInput {
 /** A count lands only on a mapped account of a mapped service of the caller's vendor. */
 export type CountOutcome = { kind: 'accepted' } | { kind: 'not_mapped' };
 
+/** An alert as the vendor posts it (checked). */
+export interface AlertInput {
+  title: string;
+  description: string;
+  alertId: string;
+  priority: number;
+  status: number;
+  serviceId?: string;
+}
+
+/** An alert Gradient received, and the PSA ticket it became. */
+export interface EmulatorAlert extends AlertInput {
+  organizationId: string;
+  accountId: string;
+  messageId: string;
+  correlationID: string;
+  ticketId: string;
+  at: string;
+}
+
+/** Without the MSP's Alerts module Gradient refuses the alert; an unknown account has nowhere to go. */
+export type AlertOutcome = { kind: 'queued'; alert: EmulatorAlert } | { kind: 'module_off' } | { kind: 'no_account' };
+
 /** What outlives the process (see persist.ts); the count log and the vendors do not. */
 export interface DurableState {
   nextId: number;
@@ -117,4 +140,5 @@ export interface DurableState {
   services: EmulatorService[];
   current: Map<string, CurrentCount>;
   partners: Partner[];
+  alerts: EmulatorAlert[];
 }

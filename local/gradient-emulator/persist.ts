@@ -1,8 +1,8 @@
 // The Gradient emulator's data file: its durable state (partners with their accounts and mappings, services,
-// current counts, id counter, builds) as version-1 JSON, written through the emulators' shared json-file.
+// current counts, alerts received, id counter, builds) as version-1 JSON, written through the emulators' shared json-file.
 // Partner keys appear only as SHA-256 hashes.
 import { type JsonFile, jsonFile } from '../json-file';
-import type { CurrentCount, DurableState, EmulatorAccount, EmulatorService, Partner } from './model';
+import type { CurrentCount, DurableState, EmulatorAccount, EmulatorAlert, EmulatorService, Partner } from './model';
 
 type StoredPartner = Omit<Partner, 'psaCompanies' | 'psaProducts' | 'accounts' | 'mappedServices'> & {
   psaCompanies: string[];
@@ -19,6 +19,8 @@ interface StoredState {
   services: EmulatorService[];
   current: Array<[string, CurrentCount]>;
   partners: StoredPartner[];
+  /** Absent in files written before the emulator took alerts. */
+  alerts?: EmulatorAlert[];
 }
 
 export interface Persistence {
@@ -54,6 +56,7 @@ function toStored(state: DurableState): StoredState {
       accounts: [...p.accounts.values()],
       mappedServices: [...p.mappedServices],
     })),
+    alerts: state.alerts,
   };
 }
 
@@ -70,5 +73,6 @@ function fromStored(stored: StoredState): DurableState {
       accounts: new Map(p.accounts.map((a) => [a.id, a])),
       mappedServices: new Set(p.mappedServices),
     })),
+    alerts: stored.alerts ?? [],
   };
 }

@@ -5,7 +5,7 @@ import {
   GRADIENT_INTEGRATION_STATUSES,
   GRADIENT_SUBCATEGORIES,
 } from '../../lambdas/adapters/gradient-enums';
-import type { AccountInput, AccountPatch, CountInput, IntegrationStatus, ServiceInput } from './model';
+import type { AccountInput, AccountPatch, AlertInput, CountInput, IntegrationStatus, ServiceInput } from './model';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
@@ -112,4 +112,35 @@ export function checkCount(body: unknown, noBuild: boolean): Checked<CountInput>
   if (problems.length > 0) return failed(problems);
   const accountId = (typeof b.accountId === 'string' && b.accountId !== '' ? b.accountId : b.clientOId) as string;
   return passed({ accountId, unitCount: b.unitCount as number, noBuild });
+}
+
+/** A whole number in [min, max], or the default when absent. */
+function boundedInt(value: unknown, min: number, max: number, fallback: number): number | undefined {
+  if (value === undefined) return fallback;
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : undefined;
+}
+
+/** CreateAlertingDto: title, description and alertId strings; priority 1–4 and status 1–6, both default 1. */
+export function checkAlert(body: unknown): Checked<AlertInput> {
+  const b = isRecord(body) ? body : {};
+  const problems: string[] = [];
+  for (const field of ['title', 'description', 'alertId'] as const) {
+    const v = b[field];
+    if (typeof v !== 'string') problems.push(`${field} must be a string`);
+    else if (v.trim() === '') problems.push(`${field} should not be empty`);
+  }
+  const priority = boundedInt(b.priority, 1, 4, 1);
+  if (priority === undefined) problems.push('priority must not be greater than 4', 'priority must not be less than 1');
+  const status = boundedInt(b.status, 1, 6, 1);
+  if (status === undefined) problems.push('status must not be greater than 6', 'status must not be less than 1');
+  if (b.serviceId !== undefined && typeof b.serviceId !== 'string') problems.push('serviceId must be a string');
+  if (problems.length > 0 || priority === undefined || status === undefined) return failed(problems);
+  return passed({
+    title: b.title as string,
+    description: b.description as string,
+    alertId: b.alertId as string,
+    priority,
+    status,
+    ...(typeof b.serviceId === 'string' && { serviceId: b.serviceId }),
+  });
 }

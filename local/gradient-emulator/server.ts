@@ -11,6 +11,7 @@ import {
   type Checked,
   checkAccountPatch,
   checkAccounts,
+  checkAlert,
   checkCount,
   checkService,
   checkStatus,
@@ -116,6 +117,32 @@ function apiRoutes(state: EmulatorState, switches: Switches): Route[] {
           if (result.kind === 'id_taken') return failure(409, 'A resource with this Id already exists.');
           return ok(result.account);
         }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/vendor-api\/alerting\/([^/]+)\/?$/,
+      template: `${API}/alerting/:accountId`,
+      routeClass: 'alerting',
+      handle: (c, [accountId = ''], body) =>
+        checked(checkAlert(body), (input) => {
+          const result = state.postAlert(c, accountId, input, { alerts: switches.alertsModule });
+          if (result.kind === 'module_off') return failure(400, 'Alerting module is not enabled for this organization');
+          if (result.kind === 'no_account') return failure(404, `No account found with id: ${accountId}`);
+          const { messageId, alertId, correlationID } = result.alert;
+          return ok({ messageId, alertId, correlationID }, 201);
+        }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/vendor-api\/alerting\/debug\/([^/]+)\/?$/,
+      template: `${API}/alerting/debug/:messageId`,
+      routeClass: 'alerting',
+      handle: (c, [messageId = '']) => {
+        const alert = state.findAlert(c, messageId);
+        if (!alert) return failure(404, `No alert found with messageId: ${messageId}`);
+        const { ticketId, at: createdAt } = alert;
+        return ok({ messageId, ticketId, createdAt, status: 'success', statusCode: 201, message: 'Ticket created' });
+      },
     },
   ];
 }

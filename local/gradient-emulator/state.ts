@@ -8,12 +8,15 @@ import type {
   AccountPatch,
   AccountUpdate,
   AccountView,
+  AlertInput,
+  AlertOutcome,
   Caller,
   CountInput,
   CountOutcome,
   CurrentCount,
   DurableState,
   EmulatorAccount,
+  EmulatorAlert,
   EmulatorPartnerConfig,
   EmulatorService,
   EmulatorVendorConfig,
@@ -33,6 +36,7 @@ export class EmulatorState {
   private services: EmulatorService[] = [];
   private countLog: AcceptedCount[] = [];
   private current = new Map<string, CurrentCount>();
+  private alertLog: EmulatorAlert[] = [];
   private nextId = 1;
   builds = 0;
 
@@ -51,6 +55,7 @@ export class EmulatorState {
       services: this.services,
       current: this.current,
       partners: [...this.partners.values()],
+      alerts: this.alertLog,
     };
   }
 
@@ -60,6 +65,7 @@ export class EmulatorState {
     this.services = state.services;
     this.current = new Map(state.current);
     this.partners = new Map(state.partners.map((p) => [p.keyHash, p]));
+    this.alertLog = [...state.alerts];
   }
 
   reset(): void {
@@ -68,6 +74,7 @@ export class EmulatorState {
     this.services = [];
     this.countLog = [];
     this.current.clear();
+    this.alertLog = [];
     this.nextId = 1;
     this.builds = 0;
     for (const v of this.vendorConfigs) this.addVendor(v);
@@ -179,6 +186,11 @@ export class EmulatorState {
 
   allServices(): EmulatorService[] {
     return this.services.map((s) => ({ ...s }));
+  }
+
+  /** Every alert received, in order, with the ticket it became. */
+  alerts(): EmulatorAlert[] {
+    return this.alertLog.map((a) => ({ ...a }));
   }
 
   // ---------- the emulated API ----------
@@ -296,6 +308,33 @@ export class EmulatorState {
 
   private isServiceMapped(partner: Partner, service: EmulatorService): boolean {
     return partner.mappedServices.has(service.id) || partner.psaProducts.has(service.name);
+  }
+
+  /**
+   * Queues the alert on one of the partner's accounts; it becomes a ticket at once (Gradient's queue is
+   * asynchronous, the emulator's is instant). Every alert is a ticket, even a repeated alertId: so a test sees a
+   * second ticket if a client ever sent one. Without the Alerts module nothing is queued.
+   */
+  postAlert({ partner }: Caller, accountId: string, input: AlertInput, modules: { alerts: boolean }): AlertOutcome {
+    if (!modules.alerts) return { kind: 'module_off' };
+    if (!partner.accounts.has(accountId)) return { kind: 'no_account' };
+    const alert: EmulatorAlert = {
+      ...input,
+      organizationId: partner.organizationId,
+      accountId,
+      messageId: this.newId(),
+      correlationID: this.newId(),
+      ticketId: `T${1000 + this.alertLog.length + 1}`,
+      at: this.now().toISOString(),
+    };
+    this.alertLog.push(alert);
+    return { kind: 'queued', alert: { ...alert } };
+  }
+
+  /** The caller's alert by its messageId, if Gradient received it. */
+  findAlert({ partner }: Caller, messageId: string): EmulatorAlert | undefined {
+    const alert = this.alertLog.find((a) => a.messageId === messageId && a.organizationId === partner.organizationId);
+    return alert && { ...alert };
   }
 
   /** Records the count (overwriting the current one), counts a billing rebuild unless noBuild, activates. */

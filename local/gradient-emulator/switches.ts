@@ -1,10 +1,11 @@
 // The Gradient emulator's switches: the server-wide rate limit, injected faults, injected latency and the shape of
-// the account list (with `isMapped`, or Gradient's older documented sample without it).
+// the account list (with `isMapped`, or Gradient's older documented sample without it), and whether the MSPs'
+// Alerts module is on.
 // All deterministic: the limiter's window opens at the first request, faults fire in order, latency is seeded.
 import { seededRandom } from '../seeded-random';
 
 export type FaultKind = '429' | '500' | '503' | 'hang' | 'reset' | 'malformed' | '401';
-export type FaultRoute = 'count' | 'accounts' | 'organization' | 'clients' | 'any';
+export type FaultRoute = 'count' | 'accounts' | 'organization' | 'clients' | 'alerting' | 'any';
 /** Which family an API request belongs to, for fault matching; 'other' matches only 'any'. */
 export type RouteClass = Exclude<FaultRoute, 'any'> | 'other';
 
@@ -114,6 +115,8 @@ export interface SwitchSettings {
   latencyMs?: LatencyRange;
   seed?: number;
   accountShape?: AccountShape;
+  /** Whether MSPs have Gradient's Alerts module (and a PSA board for it); default true. */
+  alertsModule?: boolean;
 }
 
 /** Gradient documents 100 requests per second. */
@@ -125,12 +128,14 @@ export class Switches {
   readonly faults = new FaultQueue();
   latency: LatencyRange | undefined;
   accountShape: AccountShape;
+  alertsModule: boolean;
   private random: () => number;
 
   constructor(private readonly initial: SwitchSettings) {
     this.limiter = new WindowLimiter(initial.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.latency = initial.latencyMs;
     this.accountShape = initial.accountShape ?? 'current';
+    this.alertsModule = initial.alertsModule ?? true;
     this.random = seededRandom(initial.seed ?? 1);
   }
 
@@ -139,6 +144,7 @@ export class Switches {
     this.limiter.set(this.initial.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.latency = this.initial.latencyMs;
     this.accountShape = this.initial.accountShape ?? 'current';
+    this.alertsModule = this.initial.alertsModule ?? true;
     this.random = seededRandom(this.initial.seed ?? 1);
   }
 

@@ -136,6 +136,21 @@ it('resyncs: the run is shown until it ends, then its receipts, and the card tur
   await expectAccessible('card-connected');
 });
 
+it('turns billing alerts on and off with the switch, stored through PATCH and shown as the API holds it', async () => {
+  const toggle = page.getByLabel(/Open tickets in our PSA/);
+  expect(await toggle.isChecked()).toBe(false);
+  await toggle.check();
+  await page.getByText(/Billing alerts on/).waitFor();
+  expect((await partner()).body.alerts).toEqual({ enabled: true, priority: 1 });
+  await expectAccessible('card-alerts-on');
+  await page.reload();
+  await page.getByText('Connected', { exact: true }).waitFor();
+  expect(await page.getByLabel(/Open tickets in our PSA/).isChecked()).toBe(true);
+  await page.getByLabel(/Open tickets in our PSA/).uncheck();
+  await page.getByText('Billing alerts off.').waitFor();
+  expect((await partner()).body.alerts.enabled).toBe(false);
+});
+
 it('asks a second time before a full resync, and sends nothing when cancelled', async () => {
   const before = (await runs()).length;
   await page.getByRole('button', { name: 'Full resync…' }).click();

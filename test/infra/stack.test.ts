@@ -116,7 +116,8 @@ describe('queues', () => {
 
   it('encrypts every queue, keeps messages 14 days and refuses non-TLS requests', () => {
     const queues = resourcesOf(s.template, 'AWS::SQS::Queue');
-    expect(Object.keys(queues)).toHaveLength(4);
+    // Work queue and its DLQ, the scheduler DLQ, the planner failures, the event rule's DLQ.
+    expect(Object.keys(queues)).toHaveLength(5);
     for (const q of Object.values(queues)) {
       expect(q.Properties['SqsManagedSseEnabled']).toBe(true);
       expect(q.Properties['MessageRetentionPeriod']).toBe(14 * 24 * 3600);
@@ -129,7 +130,7 @@ describe('queues', () => {
         ? (p.Properties['Queues'] as unknown[])
         : [],
     );
-    expect(guarded).toHaveLength(4);
+    expect(guarded).toHaveLength(5);
   });
 });
 
@@ -503,7 +504,10 @@ describe('observability', () => {
 
   it('encrypts the alarm topic, requires TLS, lets CloudWatch publish and mails the operator', () => {
     s.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    const policy = JSON.stringify(Object.values(resourcesOf(s.template, 'AWS::SNS::TopicPolicy'))[0]!.Properties);
+    const policy = JSON.stringify(
+      Object.entries(resourcesOf(s.template, 'AWS::SNS::TopicPolicy')).find(([id]) => id.includes('AlarmTopic'))![1]
+        .Properties,
+    );
     expect(policy).toContain('"aws:SecureTransport":"false"');
     expect(policy).toContain('cloudwatch.amazonaws.com');
     s.template.hasResourceProperties('AWS::SNS::Subscription', {

@@ -220,6 +220,31 @@ describe('Gradient client failures', () => {
     expect(emulator.currentCounts()).toEqual([{ organizationId: orgId, serviceId, accountId: 'acc-9', unitCount: 3 }]);
   });
 
+  it('posts an alert with status 1 and reads its ticket back from the debug route', async () => {
+    const gradient = client();
+    await gradient.createAccounts([{ id: 'acc/1', name: 'Acme Inc' }]);
+    const queued = await gradient.postAlert('acc/1', { title: 't', description: 'd', alertId: 'x-1', priority: 3 });
+    expect(queued).toEqual({ messageId: expect.any(String), alertId: 'x-1', correlationId: expect.any(String) });
+    expect(await gradient.getAlertTicket(queued.messageId)).toMatchObject({ ticketId: 'T1001', status: 'success' });
+    expect(emulator.alerts()).toEqual([expect.objectContaining({ accountId: 'acc/1', priority: 3, status: 1 })]);
+    expect(calls.map((c) => c.route)).toEqual([
+      'POST /organization/accounts',
+      'POST /alerting/{accountId}',
+      'GET /alerting/debug/{messageId}',
+    ]);
+  });
+
+  it('maps an alert refused for a missing Alerts module to GradientBadRequestError', async () => {
+    const gradient = client();
+    await gradient.createAccounts([{ id: 'acc-1', name: 'Acme Inc' }]);
+    emulator.setAlertsModule(false);
+    const error = await caught(
+      gradient.postAlert('acc-1', { title: 't', description: 'd', alertId: 'x', priority: 1 }),
+    );
+    expect(error).toBeInstanceOf(GradientBadRequestError);
+    expect(error.message).toContain('Alerting module is not enabled');
+  });
+
   it('maps a 404 outside the count route to a not-found error, not a not-mapped one', async () => {
     const error = await caught(client().updateAccount('missing', { name: 'x' }));
     expect(error.name).toBe('GradientNotFoundError');

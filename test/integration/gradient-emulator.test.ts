@@ -536,3 +536,81 @@ describe('test-only HTTP endpoints', () => {
     }
   });
 });
+
+describe('alerting', () => {
+  const alert = { title: 'Unbilled usage', description: 'Acme has usage', alertId: 'a-1', priority: 2 };
+  const control = (method: string, path: string, body?: unknown) =>
+    fetch(`${emulator.url}/__emulator/${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    }).then(async (r) => ({ status: r.status, json: (await r.json()) as Answer['json'] }));
+
+  beforeEach(async () => {
+    await request('POST', api('/organization/accounts'), { body: [{ id: 'acc-1', name: 'Acme Inc' }] });
+  });
+
+  it('queues an alert on an account and answers {messageId, alertId, correlationID}', async () => {
+    const answer = await request('POST', api('/alerting/acc-1'), { body: alert });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toEqual({
+      messageId: expect.any(String),
+      alertId: 'a-1',
+      correlationID: expect.any(String),
+    });
+    const ticket = await request('GET', api(`/alerting/debug/${answer.json.messageId}`));
+    expect(ticket.status).toBe(200);
+    expect(ticket.json).toMatchObject({ messageId: answer.json.messageId, ticketId: 'T1001', status: 'success' });
+    const listed = await control('GET', 'alerts');
+    expect(listed.json.alerts).toEqual([
+      expect.objectContaining({
+        organizationId: orgId,
+        organizationName: 'Best MSP',
+        accountId: 'acc-1',
+        accountName: 'Acme Inc',
+        alertId: 'a-1',
+        priority: 2,
+        status: 1,
+        ticketId: 'T1001',
+      }),
+    ]);
+  });
+
+  it('answers 400 with the problems for a body without title, description or alertId, or a priority past 4', async () => {
+    const answer = await request('POST', api('/alerting/acc-1'), { body: { title: '', priority: 5 } });
+    expect(answer.status).toBe(400);
+    expect(answer.json.message).toEqual(
+      expect.arrayContaining(['title should not be empty', 'description must be a string', 'alertId must be a string']),
+    );
+    expect(answer.json.message.some((m: string) => m.startsWith('priority'))).toBe(true);
+    expect(emulator.alerts()).toEqual([]);
+  });
+
+  it('refuses alerts with 400 while the Alerts module is off, and takes them once it is on again', async () => {
+    expect((await control('POST', 'alerts-module', { enabled: false })).status).toBe(200);
+    const refused = await request('POST', api('/alerting/acc-1'), { body: alert });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toEqual({ statusCode: 400, message: 'Alerting module is not enabled for this organization' });
+    expect(emulator.alerts()).toEqual([]);
+    emulator.setAlertsModule(true);
+    expect((await request('POST', api('/alerting/acc-1'), { body: alert })).status).toBe(201);
+  });
+
+  it('answers 404 for an account it does not know and for an unknown messageId', async () => {
+    expect((await request('POST', api('/alerting/nobody'), { body: alert })).status).toBe(404);
+    expect((await request('GET', api('/alerting/debug/nope'))).status).toBe(404);
+  });
+
+  it('injects faults on the alerting route only when asked for it', async () => {
+    emulator.injectFaults({ kind: '500', count: 1, route: 'alerting' });
+    expect((await request('GET', api('/organization'))).status).toBe(200);
+    expect((await request('POST', api('/alerting/acc-1'), { body: alert })).status).toBe(500);
+    expect((await request('POST', api('/alerting/acc-1'), { body: alert })).status).toBe(201);
+  });
+
+  it('records every alert it receives, a repeated alertId too, so a second ticket would show', async () => {
+    await request('POST', api('/alerting/acc-1'), { body: alert });
+    await request('POST', api('/alerting/acc-1'), { body: alert });
+    expect(emulator.alerts().map((a) => a.ticketId)).toEqual(['T1001', 'T1002']);
+  });
+});

@@ -1,10 +1,11 @@
 // In-memory implementations of every core port, for unit tests of one use case. The main path and the
 // integration tests use the real adapters against dynalite and the emulators instead.
 import { ACCOUNTS_PER_REQUEST } from '../../lambdas/adapters/gradient-client';
-import { GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
+import { GradientBadRequestError, GradientKeyRejectedError, GradientNotMappedError } from '../../lambdas/core/errors';
 import type {
   Account,
   AccountMapping,
+  AlertRefusal,
   CatalogService,
   ClosedStatement,
   HeldValue,
@@ -15,16 +16,21 @@ import type {
   Refusal,
   ResyncClaim,
   Run,
+  SentAlert,
   ServiceMapping,
   SyncRequest,
   UsageSnapshot,
+  VendorEvent,
 } from '../../lambdas/core/model';
-import { lineKey } from '../../lambdas/core/model';
+import { ALERT_RETRY_STATUSES, lineKey } from '../../lambdas/core/model';
 import type {
   AppDeps,
   Clock,
   GradientAccount,
   GradientAccountInput,
+  GradientAlertInput,
+  GradientAlertQueued,
+  GradientAlertTicket,
   GradientIntegrationStatus,
   GradientOrganization,
   GradientPort,
@@ -146,6 +152,9 @@ export class FakeGradient implements GradientPort {
   /** The PSA company names Get Clients answers. */
   clientNames: string[] = [];
   counts: Array<{ serviceId: string; accountId: string; unitCount: number; noBuild: boolean }> = [];
+  /** Alerts received, by account; `alertsModule: false` refuses them as Gradient does without the module. */
+  alerts: Array<{ accountId: string; messageId: string } & GradientAlertInput> = [];
+  alertsModule = true;
   calls: string[] = [];
   /** Called before every request; throw from it to inject a failure. */
   beforeCall: (route: string) => void = () => {};
@@ -198,6 +207,20 @@ export class FakeGradient implements GradientPort {
     this.call('listClientNames');
     return [...this.clientNames];
   }
+  async postAlert(accountId: string, alert: GradientAlertInput): Promise<GradientAlertQueued> {
+    this.call('postAlert');
+    if (!this.alertsModule) throw new GradientBadRequestError('Alerts module is not enabled', 400);
+    const messageId = `msg-${this.alerts.length + 1}`;
+    this.alerts.push({ accountId, messageId, ...clone(alert) });
+    return { messageId, alertId: alert.alertId };
+  }
+  async getAlertTicket(messageId: string): Promise<GradientAlertTicket> {
+    this.call('getAlertTicket');
+    const index = this.alerts.findIndex((a) => a.messageId === messageId);
+    return index < 0
+      ? { status: 'failed', errors: ['unknown message'] }
+      : { ticketId: `T-${index + 1}`, status: 'success' };
+  }
 }
 
 /** The shared rate budget's windows in memory, with DynamoRateBudget's rule; `failing` makes claims throw. */
@@ -233,6 +256,8 @@ export interface MemoryDeps extends AppDeps {
     snapshots: Map<string, UsageSnapshot>;
     held: Map<string, HeldValue>;
     statements: Map<string, ClosedStatement>;
+    alerts: Map<string, SentAlert>;
+    alertRefusals: Map<string, AlertRefusal>;
     refusals: Map<string, Refusal>;
     keys: Map<string, string>;
     /** Rate-limit counters by key and window start. */
@@ -241,6 +266,8 @@ export interface MemoryDeps extends AppDeps {
     /** The size of each batch send, in order. */
     batches: number[];
     logs: Array<{ level: string; message: string; fields?: Record<string, unknown> }>;
+    /** Events published, in order. */
+    events: VendorEvent[];
     metrics: Array<{ name: MetricName; value: number }>;
   };
   /** Gradient per partner key; a key that is not here is rejected with 401. */
@@ -257,6 +284,8 @@ export function memoryDeps(): MemoryDeps {
     snapshots: new Map(),
     held: new Map(),
     statements: new Map(),
+    alerts: new Map(),
+    alertRefusals: new Map(),
     refusals: new Map(),
     keys: new Map(),
     attempts: new Map(),
@@ -264,6 +293,7 @@ export function memoryDeps(): MemoryDeps {
     batches: [],
     logs: [],
     metrics: [],
+    events: [],
   };
   const gradients = new Map<string, FakeGradient>();
   const byPartner = <T extends { partnerId: string }>(m: Map<string, T>, partnerId: string) =>
@@ -275,6 +305,7 @@ export function memoryDeps(): MemoryDeps {
 
   return {
     state,
+    events: { publish: async (events) => void state.events.push(...clone(events)) },
     gradients,
     clock: new VirtualClock(),
     runs: new MemoryRuns(),
@@ -365,6 +396,31 @@ export function memoryDeps(): MemoryDeps {
         const key = (a: { accountId: string; serviceKey: string }) => `${a.accountId}#${a.serviceKey}`;
         const next = new Set(adjustments.map(key));
         closed.adjustments = [...closed.adjustments.filter((a) => !next.has(key(a))), ...clone(adjustments)];
+      },
+    },
+    alerts: {
+      list: async (p, period) => {
+        const of = [...state.alerts.values()].filter((a) => a.partnerId === p && a.period === period).map(clone);
+        const refusal = state.alertRefusals.get(`${p}#${period}`);
+        return { alerts: of, ...(refusal && { refusal: clone(refusal) }) };
+      },
+      claim: async (a) => {
+        const key = `${a.partnerId}#${a.period}#${a.alertId}`;
+        const before = state.alerts.get(key);
+        if (before && !(ALERT_RETRY_STATUSES as readonly string[]).includes(before.status)) return false;
+        state.alerts.set(key, clone(a));
+        return true;
+      },
+      update: async (p, period, alertId, patch) => {
+        const alert = state.alerts.get(`${p}#${period}#${alertId}`);
+        if (!alert) throw new Error(`no alert ${alertId}`);
+        Object.assign(alert, clone(patch));
+      },
+      refuse: async (r) => {
+        const key = `${r.partnerId}#${r.period}`;
+        if (state.alertRefusals.has(key)) return false;
+        state.alertRefusals.set(key, clone(r));
+        return true;
       },
     },
     held: {

@@ -2,6 +2,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TABLES, TableName } from '../../shared/tables';
 import { DynamoAccountRepository } from './account-repository';
+import { DynamoAlertRepository } from './alert-repository';
 import { DynamoCatalogRepository } from './catalog-repository';
 import { DynamoHeldValueRepository } from './held-repository';
 import { DynamoAttemptLimiter } from './limit-repository';
@@ -26,6 +27,7 @@ export interface Repositories {
   held: DynamoHeldValueRepository;
   runs: DynamoRunRepository;
   statements: DynamoStatementRepository;
+  alerts: DynamoAlertRepository;
   limits: DynamoAttemptLimiter;
   budget: DynamoRateBudget;
 }
@@ -44,6 +46,7 @@ export function createRepositories(
     held: new DynamoHeldValueRepository(doc, tables.TABLE_HELD),
     runs: new DynamoRunRepository(doc, tables.TABLE_RUNS, tables.TABLE_RECEIPTS, opts),
     statements: new DynamoStatementRepository(doc, tables.TABLE_STATEMENTS),
+    alerts: new DynamoAlertRepository(doc, tables.TABLE_ALERTS),
     limits: new DynamoAttemptLimiter(doc, tables.TABLE_LIMITS),
     budget: new DynamoRateBudget(doc, tables.TABLE_LIMITS),
   };

@@ -4,6 +4,7 @@ import {
   type Account,
   type AccountMapping,
   AGGREGATIONS,
+  type AlertRefusal,
   type CatalogService,
   type ClosingLine,
   type HeldValue,
@@ -12,10 +13,14 @@ import {
   type Refusal,
   type ResyncClaim,
   type Run,
+  type SentAlert,
   type ServiceMapping,
   type StatementAdjustment,
 } from '../../core/model';
 import {
+  alertKindSchema,
+  alertSettingsSchema,
+  alertStatusSchema,
   averageBasisSchema,
   lineChangesSchema,
   lineOutcomeSchema,
@@ -44,6 +49,7 @@ export const partnerItem: z.ZodType<Partner> = z.object({
   statusReason: optional(z.string()),
   lastAcceptedAt: optional(z.string()),
   unmappedAccounts: optional(z.number().int().nonnegative()),
+  alerts: optional(alertSettingsSchema),
   lastRun: optional(
     z.object({
       runId: z.string(),
@@ -210,3 +216,28 @@ export const statementAdjustmentItem: z.ZodType<StatementAdjustment> = z.object(
 });
 
 export const closedMarkerItem = z.object({ asOf: z.string(), closedAt: z.string() });
+
+export const sentAlertItem: z.ZodType<SentAlert> = z.object({
+  partnerId: z.string(),
+  period: z.string(),
+  alertId: z.string(),
+  kind: alertKindSchema,
+  subject: optional(z.string()),
+  accountId: z.string(),
+  title: z.string(),
+  status: alertStatusSchema,
+  attempts: z.number().int().nonnegative(),
+  messageId: optional(z.string()),
+  ticketId: optional(z.string()),
+  detail: optional(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const alertRefusalItem: z.ZodType<AlertRefusal> = z.object({
+  partnerId: z.string(),
+  period: z.string(),
+  reason: z.string(),
+  runId: z.string(),
+  at: z.string(),
+});

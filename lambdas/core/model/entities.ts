@@ -1,6 +1,7 @@
 // The records the domain keeps: catalog services, partners, accounts and their Gradient mappings, usage
 // snapshots and the lines computed from them.
 
+import type { AlertSettings } from './alerts';
 import type { LineWhy } from './lines';
 import type { Aggregation, AverageBasis, IsoDate, PartnerStatus, Period, RoundingPolicy } from './rules';
 import type { RunStatus, RunSummary } from './runs';
@@ -42,6 +43,8 @@ export interface Partner {
   lastAcceptedAt?: string;
   /** Accounts Gradient reported unmapped at the last account reconciliation (absent: not reconciled yet). */
   unmappedAccounts?: number;
+  /** Billing-health alerts to the MSP's PSA (off when absent). */
+  alerts?: AlertSettings;
 }
 
 export interface RunRef {

@@ -1,7 +1,7 @@
-// PATCH /partners/{id}: a partner's billing settings (rounding, close day); the connection itself changes
+// PATCH /partners/{id}: a partner's billing settings (rounding, close day, billing-health alerts); the connection itself changes
 // through save and disconnect only.
 import { ValidationError } from '../errors';
-import { CLOSE_DAY_RULE, isValidCloseDay, type Partner, type RoundingPolicy } from '../model';
+import { type AlertSettings, CLOSE_DAY_RULE, isValidCloseDay, type Partner, type RoundingPolicy } from '../model';
 import type { AppDeps } from '../ports';
 import { requirePartner } from './status';
 
@@ -9,7 +9,7 @@ import { requirePartner } from './status';
 export async function updatePartnerSettings(
   deps: Pick<AppDeps, 'partners' | 'clock'>,
   partnerId: string,
-  patch: { roundingPolicy?: RoundingPolicy; closeDay?: number },
+  patch: { roundingPolicy?: RoundingPolicy; closeDay?: number; alerts?: AlertSettings },
 ): Promise<Partner> {
   if (patch.closeDay !== undefined && !isValidCloseDay(patch.closeDay)) {
     throw new ValidationError('invalid settings', [{ path: 'closeDay', message: `closeDay ${CLOSE_DAY_RULE}` }]);
@@ -19,6 +19,7 @@ export async function updatePartnerSettings(
     ...partner,
     ...(patch.roundingPolicy !== undefined && { roundingPolicy: patch.roundingPolicy }),
     ...(patch.closeDay !== undefined && { closeDay: patch.closeDay }),
+    ...(patch.alerts !== undefined && { alerts: { ...patch.alerts } }),
     updatedAt: deps.clock.now().toISOString(),
   };
   await deps.partners.put(updated);

@@ -44,6 +44,34 @@ export interface GradientServiceInput {
 
 export type GradientIntegrationStatus = 'inactive' | 'pending' | 'active';
 
+/** An alert for the MSP's PSA (POST /alerting/{accountId}): `alertId` is ours and unique per ticket. */
+export interface GradientAlertInput {
+  title: string;
+  description: string;
+  alertId: string;
+  /** 1 (low) to 4. */
+  priority: number;
+  /** Associates the ticket with one of the vendor's services (its Gradient id). */
+  serviceId?: string;
+}
+
+/** Gradient queued the alert; `messageId` is what the debug route is asked about. */
+export interface GradientAlertQueued {
+  messageId: string;
+  alertId: string;
+  correlationId?: string;
+}
+
+/** GET /alerting/debug/{messageId}: every field optional, as Gradient documents it. */
+export interface GradientAlertTicket {
+  ticketId?: string;
+  status?: string;
+  statusCode?: number;
+  message?: string;
+  errors?: string[];
+  createdAt?: string;
+}
+
 /**
  * One partner's view of Gradient (vendor key + that partner's key). Every method throws the typed errors of
  * `errors.ts`; none retries (core's `calls/` paces and retries what the sync sends).
@@ -66,6 +94,10 @@ export interface GradientPort {
    * far as they can be read from what comes back. Advisory data only.
    */
   listClientNames(): Promise<string[]>;
+  /** POST /alerting/{accountId}: queues a ticket in the MSP's PSA (needs its Alerts module and a board mapping). */
+  postAlert(accountId: string, alert: GradientAlertInput): Promise<GradientAlertQueued>;
+  /** GET /alerting/debug/{messageId}: whether the alert became a ticket. */
+  getAlertTicket(messageId: string): Promise<GradientAlertTicket>;
 }
 
 /**
@@ -82,6 +114,8 @@ export const GRADIENT_OPERATIONS = [
   'createVendorService',
   'setUnitCount',
   'listClientNames',
+  'postAlert',
+  'getAlertTicket',
 ] as const satisfies readonly (keyof GradientPort)[];
 
 export type GradientOperation = (typeof GRADIENT_OPERATIONS)[number];

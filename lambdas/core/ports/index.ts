@@ -2,9 +2,10 @@
 // unit tests use in-memory fakes. Core never imports an adapter. `AppDeps` is everything; a use case or a
 // handler that needs less names its own slice, so it can be built (and tested) with only that.
 import type { GradientFactory } from './gradient';
-import type { Clock, Log, Metrics, RateBudgetStore, SyncQueue } from './runtime';
+import type { Clock, EventPublisher, Log, Metrics, RateBudgetStore, SyncQueue } from './runtime';
 import type {
   AccountRepository,
+  AlertRepository,
   AttemptLimiter,
   CatalogRepository,
   HeldValueRepository,
@@ -30,12 +31,15 @@ export interface AppDeps {
   held: HeldValueRepository;
   runs: RunRepository;
   statements: StatementRepository;
+  alerts: AlertRepository;
   keys: PartnerKeyStore;
   limits: AttemptLimiter;
   /** The Gradient rate budget every process shares. */
   budget: RateBudgetStore;
   gradient: GradientFactory;
   queue: SyncQueue;
+  /** The vendor's event bus. */
+  events: EventPublisher;
   clock: Clock;
   log: Log;
   metrics: Metrics;

@@ -1,6 +1,6 @@
-// The ports of the process around core: the work queue, time, logs and metrics (with the metric names core
+// The ports of the process around core: the work queue, the event bus, time, logs and metrics (with the metric names core
 // emits, which the handlers publish as EMF and the stack's alarms and dashboard read).
-import type { SyncMessage } from '../model';
+import type { SyncMessage, VendorEvent } from '../model';
 
 /** The most messages one batch send carries (SQS SendMessageBatch's limit on entries). */
 export const QUEUE_BATCH_MAX = 10;
@@ -74,9 +74,16 @@ export const METRIC_NAMES = [
   'GradientRetries',
   'GradientLatency',
   'PartnersEnqueued',
+  'AlertsSent',
+  'AlertsFailed',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export interface Metrics {
   add(name: MetricName, value: number, unit?: 'Count' | 'Milliseconds'): void;
+}
+
+/** The vendor's event bus (EventBridge; in-process locally): events for its own people, never a key. */
+export interface EventPublisher {
+  publish(events: VendorEvent[]): Promise<void>;
 }

@@ -3,6 +3,7 @@
 import type {
   Account,
   AccountMapping,
+  AlertRefusal,
   CatalogService,
   ClosedStatement,
   HeldValue,
@@ -12,9 +13,11 @@ import type {
   PartnerLease,
   PartnerStatus,
   Period,
+  PeriodAlerts,
   Refusal,
   ResyncClaim,
   Run,
+  SentAlert,
   ServiceMapping,
   StatementAdjustment,
   UsageSnapshot,
@@ -138,6 +141,24 @@ export interface StatementRepository {
   putClosed(statement: Omit<ClosedStatement, 'adjustments'>): Promise<void>;
   /** Records adjustments first seen or changed since; one per line, the latest replaces. */
   putAdjustments(partnerId: string, period: Period, adjustments: StatementAdjustment[]): Promise<void>;
+}
+
+/** The billing-health alerts sent per partner and period, and the period's refusal by Gradient. */
+export interface AlertRepository {
+  list(partnerId: string, period: Period): Promise<PeriodAlerts>;
+  /**
+   * Records the alert as `sending` unless it is stored already in a status it may not be sent again from
+   * (ALERT_RETRY_STATUSES): true when this caller may post it, false when another run has it or had it.
+   */
+  claim(alert: SentAlert): Promise<boolean>;
+  update(
+    partnerId: string,
+    period: Period,
+    alertId: string,
+    patch: Partial<Pick<SentAlert, 'status' | 'messageId' | 'ticketId' | 'detail' | 'attempts' | 'updatedAt'>>,
+  ): Promise<void>;
+  /** Records why Gradient refused the period's alerts, once: false when a refusal was already recorded. */
+  refuse(refusal: AlertRefusal): Promise<boolean>;
 }
 
 export type RunAcquisition =

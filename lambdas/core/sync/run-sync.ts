@@ -2,9 +2,12 @@
 // line, skip what Gradient already holds (whatever period it was pushed for) unless it is due for verification,
 // push the rest at a paced rate, record each line's receipt as it lands so a later delivery resumes instead of
 // starting over; out of time with progress made, hand the run over to a continuation at once.
+import { alertAfterRun } from '../alerts/after-run';
 import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/caller';
 import { storedKeyGradient } from '../calls/fresh-keys';
 import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
+import { runFinishedEvent } from '../events/build';
+import { publishSafely } from '../events/publish';
 import { reconcileAccounts } from '../gradient-setup';
 import type { Run, SyncMessage } from '../model';
 import { emptySummary } from '../model';
@@ -33,6 +36,28 @@ export interface SyncOptions extends CallOptions, Pick<PushInput, 'maxInFlight'>
  * redelivery; a run handed over to a continuation returns `handed_over`.
  */
 export async function runSync(deps: AppDeps, request: SyncMessage, options: SyncOptions): Promise<SyncResult> {
+  const result = await syncOnce(deps, request, options);
+  if (result.kind === 'finished') await publishSafely(deps, [runFinishedEvent(result.run)]);
+  // After the run's last count (a finished run, or a redelivery of one that may have stopped mid-alerts).
+  if (result.kind !== 'handed_over') await alertSafely(deps, result.run, options);
+  return result;
+}
+
+/** The billing-health alerts of a finished run; they never fail it (README, "Billing-health alerts"). */
+async function alertSafely(deps: AppDeps, run: Run, options: SyncOptions): Promise<void> {
+  try {
+    await alertAfterRun(deps, run, options);
+  } catch (error) {
+    deps.metrics.add('AlertsFailed', 1);
+    deps.log.warn('alerts failed; the run is not affected', {
+      partnerId: run.partnerId,
+      runId: run.runId,
+      error: errorText(error),
+    });
+  }
+}
+
+async function syncOnce(deps: AppDeps, request: SyncMessage, options: SyncOptions): Promise<SyncResult> {
   const run = await acquireRun(deps, request, options.leaseMs);
   if (run.kind === 'already_finished') return run;
   try {

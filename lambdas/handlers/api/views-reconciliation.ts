@@ -1,5 +1,7 @@
 // What the reconciliation routes answer: the domain's statements, unmapped lists and fleet pages mapped to the response schemas field by field.
 import type * as z from 'zod';
+import { DEFAULT_ALERT_PRIORITY } from '../../core/model';
+import type { PartnerAlerts } from '../../core/read/alerts';
 import type { FleetPage } from '../../core/read/fleet';
 import type { Statement } from '../../core/read/statements/build';
 import type { UnmappedList } from '../../core/read/statements/unmapped';
@@ -56,6 +58,31 @@ export const unmappedView = (u: UnmappedList): Out<typeof S.UnmappedView> => ({
     suggestions: [...a.suggestions],
   })),
   services: u.services.map((s) => ({ serviceKey: s.serviceKey, name: s.name, units: s.units })),
+});
+
+export const alertListView = (a: PartnerAlerts): Out<typeof S.AlertListView> => ({
+  partnerId: a.partnerId,
+  period: a.period,
+  settings: {
+    enabled: a.settings?.enabled ?? false,
+    ...(a.settings?.minUnbilledUnits !== undefined && { minUnbilledUnits: a.settings.minUnbilledUnits }),
+    priority: a.settings?.priority ?? DEFAULT_ALERT_PRIORITY,
+  },
+  alerts: a.alerts.map((x) => ({
+    alertId: x.alertId,
+    kind: x.kind,
+    ...(x.subject !== undefined && { subject: x.subject }),
+    accountId: x.accountId,
+    title: x.title,
+    status: x.status,
+    attempts: x.attempts,
+    ...(x.messageId !== undefined && { messageId: x.messageId }),
+    ...(x.ticketId !== undefined && { ticketId: x.ticketId }),
+    ...(x.detail !== undefined && { detail: x.detail }),
+    createdAt: x.createdAt,
+    updatedAt: x.updatedAt,
+  })),
+  ...(a.refusal && { refusal: { reason: a.refusal.reason, runId: a.refusal.runId, at: a.refusal.at } }),
 });
 
 export const fleetView = (f: FleetPage): Out<typeof S.FleetView> => ({

@@ -6,6 +6,7 @@ import {
   type Account,
   type AccountMapping,
   type CatalogService,
+  DEFAULT_ALERT_PRIORITY,
   type LineReceipt,
   type Run,
   type ServiceMapping,
@@ -62,6 +63,11 @@ export const partnerView = ({ partner: p, mappings }: PartnerOverview): Out<type
     },
   }),
   mappings,
+  alerts: {
+    enabled: p.alerts?.enabled ?? false,
+    ...(p.alerts?.minUnbilledUnits !== undefined && { minUnbilledUnits: p.alerts.minUnbilledUnits }),
+    priority: p.alerts?.priority ?? DEFAULT_ALERT_PRIORITY,
+  },
 });
 
 export const mappingSyncView = ({

@@ -1,6 +1,6 @@
 // The MSP's to-do list of a period: every account and service Gradient reports unmapped, with the units
 // it would bill (the statement's computed lines, before rounding), and for accounts up to three PSA company names
-// close to theirs from Gradient's Get Clients route. The period defaults to the current month (UTC). Advisory
+// close to theirs from Gradient's Get Clients route (unless asked not to: the alerts ask only when they need them). The period defaults to the current month (UTC). Advisory
 // only: nothing is mapped here.
 
 import { errorText } from '../../calls/caller';
@@ -24,6 +24,8 @@ export interface UnmappedService {
   serviceKey: string;
   name: string;
   units: number;
+  /** Its Gradient id when it is set up there: then Gradient refused it (404) on accounts it reports mapped. */
+  gradientServiceId?: string;
 }
 
 export interface UnmappedList {
@@ -55,7 +57,12 @@ async function psaCompanyNames(deps: AppDeps, partnerId: string): Promise<string
  * answered 404 for a line of a service that is set up. A service is unmapped when it is not set up in Gradient,
  * or when Gradient answered 404 for it on an account it reports mapped.
  */
-export async function listUnmapped(deps: AppDeps, partnerId: string, asked?: Period): Promise<UnmappedList> {
+export async function listUnmapped(
+  deps: AppDeps,
+  partnerId: string,
+  asked?: Period,
+  options: { suggestions?: boolean } = {},
+): Promise<UnmappedList> {
   const period = asked ?? periodOf(todayUtc(deps.clock.now()));
   const data = await loadPeriod(deps, partnerId, period);
   const { lines } = buildStatement(data);
@@ -72,7 +79,8 @@ export async function listUnmapped(deps: AppDeps, partnerId: string, asked?: Per
   const serviceKeys = new Set(data.catalog.map((s) => s.serviceKey).filter((k) => !serviceSetUp(k)));
   for (const l of lines) if (flagOf(l.accountId) === true && notMapped(l)) serviceKeys.add(l.serviceKey);
 
-  const companies = accountIds.size > 0 ? await psaCompanyNames(deps, partnerId) : undefined;
+  const wantSuggestions = options.suggestions ?? true;
+  const companies = wantSuggestions && accountIds.size > 0 ? await psaCompanyNames(deps, partnerId) : undefined;
   const names = new Map(data.accounts.map((a) => [a.accountId, a.name]));
   const accounts = [...accountIds].sort().map((accountId): UnmappedAccount => {
     const name = names.get(accountId) ?? accountId;
@@ -91,6 +99,7 @@ export async function listUnmapped(deps: AppDeps, partnerId: string, asked?: Per
     (serviceKey): UnmappedService => ({
       serviceKey,
       name: serviceNames.get(serviceKey) ?? serviceKey,
+      ...(serviceSetUp(serviceKey) && { gradientServiceId: data.serviceIds.get(serviceKey) as string }),
       units: roundTo4(lines.filter((l) => l.serviceKey === serviceKey).reduce((sum, l) => sum + l.computed, 0)),
     }),
   );

@@ -1,12 +1,13 @@
-// The month-end reconciliation routes: a period's statement (JSON or CSV), what is not billed, and the
-// fleet of partners.
+// The month-end reconciliation routes: a period's statement (JSON or CSV), what is not billed, the billing-health
+// alerts sent about it, and the fleet of partners.
+import { listAlerts } from '../../../core/read/alerts';
 import { listFleet } from '../../../core/read/fleet';
 import { statementCsv, statementCsvName } from '../../../core/read/statements/build';
 import { getStatement } from '../../../core/read/statements/statement';
 import { listUnmapped } from '../../../core/read/statements/unmapped';
 import { json } from '../http';
 import * as S from '../schemas';
-import { fleetView, statementView, unmappedView } from '../views-reconciliation';
+import { alertListView, fleetView, statementView, unmappedView } from '../views-reconciliation';
 import { errorDocs, type Route, route } from './route';
 
 const wantsCsv = (format: string | undefined, accept: string | undefined): boolean =>
@@ -61,6 +62,25 @@ export const reconciliationRoutes: Route[] = [
     },
     async handle({ deps, params, query }) {
       return json(200, unmappedView(await listUnmapped(await deps(), params.partnerId, query.period)));
+    },
+  }),
+  route({
+    method: 'GET',
+    path: '/v1/partners/{partnerId}/alerts',
+    operationId: 'listAlerts',
+    tag: 'reconciliation',
+    summary: 'The billing-health tickets sent to the MSP’s PSA for a period, and what became of them',
+    description:
+      'One alert per unmapped account with usage, per service Gradient refused on mapped accounts, one close-day reminder and one for runs failing two nights in a row, each at most once per period (its `alertId` is derived from what it is about). `refusal` says why Gradient refused them, once.',
+    params: S.PartnerPathParams,
+    query: S.AlertsQuery,
+    responses: {
+      200: { description: 'The period’s alerts', schema: S.AlertListView },
+      400: errorDocs.badRequest,
+      404: errorDocs.notFound,
+    },
+    async handle({ deps, params, query }) {
+      return json(200, alertListView(await listAlerts(await deps(), params.partnerId, query.period)));
     },
   }),
   route({

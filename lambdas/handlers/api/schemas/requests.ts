@@ -4,7 +4,9 @@ import { GRADIENT_CATEGORIES, GRADIENT_SUBCATEGORIES } from '../../../adapters/g
 import { MAX_SNAPSHOTS_PER_BATCH } from '../../../core/intake';
 import {
   AGGREGATIONS,
+  ALERT_PRIORITY_RULE,
   CLOSE_DAY_RULE,
+  DEFAULT_ALERT_PRIORITY,
   IDEMPOTENCY_WINDOW_MS,
   MIN_USAGE_DATE,
   NEW_SERVICE_AVERAGE_BASIS,
@@ -13,7 +15,13 @@ import {
 } from '../../../core/model';
 import { DEFAULT_RUN_LIST_LIMIT, MAX_RUN_LIST_LIMIT } from '../../../core/read/run-history';
 
-import { averageBasisSchema, closeDaySchema, quantitySchema, unitScaleSchema } from '../../../shared/vocabulary';
+import {
+  alertPrioritySchema,
+  averageBasisSchema,
+  closeDaySchema,
+  quantitySchema,
+  unitScaleSchema,
+} from '../../../shared/vocabulary';
 
 import { Cursor, Id, IsoDate, named, PartnerApiKey, Period, RoundingPolicy } from './common';
 
@@ -105,6 +113,21 @@ export const PartnerPatch = named(
       closeDay: closeDaySchema.optional().meta({
         description: `The day of the month the partner's new billing period begins on; ${CLOSE_DAY_RULE}. Until then the nightly keeps the closed month's final values in Gradient.`,
       }),
+      alerts: z
+        .strictObject({
+          enabled: z.boolean(),
+          minUnbilledUnits: quantitySchema.optional().meta({
+            description: 'Alert an unmapped account or a refused service from this many units (default: any).',
+          }),
+          priority: alertPrioritySchema.optional().meta({
+            description: `The tickets' priority in the PSA, ${ALERT_PRIORITY_RULE} (default ${DEFAULT_ALERT_PRIORITY}).`,
+          }),
+        })
+        .optional()
+        .meta({
+          description:
+            "Billing-health tickets in the MSP's PSA through Gradient's alerting (off by default). Replaces the whole setting.",
+        }),
     })
     .refine((o) => Object.keys(o).length > 0, 'nothing to update')
     .meta({ minProperties: 1 }),

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { AGGREGATIONS } from '../../../core/model';
 
 import {
+  alertPrioritySchema,
   averageBasisSchema,
   closeDaySchema,
   connectionFailureSchema,
@@ -102,6 +103,9 @@ export const PartnerView = named(
       })
       .optional(),
     mappings: z.object({ accounts: Count, mappedAccounts: Count, unmappedAccounts: Count, services: Count }),
+    alerts: z
+      .object({ enabled: z.boolean(), minUnbilledUnits: z.number().optional(), priority: alertPrioritySchema })
+      .meta({ description: "Billing-health tickets in the MSP's PSA (`enabled: false` until the MSP opts in)." }),
   }),
   'Partner',
 );

@@ -28,6 +28,7 @@ const ARCHITECTURE_ROUTES = [
   'GET /v1/partners/{partnerId}/usage',
   'GET /v1/partners/{partnerId}/accounts/{accountId}/history',
   'GET /v1/partners/{partnerId}/unmapped',
+  'GET /v1/partners/{partnerId}/alerts',
   'GET /v1/partners',
   'GET /openapi.json',
 ];
