@@ -18,6 +18,7 @@ import {
   type AccountShape,
   type FaultSpec,
   type LatencyRange,
+  RATE_WINDOWS,
   type RateLimit,
   type Switches,
 } from './switches';
@@ -78,7 +79,10 @@ const latencySchema = z
   .object({ min: z.number().nonnegative(), max: z.number().nonnegative() })
   .refine((l) => l.max >= l.min, { message: 'max must be >= min' })
   .nullable();
-const rateLimitSchema = z.union([z.object({ perSecond: z.number().int().positive() }), z.literal(false)]);
+const rateLimitSchema = z.union([
+  z.object({ perSecond: z.number().int().positive(), window: z.enum(RATE_WINDOWS).optional() }),
+  z.literal(false),
+]);
 const accountShapeSchema = z.object({ shape: z.enum(ACCOUNT_SHAPES) });
 const partnerConfigSchema = z.object({
   partnerApiKey: z.string().min(1),
@@ -133,7 +137,7 @@ export class EmulatorControlPlane {
       requestLog: () => traffic.entries(),
       accounts: (organizationId) => state.accounts(organizationId),
       services: () => state.allServices(),
-      stats: () => ({ ...traffic.stats, builds: state.builds }),
+      stats: () => ({ ...traffic.stats, builds: state.builds, busiestSlidingSecond: traffic.busiestSlidingSecond() }),
       reset: () => {
         state.reset();
         switches.reset();

@@ -1,8 +1,9 @@
 // One Gradient rate budget shared by every process (workers and the API): per-second windows in the Limits table,
-// claimed a few tokens at a time. Token i of a window may leave at the window's start + (i - 1) / budget, so the
-// sends of all processes together are spaced evenly (any second holds about one budget, however Gradient's own
-// window is aligned). A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off,
-// and it bounds one process's catch-up when its tokens' slots have passed.
+// claimed a few tokens at a time. Token i of a window leaves at the window's start + (i - 1) / budget and no later
+// than a small margin after it, so the sends of all processes together are spaced evenly over every second, not
+// bunched at its start or at its end (any sliding second Gradient sees holds about one budget, however its own
+// window is counted). A process claims its next block while it spends one, so a claim's round trip leaves no gap.
+// A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off.
 import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
 import type { RateScope } from '../model';
 import type { Clock, GradientFactory, Log, RateBudgetStore } from '../ports';
@@ -17,6 +18,12 @@ export interface BudgetSettings {
   claimSize: number;
   /** This process's rate while the shared counter cannot be reached: its static share, budget ÷ concurrency. */
   fallbackPerSecond: number;
+  /**
+   * How long after its slot a token may still go: the margin for the jitter between a slot and the request's
+   * arrival. A token later than that lapses unsent, so any second Gradient sees holds at most
+   * `perSecond × (1 + lateMs / 1000) + 1` requests sent by the budget's holders.
+   */
+  lateMs: number;
 }
 
 export type BudgetDeps = { budget: RateBudgetStore; clock: Clock; log: Pick<Log, 'warn'> };
@@ -66,6 +73,7 @@ const gatedCall =
 /** After the shared counter failed, this long on the static share before claiming again. */
 const CLAIM_PAUSE_MS = 1_000;
 
+/** Tokens `next … last` of one window, claimed by this process. */
 interface HeldTokens {
   window: number;
   next: number;
@@ -77,9 +85,16 @@ export class SharedBudgetGate implements RateGate {
   private readonly slotMs: number;
   private readonly local: Pacer;
   private readonly fallback: Pacer;
-  private held: HeldTokens | undefined;
+  /** Claimed blocks in slot order: the one being handed out, and the one claimed ahead of it. */
+  private readonly blocks: HeldTokens[] = [];
+  /** Where this process's last claim left a window's counter: the counter is at least there. */
+  private counterSeen: { window: number; counter: number } | undefined;
+  /** A window this process found full: the next claim goes to the one after it. */
+  private fullWindow = Number.NEGATIVE_INFINITY;
   private claiming: Promise<void> | undefined;
   private claimPausedUntil = Number.NEGATIVE_INFINITY;
+  /** Tokens this process claimed but let pass unsent (their instant went by while no call wanted them). */
+  private lapsed = 0;
 
   constructor(
     private readonly deps: BudgetDeps,
@@ -94,8 +109,9 @@ export class SharedBudgetGate implements RateGate {
   }
 
   /**
-   * Resolves at a token's slot. With a `deadline` (the delivery's), rejects with DeadlineReachedError instead of
-   * waiting past it, like the local pacer: a call that cannot start in time is left for the continuation.
+   * Resolves at a token's slot (or at most `lateMs` after it). With a `deadline` (the delivery's), rejects
+   * with DeadlineReachedError instead of waiting past it, like the local pacer: a call that cannot start in time
+   * is left for the continuation.
    */
   async acquire(deadline?: number): Promise<void> {
     await this.local.acquire(deadline);
@@ -110,42 +126,87 @@ export class SharedBudgetGate implements RateGate {
     return this.local.effectiveRate();
   }
 
-  /** Resolves at the slot of a token of the current window that this process claimed. */
+  /** Claimed tokens that went unsent because their slot passed (for tests and benches). */
+  lapsedTokens(): number {
+    return this.lapsed;
+  }
+
+  private slotOf(block: HeldTokens, token: number): number {
+    return block.window * 1000 + (token - 1) * this.slotMs;
+  }
+
+  /**
+   * Resolves at the slot of a token this process claimed. Tokens go in slot order, each no later than
+   * `lateMs` after its slot: one whose slot passed by more lapses unsent, so a process that fell behind
+   * never catches up in a burst (the instants Gradient sees stay spaced).
+   */
   private async sharedToken(deadline?: number): Promise<void> {
     for (;;) {
       const now = this.deps.clock.now().getTime();
       if (deadline !== undefined && now >= deadline) throw new DeadlineReachedError();
       if (now < this.claimPausedUntil) return this.fallback.acquire(deadline);
-      const window = Math.floor(now / 1000);
-      const held = this.held;
-      if (held && held.window === window && held.next <= held.last) {
-        const slot = window * 1000 + (held.next - 1) * this.slotMs;
-        // A slot that passed is still inside its second until half a slot before the end (latency margin).
-        if (slot >= now || now <= window * 1000 + 1000 - this.slotMs / 2) {
-          if (deadline !== undefined && slot >= deadline) throw new DeadlineReachedError();
-          held.next += 1;
-          if (slot > now) await this.deps.clock.sleep(Math.ceil(slot - now));
-          return;
-        }
+      const slot = this.frontSlot(now);
+      // Claim the next block while this one is handed out, so a claim's round trip is never a gap.
+      if (this.heldTokens() < this.settings.claimSize) this.startClaim(now, slot !== undefined);
+      if (slot === undefined) {
+        await this.claiming;
+        continue;
       }
-      this.claiming ??= this.claim(window, now).finally(() => {
-        this.claiming = undefined;
-      });
-      await this.claiming;
+      if (deadline !== undefined && slot >= deadline) throw new DeadlineReachedError();
+      this.blocks[0]!.next += 1;
+      if (slot <= now) return;
+      await this.deps.clock.sleep(Math.ceil(slot - now));
+      if (this.deps.clock.now().getTime() <= slot + this.settings.lateMs) return;
+      this.lapsed += 1; // woke too late for its slot: the token is spent unsent
     }
   }
 
+  /** The slot of the next token to hand out, after dropping the ones whose instant passed; undefined when none. */
+  private frontSlot(now: number): number | undefined {
+    for (;;) {
+      const block = this.blocks[0];
+      if (!block) return undefined;
+      if (block.next > block.last) {
+        this.blocks.shift();
+        continue;
+      }
+      const slot = this.slotOf(block, block.next);
+      if (slot + this.settings.lateMs >= now) return slot;
+      block.next += 1;
+      this.lapsed += 1;
+    }
+  }
+
+  private heldTokens(): number {
+    return this.blocks.reduce((n, b) => n + Math.max(0, b.last - b.next + 1), 0);
+  }
+
+  /** Starts a claim unless one is under way; a claim ahead (`ahead`) reaches at most into the next second. */
+  private startClaim(now: number, ahead: boolean): void {
+    if (this.claiming) return;
+    const last = this.blocks.at(-1);
+    const after = last && last.next <= last.last ? this.slotOf(last, last.last) + this.slotMs : now;
+    let at = Math.max(now, after);
+    if (at < (this.fullWindow + 1) * 1000) at = (this.fullWindow + 1) * 1000;
+    const window = Math.floor(at / 1000);
+    // Not even half a slot left in this second: claim from the next one.
+    const target = at > window * 1000 + 1000 - this.slotMs / 2 ? window + 1 : window;
+    if (ahead && target * 1000 > now + 1000) return;
+    const from = target === window ? Math.floor((at - window * 1000) / this.slotMs) : 0;
+    this.claiming = this.claim(target, from).finally(() => {
+      this.claiming = undefined;
+    });
+  }
+
   /**
-   * Claims the next tokens of `window`: up to `claimSize`, fewer near the window's end; halves the claim when the
-   * window cannot hold it, and waits for the next window when not even one token is left.
+   * Claims the next tokens of `window` from slot `from` on: up to `claimSize` plus the slots this process knows
+   * already passed unclaimed (they lapse at once, in the same write); halves the claim when the window cannot hold
+   * it, and marks the window full when not even one token is left.
    */
-  private async claim(window: number, now: number): Promise<void> {
-    const windowEnd = window * 1000 + 1000;
-    const from = Math.floor((now - window * 1000) / this.slotMs);
-    // The counter is at least where this process's last claim left it: a claim that cannot fit is not tried.
-    const known = this.held?.window === window ? Math.max(from, this.held.last) : from;
-    let count = Math.min(this.settings.claimSize, this.capacity - known);
-    if (now > windowEnd - this.slotMs / 2) count = 0;
+  private async claim(window: number, from: number): Promise<void> {
+    const seen = this.counterSeen?.window === window ? this.counterSeen.counter : from;
+    const known = Math.max(from, seen);
+    let count = Math.min(this.settings.claimSize + Math.max(0, from - seen), this.capacity - known);
     try {
       while (count >= 1) {
         const counter = await this.deps.budget.claim({
@@ -159,7 +220,8 @@ export class SharedBudgetGate implements RateGate {
           throw new Error('the shared budget store answered no counter'); // fall back rather than spin
         }
         if (counter !== undefined) {
-          this.held = { window, next: counter - count + 1, last: counter };
+          this.blocks.push({ window, next: counter - count + 1, last: counter });
+          this.counterSeen = { window, counter };
           return;
         }
         count = Math.floor(count / 2);
@@ -173,7 +235,6 @@ export class SharedBudgetGate implements RateGate {
       });
       return;
     }
-    this.held = undefined;
-    await this.deps.clock.sleep(Math.max(1, windowEnd - this.deps.clock.now().getTime()));
+    this.fullWindow = Math.max(this.fullWindow, window);
   }
 }

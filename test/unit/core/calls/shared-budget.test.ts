@@ -1,6 +1,8 @@
 // The shared budget's claim rule on virtual time: claimers in one or several processes never pass the budget in a
-// window together, a lone claimer gets nearly all of it, a dead counter falls back to the static share; the API's
-// calls (connection test, save, mapping sync) draw from the same gates.
+// window together nor, by more than the lateness margin, in any sliding second; a lone claimer gets nearly all of it
+// even when claims take a round trip; a process back from a stall lets its passed slots lapse instead of bursting; a
+// dead counter falls back to the static share; the API's calls (connection test, save, mapping sync) draw from the
+// same gates.
 import type { RateGate } from '../../../../lambdas/core/calls/caller';
 import {
   type BudgetSettings,
@@ -10,6 +12,9 @@ import {
 } from '../../../../lambdas/core/calls/shared-budget';
 import { testConnection } from '../../../../lambdas/core/connection';
 import { DeadlineReachedError, GradientRateLimitedError } from '../../../../lambdas/core/errors';
+import type { RateBudgetStore } from '../../../../lambdas/core/ports';
+import { RATE_BUDGET_LATE_MS } from '../../../../lambdas/shared/settings';
+import { busiestSlidingWindow } from '../../../../local/gradient-emulator';
 import { FakeGradient, MemoryRateBudget, memoryDeps } from '../../../support/memory-deps';
 import { TimerClock } from '../../../support/timer-clock';
 
@@ -19,6 +24,7 @@ const settings = (over: Partial<BudgetSettings> = {}): BudgetSettings => ({
   scope: 'vendor',
   claimSize: 10,
   fallbackPerSecond: 95 / 4,
+  lateMs: RATE_BUDGET_LATE_MS,
   ...over,
 });
 
@@ -45,8 +51,16 @@ const perWindow = (times: number[]): Map<number, number> => {
 };
 
 /** Processes sharing one store (each its own gates, as each Lambda instance has). */
-const processes = (n: number, clock: TimerClock, budget: MemoryRateBudget, over: Partial<BudgetSettings> = {}) =>
+const processes = (n: number, clock: TimerClock, budget: RateBudgetStore, over: Partial<BudgetSettings> = {}) =>
   Array.from({ length: n }, () => budgetGates({ budget, clock, log }, settings(over)));
+
+/** A store whose every claim takes `ms` on the test's clock, as a DynamoDB round trip does. */
+const slowStore = (inner: RateBudgetStore, clock: TimerClock, ms: number): RateBudgetStore => ({
+  claim: async (c) => {
+    await clock.sleep(ms);
+    return inner.claim(c);
+  },
+});
 
 // Starts mid-second, as a run does: the first window is a partial one.
 const START = 1_700_000_000_400;
@@ -108,6 +122,56 @@ describe('the shared rate budget', () => {
       const inHalfSecond = sorted.filter((t) => t >= sorted[i]! && t < sorted[i]! + 500).length;
       expect(inHalfSecond).toBeLessThanOrEqual(6);
     }
+  });
+
+  it('sends at most budget × (1 + margin) + 1 in any sliding second, across processes whose claims take a round trip', async () => {
+    const clock = new TimerClock(START);
+    const store = slowStore(new MemoryRateBudget(), clock, 15);
+    const gates = processes(4, clock, store).map((gateFor) => gateFor('msp-1'));
+    const times = drive(clock, gates, 8);
+    await clock.runUntil(START + 10_000);
+
+    const all = times.flat();
+    expect(busiestSlidingWindow(all)).toBeLessThanOrEqual(Math.floor(95 * (1 + RATE_BUDGET_LATE_MS / 1000)) + 1);
+    // And the budget is used: nine whole seconds at nearly all of it.
+    expect(all.length).toBeGreaterThanOrEqual(0.95 * 95 * 9);
+  });
+
+  it('gives a lone claimer at least 95 % of the budget when each claim takes 40 ms (it claims ahead)', async () => {
+    const clock = new TimerClock(START);
+    const [gateFor] = processes(1, clock, slowStore(new MemoryRateBudget(), clock, 40));
+    const [times] = drive(clock, [gateFor!('msp-1')], 16);
+    await clock.runUntil(START + 10_000);
+
+    expect(times!.length).toBeGreaterThanOrEqual(0.95 * 95 * 10);
+    expect(busiestSlidingWindow(times!)).toBeLessThanOrEqual(Math.floor(95 * (1 + RATE_BUDGET_LATE_MS / 1000)) + 1);
+  });
+
+  it('lets a token whose slot passed lapse instead of sending it late: callers back from a stall do not burst', async () => {
+    const clock = new TimerClock(START);
+    const [gateFor] = processes(1, clock, new MemoryRateBudget());
+    const gate = gateFor!('msp-1');
+    const times: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      void (async () => {
+        for (;;) {
+          await gate.acquire();
+          times.push(clock.t);
+          // The whole process stalls for the first 300 ms of every second (a busy event loop), then all its callers
+          // come back at once, after the slots they held passed.
+          const intoSecond = (clock.t + 30) % 1000;
+          await clock.sleep(30 + (intoSecond < 300 ? 300 - intoSecond : 0));
+        }
+      })();
+    }
+    await clock.runUntil(START + 10_000);
+
+    // Any 50 ms holds what its slots allow (4.75 at 95/s) and the margin's share, never a catch-up burst.
+    expect(busiestSlidingWindow(times, 50)).toBeLessThanOrEqual(
+      Math.ceil(95 * (0.05 + RATE_BUDGET_LATE_MS / 1000)) + 1,
+    );
+    expect(busiestSlidingWindow(times)).toBeLessThanOrEqual(95);
+    expect(times.length).toBeGreaterThan(0.6 * 95 * 10);
   });
 
   it('claims a few tokens per write: about one write per claim size of requests', async () => {
