@@ -9,6 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
+import { laneOf } from '../core/model';
 import { runSync } from '../core/sync/run-sync';
 import { syncRequestSchema } from '../shared/messages';
 import { logger, powertoolsMetrics } from '../shared/observability';
@@ -43,7 +44,7 @@ export function createWorkerHandler(getProcess: () => Promise<WorkerProcess>) {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const result = await runSync(deps, request, {
-        gate: gates(request.partnerId),
+        gate: gates(request.partnerId, laneOf(request)),
         deadline: deps.clock.now().getTime() + remaining - safetyMargin(settings, remaining),
         leaseMs: remaining + 5_000,
         maxInFlight: settings.maxInFlight,

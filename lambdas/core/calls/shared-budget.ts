@@ -5,9 +5,10 @@
 // window is counted). A process claims its next block while it spends one, so a claim's round trip leaves no gap.
 // A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off.
 import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
-import type { RateScope } from '../model';
-import type { Clock, GradientFactory, Log, RateBudgetStore } from '../ports';
+import { type RateScope, RUN_LANES, type RunLane } from '../model';
+import type { Clock, GradientFactory, Log, RateBudgetCounters, RateBudgetStore } from '../ports';
 import { type Caller, pacedGradient, type RateGate } from './caller';
+import { type LaneDemand, laneCap } from './lanes';
 import { Pacer } from './pacer';
 
 export interface BudgetSettings {
@@ -24,24 +25,29 @@ export interface BudgetSettings {
    * `perSecond × (1 + lateMs / 1000) + 1` requests sent by the budget's holders.
    */
   lateMs: number;
+  /** The share of a second a lane that wants tokens always keeps, whatever the lanes ahead of it want. */
+  laneFloorShare: number;
 }
 
 export type BudgetDeps = { budget: RateBudgetStore; clock: Clock; log: Pick<Log, 'warn'> };
 
-/** A gate per partner: in `vendor` scope the same one for every partner, in `partner` scope one each. */
-export type GateFor = (partnerId: string) => RateGate;
+/**
+ * A gate per partner and lane: in `vendor` scope the same one for every partner, in `partner` scope one each; a
+ * lane's claims are held within its share of each second (`lanes.ts`).
+ */
+export type GateFor = (partnerId: string, lane: RunLane) => RateGate;
 
 /** The tokens a worker claims at once: a tenth of the budget (≈ 0.1 writes per request), at least one. */
 export const workerClaimSize = (perSecond: number): number => Math.max(1, Math.ceil(perSecond / 10));
 
 export function budgetGates(deps: BudgetDeps, settings: BudgetSettings): GateFor {
   const gates = new Map<string, SharedBudgetGate>();
-  return (partnerId) => {
+  return (partnerId, lane) => {
     const scope = settings.scope === 'vendor' ? 'vendor' : `partner#${partnerId}`;
-    let gate = gates.get(scope);
+    let gate = gates.get(`${scope}#${lane}`);
     if (!gate) {
-      gate = new SharedBudgetGate(deps, settings, scope);
-      gates.set(scope, gate);
+      gate = new SharedBudgetGate(deps, settings, scope, lane);
+      gates.set(`${scope}#${lane}`, gate);
     }
     return gate;
   };
@@ -49,12 +55,13 @@ export function budgetGates(deps: BudgetDeps, settings: BudgetSettings): GateFor
 
 /**
  * A factory whose clients draw every call from the partner's gate, for code that sends without the sync's caller
- * (the API's connection test, save and mapping sync). No retry here: a 429 is the answer, and it backs the gate off.
+ * (the API's connection test, save and mapping sync: someone waits at the console, so the `admin` lane). No retry
+ * here: a 429 is the answer, and it backs the gate off.
  */
 export function budgetedFactory(factory: GradientFactory, gateFor: GateFor): GradientFactory {
   return async (partnerApiKey, options) => {
     const gradient = await factory(partnerApiKey, options);
-    return pacedGradient(gradient, gatedCall(gateFor(options?.partnerId ?? '')));
+    return pacedGradient(gradient, gatedCall(gateFor(options?.partnerId ?? '', 'admin')));
   };
 }
 
@@ -72,6 +79,9 @@ const gatedCall =
 
 /** After the shared counter failed, this long on the static share before claiming again. */
 const CLAIM_PAUSE_MS = 1_000;
+
+/** After a full second, a lane ahead is taken to want this many times what it took in it (see `laneCapIn`). */
+const LANE_AHEAD_GROWTH = 2;
 
 /** Tokens `next … last` of one window, claimed by this process. */
 interface HeldTokens {
@@ -95,11 +105,16 @@ export class SharedBudgetGate implements RateGate {
   private claimPausedUntil = Number.NEGATIVE_INFINITY;
   /** Tokens this process claimed but let pass unsent (their instant went by while no call wanted them). */
   private lapsed = 0;
+  /** Each lane's tokens in the windows this process last claimed in (the store's answers), newest last. */
+  private readonly lanesSeen: Array<{ window: number; lanes: RateBudgetCounters['lanes'] }> = [];
+  /** Each lane's tokens in the last window that ended, as read once it had. */
+  private lastEnded: { window: number; lanes: RateBudgetCounters['lanes']; tokens: number } | undefined;
 
   constructor(
     private readonly deps: BudgetDeps,
     private readonly settings: BudgetSettings,
     private readonly scope: string,
+    private readonly lane: RunLane = 'nightly',
   ) {
     this.capacity = Math.floor(settings.perSecond);
     if (this.capacity < 1) throw new RangeError(`a shared budget needs ≥ 1 request/s, got ${settings.perSecond}`);
@@ -206,22 +221,21 @@ export class SharedBudgetGate implements RateGate {
   private async claim(window: number, from: number): Promise<void> {
     const seen = this.counterSeen?.window === window ? this.counterSeen.counter : from;
     const known = Math.max(from, seen);
+    const ownSeen = this.lanesSeen.find((s) => s.window === window)?.lanes[this.lane] ?? 0;
     let count = Math.min(this.settings.claimSize + Math.max(0, from - seen), this.capacity - known);
     try {
+      const laneCap = await this.laneCapIn(window);
+      count = Math.min(count, laneCap - ownSeen);
       while (count >= 1) {
-        const counter = await this.deps.budget.claim({
-          scope: this.scope,
-          window,
-          from,
-          count,
-          capacity: this.capacity,
-        });
-        if (counter !== undefined && !Number.isFinite(counter)) {
+        const claim = { scope: this.scope, window, from, count, capacity: this.capacity, lane: this.lane, laneCap };
+        const answer = await this.deps.budget.claim(claim);
+        if (answer !== undefined && !Number.isFinite(answer.tokens)) {
           throw new Error('the shared budget store answered no counter'); // fall back rather than spin
         }
-        if (counter !== undefined) {
-          this.blocks.push({ window, next: counter - count + 1, last: counter });
-          this.counterSeen = { window, counter };
+        if (answer !== undefined) {
+          this.blocks.push({ window, next: answer.tokens - count + 1, last: answer.tokens });
+          this.counterSeen = { window, counter: answer.tokens };
+          this.noteLanes(window, answer.lanes);
           return;
         }
         count = Math.floor(count / 2);
@@ -236,5 +250,37 @@ export class SharedBudgetGate implements RateGate {
       return;
     }
     this.fullWindow = Math.max(this.fullWindow, window);
+  }
+
+  /**
+   * This lane's cap in `window`: its share when each other lane wants what it took in the last second that ended
+   * (read once a second) or so far in this one. When that second was full, a lane ahead may have wanted more than
+   * it got: it is taken to want LANE_AHEAD_GROWTH times what it took, so it grows into the second within a few
+   * seconds while this one keeps its floor. A second that was not full left nobody wanting.
+   */
+  private async laneCapIn(window: number): Promise<number> {
+    const ended = Math.min(window, Math.floor(this.deps.clock.now().getTime() / 1000)) - 1;
+    if (this.lastEnded?.window !== ended) {
+      const counters = await this.deps.budget.counters(this.scope, ended);
+      this.lastEnded = { window: ended, lanes: counters?.lanes ?? {}, tokens: counters?.tokens ?? 0 };
+    }
+    const full = this.lastEnded.tokens >= this.capacity - this.settings.claimSize;
+    const demand: LaneDemand = {};
+    const rank = RUN_LANES.indexOf(this.lane);
+    const live = this.lanesSeen.find((s) => s.window === window)?.lanes ?? {};
+    RUN_LANES.forEach((lane, i) => {
+      if (lane === this.lane) return;
+      const took = Math.max(this.lastEnded?.lanes[lane] ?? 0, live[lane] ?? 0);
+      demand[lane] = Math.ceil(took * (full && i < rank ? LANE_AHEAD_GROWTH : 1));
+    });
+    return laneCap(this.lane, this.capacity, demand, this.settings.laneFloorShare);
+  }
+
+  private noteLanes(window: number, lanes: RateBudgetCounters['lanes']): void {
+    const same = this.lanesSeen.find((s) => s.window === window);
+    if (same) same.lanes = lanes;
+    else this.lanesSeen.push({ window, lanes });
+    this.lanesSeen.sort((a, b) => a.window - b.window);
+    while (this.lanesSeen.length > 2) this.lanesSeen.shift();
   }
 }
