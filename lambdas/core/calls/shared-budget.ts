@@ -109,6 +109,9 @@ export class SharedBudgetGate implements RateGate {
   private readonly lanesSeen: Array<{ window: number; lanes: RateBudgetCounters['lanes'] }> = [];
   /** Each lane's tokens in the last window that ended, as read once it had. */
   private lastEnded: { window: number; lanes: RateBudgetCounters['lanes']; tokens: number } | undefined;
+  private reading: number | undefined;
+  /** How long a claim took lately (a moving average): a claim asks for slots that far ahead, not already past. */
+  private claimMs = 0;
 
   constructor(
     private readonly deps: BudgetDeps,
@@ -201,7 +204,7 @@ export class SharedBudgetGate implements RateGate {
     if (this.claiming) return;
     const last = this.blocks.at(-1);
     const after = last && last.next <= last.last ? this.slotOf(last, last.last) + this.slotMs : now;
-    let at = Math.max(now, after);
+    let at = Math.max(now + this.claimMs, after);
     if (at < (this.fullWindow + 1) * 1000) at = (this.fullWindow + 1) * 1000;
     const window = Math.floor(at / 1000);
     // Not even half a slot left in this second: claim from the next one.
@@ -224,11 +227,13 @@ export class SharedBudgetGate implements RateGate {
     const ownSeen = this.lanesSeen.find((s) => s.window === window)?.lanes[this.lane] ?? 0;
     let count = Math.min(this.settings.claimSize + Math.max(0, from - seen), this.capacity - known);
     try {
-      const laneCap = await this.laneCapIn(window);
+      const laneCap = this.laneCapIn(window);
       count = Math.min(count, laneCap - ownSeen);
       while (count >= 1) {
         const claim = { scope: this.scope, window, from, count, capacity: this.capacity, lane: this.lane, laneCap };
+        const sent = this.deps.clock.now().getTime();
         const answer = await this.deps.budget.claim(claim);
+        this.claimMs = 0.8 * this.claimMs + 0.2 * (this.deps.clock.now().getTime() - sent);
         if (answer !== undefined && !Number.isFinite(answer.tokens)) {
           throw new Error('the shared budget store answered no counter'); // fall back rather than spin
         }
@@ -258,13 +263,9 @@ export class SharedBudgetGate implements RateGate {
    * it got: it is taken to want LANE_AHEAD_GROWTH times what it took, so it grows into the second within a few
    * seconds while this one keeps its floor. A second that was not full left nobody wanting.
    */
-  private async laneCapIn(window: number): Promise<number> {
-    const ended = Math.min(window, Math.floor(this.deps.clock.now().getTime() / 1000)) - 1;
-    if (this.lastEnded?.window !== ended) {
-      const counters = await this.deps.budget.counters(this.scope, ended);
-      this.lastEnded = { window: ended, lanes: counters?.lanes ?? {}, tokens: counters?.tokens ?? 0 };
-    }
-    const full = this.lastEnded.tokens >= this.capacity - this.settings.claimSize;
+  private laneCapIn(window: number): number {
+    this.readEnded(Math.min(window, Math.floor(this.deps.clock.now().getTime() / 1000)) - 1);
+    const full = (this.lastEnded?.tokens ?? 0) >= this.capacity - this.settings.claimSize;
     const demand: LaneDemand = {};
     const rank = RUN_LANES.indexOf(this.lane);
     const live = this.lanesSeen.find((s) => s.window === window)?.lanes ?? {};
@@ -274,6 +275,23 @@ export class SharedBudgetGate implements RateGate {
       demand[lane] = Math.ceil(took * (full && i < rank ? LANE_AHEAD_GROWTH : 1));
     });
     return laneCap(this.lane, this.capacity, demand, this.settings.laneFloorShare);
+  }
+
+  /**
+   * Reads the counters of the last window that ended, once, beside the claims (not in their way): until the read
+   * answers, the window before stands in. A failed read leaves the lanes as last known.
+   */
+  private readEnded(window: number): void {
+    if (this.reading === window || (this.lastEnded?.window ?? Number.NEGATIVE_INFINITY) >= window) return;
+    this.reading = window;
+    this.deps.budget.counters(this.scope, window).then(
+      (counters) => {
+        if ((this.lastEnded?.window ?? Number.NEGATIVE_INFINITY) < window) {
+          this.lastEnded = { window, lanes: counters?.lanes ?? {}, tokens: counters?.tokens ?? 0 };
+        }
+      },
+      () => {},
+    );
   }
 
   private noteLanes(window: number, lanes: RateBudgetCounters['lanes']): void {
