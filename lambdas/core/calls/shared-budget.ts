@@ -103,8 +103,6 @@ export class SharedBudgetGate implements RateGate {
   private fullWindow = Number.NEGATIVE_INFINITY;
   private claiming: Promise<void> | undefined;
   private claimPausedUntil = Number.NEGATIVE_INFINITY;
-  /** Tokens this process claimed but let pass unsent (their instant went by while no call wanted them). */
-  private lapsed = 0;
   /** Each lane's tokens in the windows this process last claimed in (the store's answers), newest last. */
   private readonly lanesSeen: Array<{ window: number; lanes: RateBudgetCounters['lanes'] }> = [];
   /** Each lane's tokens in the last window that ended, as read once it had. */
@@ -117,7 +115,7 @@ export class SharedBudgetGate implements RateGate {
     private readonly deps: BudgetDeps,
     private readonly settings: BudgetSettings,
     private readonly scope: string,
-    private readonly lane: RunLane = 'nightly',
+    private readonly lane: RunLane,
   ) {
     this.capacity = Math.floor(settings.perSecond);
     if (this.capacity < 1) throw new RangeError(`a shared budget needs ≥ 1 request/s, got ${settings.perSecond}`);
@@ -142,11 +140,6 @@ export class SharedBudgetGate implements RateGate {
 
   effectiveRate(): number {
     return this.local.effectiveRate();
-  }
-
-  /** Claimed tokens that went unsent because their slot passed (for tests and benches). */
-  lapsedTokens(): number {
-    return this.lapsed;
   }
 
   private slotOf(block: HeldTokens, token: number): number {
@@ -175,7 +168,7 @@ export class SharedBudgetGate implements RateGate {
       if (slot <= now) return;
       await this.deps.clock.sleep(Math.ceil(slot - now));
       if (this.deps.clock.now().getTime() <= slot + this.settings.lateMs) return;
-      this.lapsed += 1; // woke too late for its slot: the token is spent unsent
+      // Woke too late for its slot: the token is spent unsent; take the next one.
     }
   }
 
@@ -190,8 +183,7 @@ export class SharedBudgetGate implements RateGate {
       }
       const slot = this.slotOf(block, block.next);
       if (slot + this.settings.lateMs >= now) return slot;
-      block.next += 1;
-      this.lapsed += 1;
+      block.next += 1; // its instant passed: it lapses unsent
     }
   }
 
