@@ -20,6 +20,15 @@ export interface NightRow {
   newValuePosts: number;
   notMapped: number;
   rateLimited: number;
+  /** The most requests Gradient received in one sliding second of the night (absent in results from before). */
+  busiestSecond?: number;
+  /** By lane of the night's runs: their partners, Gradient requests and when the lane's last request went (s). */
+  lanes?: Record<string, { partners: number; requests: number; endSeconds: number }>;
+  /**
+   * The onboarding wave's partners connected by this night (not in `cohorts`): their lines and requests, and how
+   * many design MSPs each stands for.
+   */
+  wave?: { partners: number; lines: number; requests: number; designScale: number };
   unchanged: number;
   /** Lines the runs sent (each gets a receipt and, accepted, a held value). */
   sent: number;
@@ -47,6 +56,12 @@ export interface QuarterResult {
   partners: number;
   /** Active lines at the quarter's end. */
   lines: number;
+  /** The onboarding wave: the design MSPs it stands for, its lines, and each MSP's connection and first done night. */
+  wave?: {
+    design: number;
+    lines: number;
+    partners: Array<{ partnerId: string; connectNight: number; firstDone?: number }>;
+  };
 }
 
 const DESIGN_LINES = 10_000_000;
@@ -129,7 +144,8 @@ export function designRequests(r: NightRow, cohorts = designCohorts()): number {
     const c = r.cohorts[String(day)];
     total += lines * (c && c.lines > 0 ? c.requests / c.lines : overall);
   }
-  return total;
+  // The onboarding wave comes on top of the design fleet, each sample MSP standing for `designScale` of them.
+  return total + (r.wave ? r.wave.requests * r.wave.designScale : 0);
 }
 
 const hoursAt100 = (requests: number) => requests / 100 / 3600;
@@ -172,8 +188,8 @@ export const writesPerUnchanged = (r: NightRow): number =>
 function nightTable(q: QuarterResult): string {
   const cohorts = designCohorts();
   const head =
-    '| night | as of | lines | changed lines | requests | new values | repeats | bound | 429s | RRU | WRU | WRU per unchanged line | worker s | count changes | 404s | design h | runs |\n' +
-    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|';
+    '| night | as of | lines | changed lines | requests | new values | repeats | bound | 429s | busiest sliding second | RRU | WRU | WRU per unchanged line | worker s | count changes | 404s | design h | lanes (share of requests) | runs |\n' +
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|';
   const body = q.rows.map((r) => {
     const bound = requestBound(r, q.partners);
     return [
@@ -186,6 +202,7 @@ function nightTable(q: QuarterResult): string {
       f0(r.countPosts - r.newValuePosts),
       `${f0(bound)}${r.night > 1 && r.requests > bound ? ' ✗' : ''}`,
       r.rateLimited,
+      r.busiestSecond ?? '—',
       f0(r.readUnits),
       f0(r.writeUnits),
       Number.isNaN(writesPerUnchanged(r)) ? '—' : f3(writesPerUnchanged(r)),
@@ -193,12 +210,55 @@ function nightTable(q: QuarterResult): string {
       f0(r.countChanges),
       f0(r.notMapped),
       hoursAt100(designRequests(r, cohorts)).toFixed(2),
+      laneText(r),
       Object.entries(r.statuses)
         .map(([k, v]) => `${v} ${k}`)
         .join(', '),
     ].join(' | ');
   });
   return `${head}\n${body.map((b) => `| ${b} |`).join('\n')}`;
+}
+
+/**
+ * The onboarding wave of one quarter: each new MSP's first night against its connection (target: within 3
+ * nights), and every night of the wave's week with each lane's share of the requests and when its last one went.
+ */
+function waveSection(q: QuarterResult, busiestRow: NightRow): string {
+  const wave = q.wave!;
+  const late = wave.partners.filter((p) => p.firstDone === undefined || p.firstDone - p.connectNight > 2);
+  const worst = Math.max(...wave.partners.map((p) => (p.firstDone ?? Number.POSITIVE_INFINITY) - p.connectNight + 1));
+  const first = Math.min(...wave.partners.map((p) => p.connectNight));
+  const last = Math.max(...wave.partners.map((p) => p.firstDone ?? p.connectNight));
+  const cohorts = designCohorts();
+  const rows = q.rows.filter((r) => r.night >= first && r.night <= last + 1);
+  const lanesOf = (r: NightRow) =>
+    Object.entries(r.lanes ?? {})
+      .map(
+        ([lane, l]) =>
+          `${lane} ${((100 * l.requests) / Math.max(1, r.requests)).toFixed(1)} % (last at ${(l.endSeconds / 60).toFixed(1)} min)`,
+      )
+      .join(', ');
+  return [
+    `\n### Onboarding wave, \`${q.basis}\`: ${wave.partners.length} MSPs of ${f0(wave.lines / wave.partners.length)} lines (standing for ${f0(wave.design)} at design scale)\n`,
+    `- every new MSP's first night done within 3 nights of connecting: ${late.length === 0 ? 'yes' : `no (${late.length} late)`}; the slowest took ${worst} night(s).`,
+    `- busiest night after the first, wave included, at design scale: ${hoursAt100(designRequests(busiestRow, cohorts)).toFixed(2)} h (night ${busiestRow.night}).`,
+    '',
+    '| night | as of | wave MSPs connected | wave requests | requests | design h | busiest sliding second | 429s | dead letters | lanes: share of the requests (last request, virtual minutes after the tick) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.night} | ${r.asOf} | ${r.wave?.partners ?? 0} | ${f0(r.wave?.requests ?? 0)} | ${f0(r.requests)} | ${hoursAt100(designRequests(r, cohorts)).toFixed(2)} | ${r.busiestSecond ?? '—'} | ${r.rateLimited} | ${r.deadLetters} | ${lanesOf(r)} |`,
+    ),
+  ].join('\n');
+}
+
+/** Each lane's share of the night's requests, e.g. `nightly 93 %, bulk 7 %`. */
+export function laneText(r: NightRow): string {
+  if (!r.lanes) return '—';
+  const total = Object.values(r.lanes).reduce((n, l) => n + l.requests, 0);
+  return Object.entries(r.lanes)
+    .map(([lane, l]) => `${lane} ${((100 * l.requests) / Math.max(1, total)).toFixed(0)} %`)
+    .join(', ');
 }
 
 /** The quarter's targets (BENCHMARKS.md) for one basis, measured over the nights after the first. */
@@ -233,7 +293,18 @@ const total = (q: QuarterResult | undefined, pick: (r: NightRow) => number) =>
   q ? q.rows.slice(1).reduce((n, r) => n + pick(r), 0) : undefined;
 
 export function renderCalendar(input: {
-  opts: { partners: number; accounts: number; large: number; nights: number; workers: number; budget: number };
+  opts: {
+    partners: number;
+    accounts: number;
+    large: number;
+    nights: number;
+    workers: number;
+    budget: number;
+    wave?: number;
+    waveAccounts?: number;
+    waveFrom?: number;
+    waveDesign?: number;
+  };
   results: QuarterResult[];
   skipped: string[];
   totalSeconds: number;
@@ -248,7 +319,7 @@ export function renderCalendar(input: {
   const out: string[] = [];
   out.push(
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}; commit \`${commit}\`; ` +
-      `\`npm run bench:calendar -- --partners ${opts.partners} --accounts ${opts.accounts} --large ${opts.large} --nights ${opts.nights} --workers ${opts.workers} --budget ${opts.budget}\`; ` +
+      `\`npm run bench:calendar -- --partners ${opts.partners} --accounts ${opts.accounts} --large ${opts.large} --nights ${opts.nights} --workers ${opts.workers} --budget ${opts.budget}${opts.wave ? ` --wave ${opts.wave} --wave-accounts ${opts.waveAccounts} --wave-from ${opts.waveFrom} --wave-design ${opts.waveDesign}` : ''}\`; ` +
       `${totalSeconds.toFixed(0)} s in all.`,
   );
   const side = (pick: (r: NightRow) => number) => {
@@ -299,8 +370,13 @@ export function renderCalendar(input: {
       (c) => {
         const first = c.q.rows[0]!;
         const rate = first.requests / Math.max(1, first.nightSeconds);
-        return `${rate.toFixed(1)} req/s (${((100 * rate) / opts.budget).toFixed(1)} %), ${first.rateLimited} × 429`;
+        return `${rate.toFixed(1)} req/s (${((100 * rate) / opts.budget).toFixed(1)} %), busiest sliding second ${first.busiestSecond ?? '—'}, ${first.rateLimited} × 429`;
       },
+    ),
+    row(
+      'busiest sliding second, all nights (as Gradient receives them)',
+      '≤ 100',
+      (c) => `${Math.max(...c.q.rows.map((r) => r.busiestSecond ?? 0))}`,
     ),
     row(
       'DynamoDB writes per unchanged line per night',
@@ -317,6 +393,7 @@ export function renderCalendar(input: {
           .join(', ')}; ${c.t.deadLetters} dead letters`,
     ),
   );
+  for (const { q, b } of cols) if (q.wave) out.push(waveSection(q, b.row));
   for (const { q, b } of cols) {
     const cost = monthlyCost(q);
     out.push(

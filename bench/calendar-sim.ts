@@ -13,6 +13,7 @@ import type {
   GradientSku,
   SyncQueue,
 } from '../lambdas/core/ports';
+import { busiestSlidingWindow } from '../local/gradient-emulator';
 import type { WorkerHandler } from '../local/in-process-queue';
 import { seededRandom } from '../local/seeded-random';
 import { sqsRecord } from '../local/sqs-record';
@@ -70,6 +71,10 @@ export interface GradientTally {
   rateLimited: number;
   /** Requests by partner key. */
   byKey: Record<string, number>;
+  /** The virtual instant of each partner key's last request. */
+  lastAtByKey: Record<string, number>;
+  /** The most requests that arrived in one sliding second ([t, t + 1 s)), as a strict Gradient counts. */
+  busiestSecond: number;
 }
 
 const emptyTally = (): GradientTally => ({
@@ -82,6 +87,8 @@ const emptyTally = (): GradientTally => ({
   alertRequests: 0,
   rateLimited: 0,
   byKey: {},
+  lastAtByKey: {},
+  busiestSecond: 0,
 });
 
 interface PartnerSide {
@@ -102,6 +109,8 @@ export class SimGradient {
   private readonly skus: GradientSku[] = [];
   private readonly partners = new Map<string, PartnerSide>();
   private window = { second: -1, used: 0 };
+  /** The virtual instants requests arrived at since the last tally. */
+  private arrivals: number[] = [];
   private readonly random = seededRandom(7);
 
   constructor(
@@ -124,8 +133,9 @@ export class SimGradient {
   }
 
   takeTally(): GradientTally {
-    const t = this.tally;
+    const t = { ...this.tally, busiestSecond: busiestSlidingWindow(this.arrivals) };
     this.tally = emptyTally();
+    this.arrivals = [];
     return t;
   }
 
@@ -133,6 +143,8 @@ export class SimGradient {
     this.tally.requests += 1;
     this.tally.byKey[key] = (this.tally.byKey[key] ?? 0) + 1;
     const ms = this.clock.ms;
+    this.arrivals.push(ms);
+    this.tally.lastAtByKey[key] = ms;
     const second = Math.floor(ms / 1000);
     if (this.window.second !== second) this.window = { second, used: 0 };
     if (this.window.used >= this.perSecond) {

@@ -80,13 +80,15 @@ export class CalendarWorkload {
   private readonly state = new Map<string, number>();
   private readonly random: () => number;
 
-  constructor(opts: { partners: number; accounts: number; largeFactor: number; seed: number }) {
+  /** `prefix` names the partners and keys (`cal` by default; the onboarding wave's are `wave`). */
+  constructor(opts: { partners: number; accounts: number; largeFactor: number; seed: number; prefix?: string }) {
     this.random = seededRandom(opts.seed);
+    const prefix = opts.prefix ?? 'cal';
     for (let p = 0; p < opts.partners; p++) {
-      const partnerId = `cal-msp-${String(p + 1).padStart(4, '0')}`;
+      const partnerId = `${prefix}-msp-${String(p + 1).padStart(4, '0')}`;
       const partner: CalendarPartner = {
         partnerId,
-        key: `cal-key-${p + 1}-${Math.floor(this.random() * 1e12).toString(36)}`,
+        key: `${prefix}-key-${p + 1}-${Math.floor(this.random() * 1e12).toString(36)}`,
         name: `Calendar MSP ${p + 1}`,
         // One MSP in ten never mapped the metered service.
         unmapped: p % 10 === 3 ? ['Dark Web Scan'] : [],

@@ -4,6 +4,9 @@
 // The vendor's usage starts in December, so the first night is every partner's first night and each partner
 // rebases on its own close day. Both bases run side by side, one child process each (two cores).
 // Options: --partners 100 --accounts 200 --large 20 --nights 90 --workers 4 --budget 95 --basis both
+//          --wave 0 --wave-accounts 200 --wave-from 10 --wave-design 500: an onboarding wave of `wave` more MSPs of
+//          `wave-accounts` × 5 lines, connecting one a night over the 7 nights from night `wave-from` (1-based)
+//          beside the fleet, each standing for wave-design ÷ wave MSPs at design scale
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -34,6 +37,10 @@ function options() {
       workers: { type: 'string', default: '4' },
       budget: { type: 'string', default: '95' },
       basis: { type: 'string', default: 'both' },
+      wave: { type: 'string', default: '0' },
+      'wave-accounts': { type: 'string', default: '200' },
+      'wave-from': { type: 'string', default: '10' },
+      'wave-design': { type: 'string', default: '500' },
       /** A child's result file: the child runs one basis and writes its QuarterResult there. */
       out: { type: 'string' },
       /** Only render the report again from .bench/calendar.json (no quarter is run). */
@@ -54,6 +61,10 @@ function options() {
     nights: n('nights'),
     workers: n('workers'),
     budget: n('budget'),
+    wave: Number(values.wave) || 0,
+    waveAccounts: n('wave-accounts'),
+    waveFrom: n('wave-from'),
+    waveDesign: n('wave-design'),
     bases: values.basis === 'both' ? ['to_date', 'projected'] : [String(values.basis)],
     out: values.out,
     render: values.render,
@@ -77,6 +88,8 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const { closeDayOf } = await import('../lambdas/core/partners');
   const { VirtualClock } = await import('./calendar-sim');
   const { simWorld } = await import('./sim-world');
+  const { laneOf } = await import('../lambdas/core/model');
+  const { laneText } = await import('./calendar-report');
 
   const firstAsOf = Date.parse('2027-01-01T00:00:00Z');
   // Every line's state is known from 1 December: the partners closing after the 1st still compute December on
@@ -121,6 +134,29 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
     if (opts.alerts) await updatePartnerSettings(deps, p.partnerId, { alerts: { enabled: true } });
   }
   await deps.usage.putSnapshots(workload.firstDay(historyFrom));
+  // The onboarding wave: its usage is there from December (the vendor knew these companies before the MSPs came
+  // over from another integration); each MSP connects on its night, so its first night is the night after.
+  const wave =
+    opts.wave > 0
+      ? new CalendarWorkload({
+          partners: opts.wave,
+          accounts: opts.waveAccounts,
+          largeFactor: 1,
+          seed: 43,
+          prefix: 'wave',
+        })
+      : undefined;
+  const waveNight = (i: number) => opts.waveFrom - 1 + (i % 7);
+  const waveState = (wave?.partners ?? []).map((p, i) => ({
+    partner: p,
+    connectNight: waveNight(i) + 1,
+    connected: false,
+    firstDone: undefined as number | undefined,
+  }));
+  if (wave) {
+    for (const p of wave.partners) gradient.addPartner(p.key, p.name, p.unmapped);
+    await deps.usage.putSnapshots(wave.firstDay(historyFrom));
+  }
   const closeDays = new Map(workload.partners.map((p) => [p.key, closeDayOf({ partnerId: p.partnerId })]));
   gradient.takeTally();
 
@@ -149,6 +185,23 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
         } as never);
       }
       await deps.usage.putSnapshots(day.snapshots);
+      if (wave) {
+        const waveDay = wave.nextDay(iso(asOfMs));
+        for (const { partner, accountId } of [...waveDay.added, ...waveDay.removed]) {
+          const a = partner.accounts.get(accountId)!;
+          await upsertAccount(deps, partner.partnerId, accountId, { name: a.name, active: a.active } as never);
+        }
+        await deps.usage.putSnapshots(waveDay.snapshots);
+      }
+    }
+    // The wave's MSPs of tonight connect (accounts registered, key saved) before the planner runs.
+    for (const w of waveState) {
+      if (w.connectNight !== night + 1) continue;
+      await mapLimit([...w.partner.accounts], 16, async ([accountId, a]) => {
+        await upsertAccount(deps, w.partner.partnerId, accountId, { name: a.name, active: a.active } as never);
+      });
+      await saveConnection(deps, w.partner.partnerId, { partnerApiKey: w.partner.key, roundingPolicy: 'up' });
+      w.connected = true;
     }
     const intakeWrite = dynamo.capacity.write - w0;
     const intakeRead = dynamo.capacity.read - r0;
@@ -173,13 +226,32 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
     const readUnits = dynamo.capacity.read - s0.r;
     const runs = { lines: 0, sent: 0, unchanged: 0, statuses: {} as Record<string, number> };
     const cohorts: NightRow['cohorts'] = {};
-    for (const p of workload.partners) {
+    const lanes: NonNullable<NightRow['lanes']> = {};
+    const waveRow = { partners: 0, lines: 0, requests: 0, designScale: opts.waveDesign / Math.max(1, opts.wave) };
+    for (const p of [...workload.partners, ...waveState.filter((w) => w.connected).map((w) => w.partner)]) {
       const run = await deps.runs.get(p.partnerId, plan.runId);
+      const inWave = waveState.find((w) => w.partner === p);
+      if (inWave) {
+        waveRow.partners += 1;
+        waveRow.lines += run?.summary.lines ?? 0;
+        waveRow.requests += tally.byKey[p.key] ?? 0;
+        if (run?.status === 'succeeded' && inWave.firstDone === undefined) inWave.firstDone = night + 1;
+      }
+      if (run) {
+        const lane = laneOf(run);
+        const l = lanes[lane] ?? { partners: 0, requests: 0, endSeconds: 0 };
+        lanes[lane] = l;
+        l.partners += 1;
+        l.requests += tally.byKey[p.key] ?? 0;
+        const last = tally.lastAtByKey[p.key];
+        if (last !== undefined) l.endSeconds = Math.max(l.endSeconds, (last - tick) / 1000);
+      }
       const status = run?.status ?? 'missing';
       runs.statuses[status] = (runs.statuses[status] ?? 0) + 1;
       runs.lines += run?.summary.lines ?? 0;
       runs.sent += run?.summary.sent ?? 0;
       runs.unchanged += run?.summary.unchanged ?? 0;
+      if (inWave) continue;
       const day = String(closeDays.get(p.key));
       const c = cohorts[day] ?? { partners: 0, lines: 0, requests: 0 };
       cohorts[day] = c;
@@ -199,6 +271,9 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       notMapped: tally.notMapped,
       alertRequests: tally.alertRequests,
       rateLimited: tally.rateLimited,
+      busiestSecond: tally.busiestSecond,
+      lanes,
+      ...(wave && { wave: waveRow }),
       cohorts,
       unchanged: runs.unchanged,
       sent: runs.sent,
@@ -223,22 +298,43 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
     say(
       `[${basis}] night ${String(row.night).padStart(2)} ${row.asOf}: lines ${row.lines}, changed ${row.changedLines}, ` +
         `requests ${row.requests} (${row.changedLines ? (row.requests / row.changedLines).toFixed(2) : '—'}/changed), ` +
-        `429 ${row.rateLimited}, RRU ${row.readUnits.toFixed(0)}, WRU ${row.writeUnits}, worker ${row.workerSeconds.toFixed(0)} s, ` +
+        `429 ${row.rateLimited}, busiest s ${row.busiestSecond}, lanes ${laneText(row)}, RRU ${row.readUnits.toFixed(0)}, WRU ${row.writeUnits}, worker ${row.workerSeconds.toFixed(0)} s, ` +
         `count changes ${row.countChanges}, 404 ${row.notMapped}, alert requests ${row.alertRequests}, ` +
         `night ${row.nightSeconds.toFixed(0)} s, runs ${JSON.stringify(row.statuses)} (${row.benchSeconds.toFixed(1)} s)`,
     );
   }
-  return { basis, rows, storedBytes: dynamo.storedBytes(), partners: opts.partners, lines: workload.lines };
+  return {
+    basis,
+    rows,
+    storedBytes: dynamo.storedBytes(),
+    partners: opts.partners,
+    lines: workload.lines,
+    ...(wave && {
+      wave: {
+        design: opts.waveDesign,
+        lines: wave.lines,
+        partners: waveState.map((w) => ({
+          partnerId: w.partner.partnerId,
+          connectNight: w.connectNight,
+          firstDone: w.firstDone,
+        })),
+      },
+    }),
+  };
 }
 
 /** One basis in a child process (its own heap and core); resolves to its result, or undefined when n/a. */
 function child(opts: Options, basis: string): Promise<QuarterResult | undefined> {
   const out = resolve('.bench', `calendar-${basis}.json`);
   rmSync(out, { force: true });
-  const args = (['partners', 'accounts', 'large', 'nights', 'workers', 'budget'] as const).flatMap((k) => [
-    `--${k}`,
-    String(opts[k]),
-  ]);
+  const args = [
+    ...(['partners', 'accounts', 'large', 'nights', 'workers', 'budget'] as const).flatMap((k) => [
+      `--${k}`,
+      String(opts[k]),
+    ]),
+    ...['--wave', String(opts.wave), '--wave-accounts', String(opts.waveAccounts)],
+    ...['--wave-from', String(opts.waveFrom), '--wave-design', String(opts.waveDesign)],
+  ];
   if (opts.alerts) args.push('--alerts');
   return new Promise((done, fail) => {
     const p = spawn(process.execPath, ['--import', 'tsx', process.argv[1]!, ...args, '--basis', basis, '--out', out], {

@@ -1,100 +1,166 @@
-// `npx tsx bench/shared-budget.ts`: how much of the shared rate budget a lone run and four concurrent runs get on
-// the local stack (4 workers, dynalite, the emulator limiting at 100/s), measured from the emulator's request log.
-// Options: --budget 95 --workers 4 --lone-accounts 400 --shared-partners 4 --shared-accounts 200
+// `npm run bench:budget`: how much of the shared rate budget a lone run and concurrent runs get on the local stack
+// (W workers, dynalite), measured where Gradient receives the requests: the emulator, by default in a process of
+// its own, logs each request's arrival; the rate is the requests between the first and the last arrival, beside the
+// busiest sliding second (any [t, t + 1 s)) and the busiest calendar second. The emulator limits at 100 in a
+// sliding second (or `--window fixed`), with 5–20 ms latency. Each scenario runs `--repeat` times on a fresh stack.
+// Options: --budget 95 --workers 4 --lone-accounts 250 --shared-partners 4 --shared-accounts 125 --repeat 3
+//          --emulator process|in-process --window sliding|fixed --only lone|shared --profile <file.cpuprofile>
 import { parseArgs } from 'node:util';
 import type { LocalStack } from '../local/stack';
+import type { EmulatorHandle } from './remote-emulator';
 
 const { values } = parseArgs({
   options: {
     budget: { type: 'string', default: '95' },
     workers: { type: 'string', default: '4' },
-    'lone-accounts': { type: 'string', default: '400' },
+    'lone-accounts': { type: 'string', default: '250' },
     'shared-partners': { type: 'string', default: '4' },
-    'shared-accounts': { type: 'string', default: '200' },
+    'shared-accounts': { type: 'string', default: '125' },
+    repeat: { type: 'string', default: '3' },
+    emulator: { type: 'string', default: 'process' },
+    window: { type: 'string', default: 'sliding' },
+    only: { type: 'string' },
+    /** Write a CPU profile of the bench process during each night here, and print where its time went. */
+    profile: { type: 'string' },
   },
 });
+const COUNT_ROUTE = '/api/vendor-api/service/:serviceId/count';
 const num = (k: keyof typeof values) => Number(values[k]);
+const window = values.window === 'fixed' ? 'fixed' : 'sliding';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 interface Measure {
-  label: string;
-  partners: number;
   lines: number;
   requests: number;
   seconds: number;
   rps: number;
-  busiestSecond: number;
+  /** Count posts from the first to the last: the push alone, without the run's start (account list, loads). */
+  countRps: number;
+  busiestSliding: number;
+  busiestCalendar: number;
   rateLimited: number;
   statuses: Record<string, number>;
 }
 
-/** Requests between the first and the last arrival of the night, and the busiest whole second among them. */
-function measureLog(stack: LocalStack, from: number): Pick<Measure, 'requests' | 'seconds' | 'busiestSecond'> {
-  const log = stack.emulator!.requestLog().slice(from);
-  const times = log.map((e) => Date.parse(e.at)).sort((a, b) => a - b);
-  const perSecond = new Map<number, number>();
-  for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
-  const seconds = (times.at(-1)! - times[0]!) / 1000;
-  return { requests: times.length, seconds, busiestSecond: Math.max(...perSecond.values()) };
-}
+let profile: import('./cpu-profile').ProfileSummary | undefined;
 
-async function scenario(label: string, partners: number, accounts: number): Promise<Measure> {
+async function scenario(partners: number, accounts: number): Promise<Measure> {
   const { startLocalStack } = await import('../local/stack');
+  const { busiestSlidingWindow } = await import('../local/gradient-emulator');
+  const { startEmulatorProcess } = await import('./remote-emulator');
   const { FIRST_TICK, generateWorkload, seed } = await import('./workload');
-  const { runNight } = await import('./night');
-  const stack = await startLocalStack({
+  const remote = values.emulator === 'process' ? await startEmulatorProcess() : undefined;
+  const stack: LocalStack = await startLocalStack({
     rateBudget: num('budget'),
-    emulator: { rateLimit: { perSecond: 100 }, latencyMs: { min: 5, max: 20 }, seed: 1 },
+    ...(remote ? { gradientBaseUrl: remote.url } : { emulator: { seed: 1 } }),
     env: { WORKER_MAX_CONCURRENCY: values.workers! },
   });
+  const emulator: EmulatorHandle = remote ?? { ...stack.emulator!, close: async () => {} };
   try {
     const workload = generateWorkload({ partners, accounts, changedShare: 0.1, seed: 42 });
-    await seed(stack, workload);
-    stack.emulator!.setRateLimit({ perSecond: 100 });
-    stack.emulator!.setLatency({ min: 5, max: 20 });
-    const from = stack.emulator!.requestLog().length;
-    const night = await runNight(stack, {
-      label,
-      workers: num('workers'),
-      kind: { type: 'nightly', tick: FIRST_TICK },
-      expected: new Map(),
-      maxWallMs: 10 * 60_000,
-    });
-    const log = measureLog(stack, from);
+    await seed(stack, workload, emulator);
+    await emulator.setRateLimit({ perSecond: 100, window });
+    await emulator.setLatency({ min: 5, max: 20 });
+    const from = (await emulator.requestLog()).length;
+    const night = async () => {
+      const plan = await stack.planner(FIRST_TICK);
+      await stack.queue.drain(stack.workers);
+      return plan;
+    };
+    let plan: Awaited<ReturnType<typeof night>>;
+    if (values.profile) {
+      const { profiled } = await import('./cpu-profile');
+      const out = await profiled(values.profile, night);
+      plan = out.value;
+      profile = out.summary;
+    } else {
+      plan = await night();
+    }
+    const log = (await emulator.requestLog()).slice(from);
+    const times = log.map((e) => Date.parse(e.at)).sort((a, b) => a - b);
+    const perSecond = new Map<number, number>();
+    for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    const seconds = (times.at(-1)! - times[0]!) / 1000;
+    const counts = log
+      .filter((e) => e.route === COUNT_ROUTE)
+      .map((e) => Date.parse(e.at))
+      .sort((x, y) => x - y);
+    const statuses: Record<string, number> = {};
+    let lines = 0;
+    for (const p of workload.partners) {
+      const run = await stack.deps.runs.get(p.partnerId, plan.runId);
+      statuses[run?.status ?? 'missing'] = (statuses[run?.status ?? 'missing'] ?? 0) + 1;
+      lines += run?.summary?.lines ?? 0;
+    }
     return {
-      label,
-      partners,
-      lines: night.lines,
-      ...log,
-      rps: log.requests / log.seconds,
-      rateLimited: night.rateLimited,
-      statuses: night.runStatuses,
+      lines,
+      requests: times.length,
+      seconds,
+      rps: times.length / seconds,
+      countRps: counts.length / ((counts.at(-1)! - counts[0]!) / 1000),
+      busiestSliding: busiestSlidingWindow(times),
+      busiestCalendar: Math.max(...perSecond.values()),
+      rateLimited: log.filter((e) => e.status === 429).length,
+      statuses,
     };
   } finally {
     await stack.close();
+    await emulator.close();
   }
 }
 
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 async function main(): Promise<void> {
   const budget = num('budget');
-  const results = [
-    await scenario('lone run (1 partner, 4 workers, 3 idle)', 1, num('lone-accounts')),
-    await scenario(
-      `${num('shared-partners')} concurrent runs (4 workers)`,
-      num('shared-partners'),
-      num('shared-accounts'),
-    ),
-  ];
+  const scenarios = [
+    {
+      key: 'lone',
+      label: `lone run (1 partner, ${values.workers} workers)`,
+      partners: 1,
+      accounts: num('lone-accounts'),
+    },
+    {
+      key: 'shared',
+      label: `${num('shared-partners')} concurrent runs (${values.workers} workers)`,
+      partners: num('shared-partners'),
+      accounts: num('shared-accounts'),
+    },
+  ].filter((s) => !values.only || s.key === values.only);
   console.log(
-    '| scenario | lines | requests | seconds | req/s (of budget) | busiest second | 429s | runs |\n|---|---:|---:|---:|---:|---:|---:|---|',
+    `budget ${budget}/s, emulator ${values.emulator === 'process' ? 'in its own process' : 'in the bench process'}, ` +
+      `limiting at 100 per ${window} second, 5–20 ms latency; ${num('repeat')} runs per scenario`,
   );
-  for (const r of results) {
+  console.log(
+    '| scenario | run | lines | requests | seconds | req/s as received (of budget) | count posts alone, req/s (of budget) | busiest sliding second | busiest calendar second | 429s | runs |\n' +
+      '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const s of scenarios) {
+    const rows: Measure[] = [];
+    for (let i = 0; i < num('repeat'); i++) {
+      const r = await scenario(s.partners, s.accounts);
+      rows.push(r);
+      if (profile) {
+        const top = profile.buckets.slice(0, 8).map((b) => `${b.bucket} ${(100 * b.share).toFixed(1)} %`);
+        console.log(`  profile of the night (${(profile.totalMs / 1000).toFixed(1)} s sampled): ${top.join(', ')}`);
+      }
+      console.log(
+        `| ${s.label} | ${i + 1} | ${r.lines} | ${r.requests} | ${r.seconds.toFixed(2)} | ${r.rps.toFixed(1)} (${((100 * r.rps) / budget).toFixed(1)} %) | ` +
+          `${r.countRps.toFixed(1)} (${((100 * r.countRps) / budget).toFixed(1)} %) | ${r.busiestSliding} | ${r.busiestCalendar} | ${r.rateLimited} | ${JSON.stringify(r.statuses)} |`,
+      );
+    }
+    const rps = median(rows.map((r) => r.rps));
+    const countRps = median(rows.map((r) => r.countRps));
     console.log(
-      `| ${r.label} | ${r.lines} | ${r.requests} | ${r.seconds.toFixed(1)} | ${r.rps.toFixed(1)} (${((100 * r.rps) / budget).toFixed(1)} %) | ` +
-        `${r.busiestSecond} | ${r.rateLimited} | ${JSON.stringify(r.statuses)} |`,
+      `| ${s.label} | median of ${rows.length} | | | | ${rps.toFixed(1)} (${((100 * rps) / budget).toFixed(1)} %) | ` +
+        `${countRps.toFixed(1)} (${((100 * countRps) / budget).toFixed(1)} %) | ${median(rows.map((r) => r.busiestSliding))} (max ${Math.max(...rows.map((r) => r.busiestSliding))}) | ` +
+        `${median(rows.map((r) => r.busiestCalendar))} | ${rows.reduce((n, r) => n + r.rateLimited, 0)} in all | |`,
     );
   }
 }

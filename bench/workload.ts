@@ -12,6 +12,7 @@ import { computeLines, type ServiceRule } from '../lambdas/core/usage';
 import { DEMO_SERVICES } from '../local/demo';
 import { seededRandom } from '../local/seeded-random';
 import type { LocalStack } from '../local/stack';
+import type { EmulatorHandle } from './remote-emulator';
 
 /** The period the nights sync; the first night computes as of the 15th, the next night as of the 16th. */
 export const PERIOD = '2026-11';
@@ -145,11 +146,14 @@ export interface SeedTimings {
  * saveConnection (the emulator's limit and latency are switched off meanwhile), usage via the real repository.
  * Every account and product name exists in the partner's PSA, so every line maps.
  */
-export async function seed(stack: LocalStack, workload: Workload): Promise<SeedTimings> {
+export async function seed(
+  stack: LocalStack,
+  workload: Workload,
+  emulator: Pick<EmulatorHandle, 'addPartner' | 'setRateLimit' | 'setLatency'> = stack.emulator!,
+): Promise<SeedTimings> {
   const { deps } = stack;
-  const emulator = stack.emulator!;
-  emulator.setRateLimit(false);
-  emulator.setLatency(undefined);
+  await emulator.setRateLimit(false);
+  await emulator.setLatency(undefined);
   let t = performance.now();
   for (const { serviceKey, ...service } of DEMO_SERVICES) await upsertService(deps, serviceKey, service);
   await mapLimit(
@@ -166,7 +170,7 @@ export async function seed(stack: LocalStack, workload: Workload): Promise<SeedT
   // One partner first so the vendor services are created once, then the rest concurrently.
   const [first, ...rest] = workload.partners;
   const connect = async (p: BenchPartner) => {
-    emulator.addPartner({
+    await emulator.addPartner({
       partnerApiKey: p.partnerApiKey,
       organizationName: p.organizationName,
       psaCompanies: p.accounts.map((a) => a.name),

@@ -47,8 +47,9 @@ export const FUNCTION_ACCESS = {
       // DeleteItem: the partner lease is released by a conditional delete. Query: the alerts read the runs before.
       runs: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
       receipts: ['Query', 'PutItem', 'BatchWriteItem'],
-      // The shared Gradient rate budget: a conditional update per claim.
-      limits: ['UpdateItem'],
+      // The shared Gradient rate budget: a conditional update per claim; GetItem: the lanes' counters of the
+      // second that ended, read once a second.
+      limits: ['UpdateItem', 'GetItem'],
       // Billing-health alerts: claimed by a conditional put, then updated with Gradient's answer.
       alerts: ['Query', 'PutItem', 'UpdateItem'],
     },
@@ -73,8 +74,9 @@ export const FUNCTION_ACCESS = {
       runs: ['GetItem', 'PutItem', 'Query', 'DeleteItem'],
       // Read only: the run view and the account history list receipts; only the worker writes them.
       receipts: ['Query'],
-      // The per-partner limit on connection tests (a conditional ADD per attempt) and the shared rate budget.
-      limits: ['UpdateItem'],
+      // The per-partner limit on connection tests (a conditional ADD per attempt) and the shared rate budget (and
+      // its lanes' counters of the second that ended, GetItem).
+      limits: ['UpdateItem', 'GetItem'],
       // A statement closes on its first read after the period: its lines, then its marker; adjustments later.
       statements: ['Query', 'BatchWriteItem', 'PutItem'],
       // Read only: the list of a period's billing-health alerts.

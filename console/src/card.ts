@@ -9,7 +9,7 @@ import { ApiError, CardApi } from './api';
 import { confirmDialog } from './dialog';
 import { fill, h } from './dom';
 import { renderReceipts } from './receipts';
-import { cardState, runStatusText, stateHint, summaryText, whenText } from './words';
+import { cardState, runLaneText, runStatusText, stateHint, summaryText, whenText } from './words';
 
 const POLL_MS = 500;
 let instances = 0;
@@ -322,6 +322,7 @@ export class GradientIntegrationCard extends HTMLElement {
       this.ui.run,
       h('h3', { id }, `Resync of ${period}`),
       h('p', {}, run ? `${runStatusText(run.status)} — ${summaryText(run.summary)}` : 'Queued'),
+      run && h('p', { class: 'gic-lane' }, `Lane: ${runLaneText(run.lane)}`),
       !done && h('progress', { 'aria-label': `Resync of ${period} in progress` }),
       done && renderReceipts(run, names),
     );

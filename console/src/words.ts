@@ -40,6 +40,18 @@ export function summaryText(summary: RunView['summary']): string {
   ].join(', ');
 }
 
+/** A run's lane in the shared Gradient budget, as the card names it. */
+export function runLaneText(lane: RunView['lane']): string {
+  switch (lane) {
+    case 'admin':
+      return 'first in line (a resync someone waits for)';
+    case 'nightly':
+      return 'nightly';
+    case 'bulk':
+      return 'bulk (a first night or a full resync: after the others)';
+  }
+}
+
 export function runStatusText(status: RunView['status']): string {
   switch (status) {
     case 'queued':

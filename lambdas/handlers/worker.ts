@@ -11,6 +11,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
 import { runDeadLetteredEvent } from '../core/events/build';
 import { publishSafely } from '../core/events/publish';
+import { laneOf } from '../core/model';
 import { runSync } from '../core/sync/run-sync';
 import { syncRequestSchema } from '../shared/messages';
 import { logger, powertoolsMetrics } from '../shared/observability';
@@ -45,7 +46,7 @@ export function createWorkerHandler(getProcess: () => Promise<WorkerProcess>) {
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
     try {
       const result = await runSync(deps, request, {
-        gate: gates(request.partnerId),
+        gate: gates(request.partnerId, laneOf(request)),
         deadline: deps.clock.now().getTime() + remaining - safetyMargin(settings, remaining),
         leaseMs: remaining + 5_000,
         maxInFlight: settings.maxInFlight,

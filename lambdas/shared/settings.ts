@@ -93,6 +93,20 @@ export const WORKER_TUNING = {
 } as const;
 
 /**
+ * The shared rate budget's margin for the jitter between a token's slot and its request's arrival at Gradient: a
+ * token goes at most this long after its slot, or lapses unsent. At the local budget of 95 any sliding second then
+ * holds at most 95 × 1.01 + 1 ≈ 97 sends, under Gradient's 100, with room left for the network's own jitter.
+ */
+export const RATE_BUDGET_LATE_MS = 10;
+
+/**
+ * The share of each second of the Gradient budget a lane that wants tokens keeps whatever the lanes ahead of it
+ * want (`core/calls/lanes.ts`): first nights and full resyncs always progress, at 9.5 requests a second at least
+ * at the local budget of 95 (the lanes ahead take the rest only while they want it).
+ */
+export const RATE_BUDGET_LANE_FLOOR_SHARE = 0.1;
+
+/**
  * Connection tests per partner id and minute, across every API instance: a test with a key in the body is a
  * key-check oracle on the vendor key for anyone who may call the API, so it is rate limited (429 past it).
  */

@@ -25,6 +25,7 @@ import {
   QUANTITY_RULE,
   RATE_SCOPES,
   ROUNDING_POLICIES,
+  RUN_LANES,
   RUN_STATUSES,
   RUN_SUMMARY_FIELDS,
   RUN_TRIGGERS,
@@ -70,6 +71,7 @@ export const roundingPolicySchema = z.enum(ROUNDING_POLICIES);
 export const rateScopeSchema = z.enum(RATE_SCOPES);
 export const runStatusSchema = z.enum(RUN_STATUSES);
 export const runTriggerSchema = z.enum(RUN_TRIGGERS);
+export const runLaneSchema = z.enum(RUN_LANES);
 export const lineOutcomeSchema = z.enum(LINE_OUTCOMES);
 export const connectionFailureSchema = z.enum(CONNECTION_FAILURES);
 export const lineReasonSchema = z.enum(LINE_REASONS);

@@ -4,7 +4,7 @@ import { type BudgetSettings, workerClaimSize } from '../core/calls/shared-budge
 import type { ResyncLimits } from '../core/sync/resync';
 import type { SyncOptions } from '../core/sync/run-sync';
 import type { Env } from '../shared/env';
-import { WORKER_TUNING } from '../shared/settings';
+import { RATE_BUDGET_LANE_FLOOR_SHARE, RATE_BUDGET_LATE_MS, WORKER_TUNING } from '../shared/settings';
 
 /** The shared Gradient rate budget of a configuration, claimed `claimSize` tokens at a time. */
 export const budgetSettings = (config: Env, claimSize: number): BudgetSettings => ({
@@ -12,6 +12,8 @@ export const budgetSettings = (config: Env, claimSize: number): BudgetSettings =
   scope: config.GRADIENT_RATE_SCOPE,
   claimSize,
   fallbackPerSecond: config.GRADIENT_RATE_BUDGET / config.WORKER_MAX_CONCURRENCY,
+  lateMs: RATE_BUDGET_LATE_MS,
+  laneFloorShare: RATE_BUDGET_LANE_FLOOR_SHARE,
 });
 
 export interface WorkerSettings {

@@ -19,6 +19,7 @@ import {
   type AccountShape,
   type FaultSpec,
   type LatencyRange,
+  RATE_WINDOWS,
   type RateLimit,
   type Switches,
 } from './switches';
@@ -83,7 +84,10 @@ const latencySchema = z
   .object({ min: z.number().nonnegative(), max: z.number().nonnegative() })
   .refine((l) => l.max >= l.min, { message: 'max must be >= min' })
   .nullable();
-const rateLimitSchema = z.union([z.object({ perSecond: z.number().int().positive() }), z.literal(false)]);
+const rateLimitSchema = z.union([
+  z.object({ perSecond: z.number().int().positive(), window: z.enum(RATE_WINDOWS).optional() }),
+  z.literal(false),
+]);
 const accountShapeSchema = z.object({ shape: z.enum(ACCOUNT_SHAPES) });
 const alertsModuleSchema = z.object({ enabled: z.boolean() });
 const partnerConfigSchema = z.object({
@@ -143,7 +147,7 @@ export class EmulatorControlPlane {
       requestLog: () => traffic.entries(),
       accounts: (organizationId) => state.accounts(organizationId),
       services: () => state.allServices(),
-      stats: () => ({ ...traffic.stats, builds: state.builds }),
+      stats: () => ({ ...traffic.stats, builds: state.builds, busiestSlidingSecond: traffic.busiestSlidingSecond() }),
       reset: () => {
         state.reset();
         switches.reset();

@@ -14,8 +14,8 @@ import { Traffic } from './traffic';
 export type { EmulatorControls, GradientEmulator } from './control';
 // What callers configure the emulator with; what it answers is typed in model.ts.
 export type { EmulatorPartnerConfig, EmulatorVendorConfig } from './model';
-export type { AccountShape, FaultKind, FaultSpec, LatencyRange, RateLimit } from './switches';
-export type { EmulatorStats, RequestLogEntry } from './traffic';
+export type { AccountShape, FaultKind, FaultSpec, LatencyRange, RateLimit, RateWindow } from './switches';
+export { busiestSlidingWindow, type EmulatorStats, type RequestLogEntry } from './traffic';
 
 export interface GradientEmulatorOptions {
   /** Default 0 (ephemeral). The server always binds 127.0.0.1. */

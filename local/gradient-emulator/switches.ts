@@ -25,8 +25,18 @@ export interface FaultSpec {
 export const ACCOUNT_SHAPES = ['current', 'older'] as const;
 export type AccountShape = (typeof ACCOUNT_SHAPES)[number];
 
+/**
+ * How the limit counts a second: `fixed` windows that open with the first request after the last one closed (a
+ * burst at a window's end and another at the next one's start both pass), or a `sliding` second (every
+ * `[t - 1 s, t]` holds at most `perSecond` accepted requests: the strict reading of "100 requests a second").
+ */
+export const RATE_WINDOWS = ['fixed', 'sliding'] as const;
+export type RateWindow = (typeof RATE_WINDOWS)[number];
+
 export interface RateLimit {
   perSecond: number;
+  /** Default `fixed`. */
+  window?: RateWindow;
 }
 
 export interface LatencyRange {
@@ -34,10 +44,15 @@ export interface LatencyRange {
   max: number;
 }
 
-/** At most `perSecond` requests per 1-second window; a window opens with the first request after the last closed. */
+/**
+ * At most `perSecond` requests per second: per 1-second window opened by the first request after the last closed,
+ * or per sliding second (the accepted requests' instants are kept for a second).
+ */
 export class WindowLimiter {
   private windowStart = Number.NEGATIVE_INFINITY;
   private used = 0;
+  /** Sliding: the instants of the requests accepted in the last second, oldest first. */
+  private accepted: number[] = [];
 
   constructor(private limit: RateLimit | false) {}
 
@@ -45,11 +60,13 @@ export class WindowLimiter {
     this.limit = limit;
     this.windowStart = Number.NEGATIVE_INFINITY;
     this.used = 0;
+    this.accepted = [];
   }
 
-  /** undefined when allowed, else the milliseconds until the window closes. */
+  /** undefined when allowed, else the milliseconds until a request would be. */
   take(nowMs: number): number | undefined {
     if (this.limit === false) return undefined;
+    if (this.limit.window === 'sliding') return this.takeSliding(nowMs, this.limit.perSecond);
     if (nowMs >= this.windowStart + 1000) {
       this.windowStart = nowMs;
       this.used = 0;
@@ -59,6 +76,15 @@ export class WindowLimiter {
       return undefined;
     }
     return this.windowStart + 1000 - nowMs;
+  }
+
+  private takeSliding(nowMs: number, perSecond: number): number | undefined {
+    while (this.accepted.length > 0 && this.accepted[0]! <= nowMs - 1000) this.accepted.shift();
+    if (this.accepted.length < perSecond) {
+      this.accepted.push(nowMs);
+      return undefined;
+    }
+    return this.accepted[0]! + 1000 - nowMs;
   }
 }
 

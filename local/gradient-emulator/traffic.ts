@@ -8,6 +8,21 @@ export interface RequestLogEntry {
   at: string;
 }
 
+/**
+ * The most instants (epoch ms) in any sliding window of `windowMs` (a second by default), `[t, t + windowMs)`: what
+ * a Gradient that counts a sliding second sees at its busiest. Two pointers over the sorted instants.
+ */
+export function busiestSlidingWindow(instants: readonly number[], windowMs = 1000): number {
+  const sorted = [...instants].sort((a, b) => a - b);
+  let best = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last++) {
+    while (sorted[last]! - sorted[first]! >= windowMs) first++;
+    best = Math.max(best, last - first + 1);
+  }
+  return best;
+}
+
 export interface EmulatorStats {
   /** API requests received (the /__emulator/ endpoints are not counted). */
   requests: number;
@@ -16,15 +31,22 @@ export interface EmulatorStats {
   faultsInjected: number;
   /** Accepted counts that trigger a billing rebuild (no_build absent or false). */
   builds: number;
+  /** The most API requests that arrived in one sliding second (any `[t, t + 1 s)`), since start or reset. */
+  busiestSlidingSecond: number;
 }
 
 /** What the API requests were: the log and the counters (builds are the state's). */
 export class Traffic {
-  stats: Omit<EmulatorStats, 'builds'> = { requests: 0, rateLimited: 0, faultsInjected: 0 };
+  stats: Omit<EmulatorStats, 'builds' | 'busiestSlidingSecond'> = { requests: 0, rateLimited: 0, faultsInjected: 0 };
   private log: RequestLogEntry[] = [];
 
   record(entry: RequestLogEntry): void {
     this.log.push(entry);
+  }
+
+  /** The busiest sliding second of the arrivals logged. */
+  busiestSlidingSecond(): number {
+    return busiestSlidingWindow(this.log.map((e) => Date.parse(e.at)));
   }
 
   entries(): RequestLogEntry[] {

@@ -377,6 +377,26 @@ describe('rate limit', () => {
     expect((await request('GET', api('/organization'))).status).toBe(200);
   });
 
+  it('counts a sliding second when asked: two requests late in a second still count a moment into the next', async () => {
+    const statuses = async (n: number) =>
+      (await Promise.all(Array.from({ length: n }, () => request('GET', api('/organization'))))).map((a) => a.status);
+    const run = async (window: 'fixed' | 'sliding') => {
+      emulator.setRateLimit({ perSecond: 3, window });
+      clock = START;
+      const first = await statuses(1);
+      clock = START + 900;
+      const second = await statuses(2);
+      clock = START + 1000;
+      return [...first, ...second, ...(await statuses(2)).sort()];
+    };
+    // A fixed window opened at START closes at START + 1 s: both pass. A sliding second still holds the two at
+    // +900 ms, so only one more passes.
+    expect(await run('fixed')).toEqual([200, 200, 200, 200, 200]);
+    expect(await run('sliding')).toEqual([200, 200, 200, 200, 429]);
+    // Arrival times are logged: the busiest sliding second began at +900 ms (both runs' four there and four at +1 s).
+    expect(emulator.stats().busiestSlidingSecond).toBe(8);
+  });
+
   it('can leave Retry-After out and be switched off', async () => {
     const quiet = await startGradientEmulator({
       vendors: [{ vendorApiKey: VENDOR_KEY, name: 'V' }],
@@ -525,7 +545,13 @@ describe('test-only HTTP endpoints', () => {
       accountName: 'Nobody',
       serviceName: SEAT.name,
     });
-    expect((await control('GET', 'stats')).json).toEqual({ requests: 4, rateLimited: 0, faultsInjected: 1, builds: 1 });
+    expect((await control('GET', 'stats')).json).toEqual({
+      requests: 4,
+      rateLimited: 0,
+      faultsInjected: 1,
+      builds: 1,
+      busiestSlidingSecond: 4,
+    });
     expect((await control('POST', 'partners', { partnerApiKey: 'pk-http-1', organizationName: 'Dup' })).status).toBe(
       400,
     );

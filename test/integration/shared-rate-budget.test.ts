@@ -25,7 +25,7 @@ it('two processes claiming one budget never send more than it together in any se
   const stores = [s.deps.budget, new DynamoRateBudget(createDocumentClient(dynamo), s.env.TABLE_LIMITS)];
   // Small claims, so the two processes race for the counter many times a second.
   const gates = stores.map((budget) =>
-    budgetGates({ budget, clock: s.deps.clock, log: s.deps.log }, budgetSettings(s.env, 2))('msp-1'),
+    budgetGates({ budget, clock: s.deps.clock, log: s.deps.log }, budgetSettings(s.env, 2))('msp-1', 'nightly'),
   );
   const gradient = await s.deps.gradient(KEY);
   const logBefore = s.emulator!.requestLog().length;

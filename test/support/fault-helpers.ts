@@ -8,6 +8,7 @@ import type { LineReceipt, Run, SyncRequest } from '../../lambdas/core/model';
 import type { AppDeps, GradientPort } from '../../lambdas/core/ports';
 import { syncRequestOf } from '../../lambdas/core/sync/enqueue';
 import { createWorkerHandler } from '../../lambdas/handlers/worker';
+import { RATE_BUDGET_LANE_FLOOR_SHARE, RATE_BUDGET_LATE_MS } from '../../lambdas/shared/settings';
 import { type WorkerSettings, workerProcess } from '../../lambdas/wiring';
 import type { WorkerHandler } from '../../local/in-process-queue';
 import { localContext } from '../../local/lambda-context';
@@ -34,6 +35,8 @@ export const workerRate = (perSecond: number): WorkerSettings['rate'] => ({
   scope: 'vendor',
   claimSize: workerClaimSize(perSecond),
   fallbackPerSecond: perSecond,
+  lateMs: RATE_BUDGET_LATE_MS,
+  laneFloorShare: RATE_BUDGET_LANE_FLOOR_SHARE,
 });
 
 /** A stack for fault tests: fast redelivery, and every setting that lingers in process.env set explicitly. */

@@ -39,6 +39,7 @@ import type {
   Log,
   MetricName,
   RateBudgetClaim,
+  RateBudgetCounters,
   RateBudgetStore,
   RunRepository,
 } from '../../lambdas/core/ports';
@@ -230,16 +231,29 @@ export class MemoryRateBudget implements RateBudgetStore {
   claims = 0;
   failing: Error | undefined;
 
-  async claim(c: RateBudgetClaim): Promise<number | undefined> {
+  /** Per `<scope>#<window>`, each lane's tokens. */
+  readonly lanes = new Map<string, RateBudgetCounters['lanes']>();
+
+  async claim(c: RateBudgetClaim): Promise<RateBudgetCounters | undefined> {
     this.claims += 1;
     if (this.failing) throw this.failing;
     const key = `${c.scope}#${c.window}`;
     const counter = this.windows.get(key);
+    const lanes = { ...this.lanes.get(key) };
     if (counter !== undefined && counter > c.capacity - c.count) return undefined;
+    if ((lanes[c.lane] ?? 0) > c.laneCap - c.count) return undefined;
     const next = (counter ?? c.from) + c.count;
     if (next > c.capacity) throw new RangeError(`a claim of ${c.count} from ${c.from} passes ${c.capacity}`);
+    lanes[c.lane] = (lanes[c.lane] ?? 0) + c.count;
     this.windows.set(key, next);
-    return next;
+    this.lanes.set(key, lanes);
+    return { tokens: next, lanes };
+  }
+
+  async counters(scope: string, window: number): Promise<RateBudgetCounters | undefined> {
+    if (this.failing) throw this.failing;
+    const tokens = this.windows.get(`${scope}#${window}`);
+    return tokens === undefined ? undefined : { tokens, lanes: { ...this.lanes.get(`${scope}#${window}`) } };
   }
 }
 

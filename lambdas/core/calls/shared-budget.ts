@@ -1,12 +1,14 @@
 // One Gradient rate budget shared by every process (workers and the API): per-second windows in the Limits table,
-// claimed a few tokens at a time. Token i of a window may leave at the window's start + (i - 1) / budget, so the
-// sends of all processes together are spaced evenly (any second holds about one budget, however Gradient's own
-// window is aligned). A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off,
-// and it bounds one process's catch-up when its tokens' slots have passed.
+// claimed a few tokens at a time. Token i of a window leaves at the window's start + (i - 1) / budget and no later
+// than a small margin after it, so the sends of all processes together are spaced evenly over every second, not
+// bunched at its start or at its end (any sliding second Gradient sees holds about one budget, however its own
+// window is counted). A process claims its next block while it spends one, so a claim's round trip leaves no gap.
+// A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off.
 import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
-import type { RateScope } from '../model';
-import type { Clock, GradientFactory, Log, RateBudgetStore } from '../ports';
+import { type RateScope, RUN_LANES, type RunLane } from '../model';
+import type { Clock, GradientFactory, Log, RateBudgetCounters, RateBudgetStore } from '../ports';
 import { type Caller, pacedGradient, type RateGate } from './caller';
+import { type LaneDemand, laneCap } from './lanes';
 import { Pacer } from './pacer';
 
 export interface BudgetSettings {
@@ -17,24 +19,35 @@ export interface BudgetSettings {
   claimSize: number;
   /** This process's rate while the shared counter cannot be reached: its static share, budget ÷ concurrency. */
   fallbackPerSecond: number;
+  /**
+   * How long after its slot a token may still go: the margin for the jitter between a slot and the request's
+   * arrival. A token later than that lapses unsent, so any second Gradient sees holds at most
+   * `perSecond × (1 + lateMs / 1000) + 1` requests sent by the budget's holders.
+   */
+  lateMs: number;
+  /** The share of a second a lane that wants tokens always keeps, whatever the lanes ahead of it want. */
+  laneFloorShare: number;
 }
 
 export type BudgetDeps = { budget: RateBudgetStore; clock: Clock; log: Pick<Log, 'warn'> };
 
-/** A gate per partner: in `vendor` scope the same one for every partner, in `partner` scope one each. */
-export type GateFor = (partnerId: string) => RateGate;
+/**
+ * A gate per partner and lane: in `vendor` scope the same one for every partner, in `partner` scope one each; a
+ * lane's claims are held within its share of each second (`lanes.ts`).
+ */
+export type GateFor = (partnerId: string, lane: RunLane) => RateGate;
 
 /** The tokens a worker claims at once: a tenth of the budget (≈ 0.1 writes per request), at least one. */
 export const workerClaimSize = (perSecond: number): number => Math.max(1, Math.ceil(perSecond / 10));
 
 export function budgetGates(deps: BudgetDeps, settings: BudgetSettings): GateFor {
   const gates = new Map<string, SharedBudgetGate>();
-  return (partnerId) => {
+  return (partnerId, lane) => {
     const scope = settings.scope === 'vendor' ? 'vendor' : `partner#${partnerId}`;
-    let gate = gates.get(scope);
+    let gate = gates.get(`${scope}#${lane}`);
     if (!gate) {
-      gate = new SharedBudgetGate(deps, settings, scope);
-      gates.set(scope, gate);
+      gate = new SharedBudgetGate(deps, settings, scope, lane);
+      gates.set(`${scope}#${lane}`, gate);
     }
     return gate;
   };
@@ -42,12 +55,13 @@ export function budgetGates(deps: BudgetDeps, settings: BudgetSettings): GateFor
 
 /**
  * A factory whose clients draw every call from the partner's gate, for code that sends without the sync's caller
- * (the API's connection test, save and mapping sync). No retry here: a 429 is the answer, and it backs the gate off.
+ * (the API's connection test, save and mapping sync: someone waits at the console, so the `admin` lane). No retry
+ * here: a 429 is the answer, and it backs the gate off.
  */
 export function budgetedFactory(factory: GradientFactory, gateFor: GateFor): GradientFactory {
   return async (partnerApiKey, options) => {
     const gradient = await factory(partnerApiKey, options);
-    return pacedGradient(gradient, gatedCall(gateFor(options?.partnerId ?? '')));
+    return pacedGradient(gradient, gatedCall(gateFor(options?.partnerId ?? '', 'admin')));
   };
 }
 
@@ -66,6 +80,10 @@ const gatedCall =
 /** After the shared counter failed, this long on the static share before claiming again. */
 const CLAIM_PAUSE_MS = 1_000;
 
+/** After a full second, a lane ahead is taken to want this many times what it took in it (see `laneCapIn`). */
+const LANE_AHEAD_GROWTH = 2;
+
+/** Tokens `next … last` of one window, claimed by this process. */
 interface HeldTokens {
   window: number;
   next: number;
@@ -77,14 +95,27 @@ export class SharedBudgetGate implements RateGate {
   private readonly slotMs: number;
   private readonly local: Pacer;
   private readonly fallback: Pacer;
-  private held: HeldTokens | undefined;
+  /** Claimed blocks in slot order: the one being handed out, and the one claimed ahead of it. */
+  private readonly blocks: HeldTokens[] = [];
+  /** Where this process's last claim left a window's counter: the counter is at least there. */
+  private counterSeen: { window: number; counter: number } | undefined;
+  /** A window this process found full: the next claim goes to the one after it. */
+  private fullWindow = Number.NEGATIVE_INFINITY;
   private claiming: Promise<void> | undefined;
   private claimPausedUntil = Number.NEGATIVE_INFINITY;
+  /** Each lane's tokens in the windows this process last claimed in (the store's answers), newest last. */
+  private readonly lanesSeen: Array<{ window: number; lanes: RateBudgetCounters['lanes'] }> = [];
+  /** Each lane's tokens in the last window that ended, as read once it had. */
+  private lastEnded: { window: number; lanes: RateBudgetCounters['lanes']; tokens: number } | undefined;
+  private reading: number | undefined;
+  /** How long a claim took lately (a moving average): a claim asks for slots that far ahead, not already past. */
+  private claimMs = 0;
 
   constructor(
     private readonly deps: BudgetDeps,
     private readonly settings: BudgetSettings,
     private readonly scope: string,
+    private readonly lane: RunLane,
   ) {
     this.capacity = Math.floor(settings.perSecond);
     if (this.capacity < 1) throw new RangeError(`a shared budget needs ≥ 1 request/s, got ${settings.perSecond}`);
@@ -94,8 +125,9 @@ export class SharedBudgetGate implements RateGate {
   }
 
   /**
-   * Resolves at a token's slot. With a `deadline` (the delivery's), rejects with DeadlineReachedError instead of
-   * waiting past it, like the local pacer: a call that cannot start in time is left for the continuation.
+   * Resolves at a token's slot (or at most `lateMs` after it). With a `deadline` (the delivery's), rejects
+   * with DeadlineReachedError instead of waiting past it, like the local pacer: a call that cannot start in time
+   * is left for the continuation.
    */
   async acquire(deadline?: number): Promise<void> {
     await this.local.acquire(deadline);
@@ -110,56 +142,97 @@ export class SharedBudgetGate implements RateGate {
     return this.local.effectiveRate();
   }
 
-  /** Resolves at the slot of a token of the current window that this process claimed. */
+  private slotOf(block: HeldTokens, token: number): number {
+    return block.window * 1000 + (token - 1) * this.slotMs;
+  }
+
+  /**
+   * Resolves at the slot of a token this process claimed. Tokens go in slot order, each no later than
+   * `lateMs` after its slot: one whose slot passed by more lapses unsent, so a process that fell behind
+   * never catches up in a burst (the instants Gradient sees stay spaced).
+   */
   private async sharedToken(deadline?: number): Promise<void> {
     for (;;) {
       const now = this.deps.clock.now().getTime();
       if (deadline !== undefined && now >= deadline) throw new DeadlineReachedError();
       if (now < this.claimPausedUntil) return this.fallback.acquire(deadline);
-      const window = Math.floor(now / 1000);
-      const held = this.held;
-      if (held && held.window === window && held.next <= held.last) {
-        const slot = window * 1000 + (held.next - 1) * this.slotMs;
-        // A slot that passed is still inside its second until half a slot before the end (latency margin).
-        if (slot >= now || now <= window * 1000 + 1000 - this.slotMs / 2) {
-          if (deadline !== undefined && slot >= deadline) throw new DeadlineReachedError();
-          held.next += 1;
-          if (slot > now) await this.deps.clock.sleep(Math.ceil(slot - now));
-          return;
-        }
+      const slot = this.frontSlot(now);
+      // Claim the next block while this one is handed out, so a claim's round trip is never a gap.
+      if (this.heldTokens() < this.settings.claimSize) this.startClaim(now, slot !== undefined);
+      if (slot === undefined) {
+        await this.claiming;
+        continue;
       }
-      this.claiming ??= this.claim(window, now).finally(() => {
-        this.claiming = undefined;
-      });
-      await this.claiming;
+      if (deadline !== undefined && slot >= deadline) throw new DeadlineReachedError();
+      this.blocks[0]!.next += 1;
+      if (slot <= now) return;
+      await this.deps.clock.sleep(Math.ceil(slot - now));
+      if (this.deps.clock.now().getTime() <= slot + this.settings.lateMs) return;
+      // Woke too late for its slot: the token is spent unsent; take the next one.
     }
   }
 
+  /** The slot of the next token to hand out, after dropping the ones whose instant passed; undefined when none. */
+  private frontSlot(now: number): number | undefined {
+    for (;;) {
+      const block = this.blocks[0];
+      if (!block) return undefined;
+      if (block.next > block.last) {
+        this.blocks.shift();
+        continue;
+      }
+      const slot = this.slotOf(block, block.next);
+      if (slot + this.settings.lateMs >= now) return slot;
+      block.next += 1; // its instant passed: it lapses unsent
+    }
+  }
+
+  private heldTokens(): number {
+    return this.blocks.reduce((n, b) => n + Math.max(0, b.last - b.next + 1), 0);
+  }
+
+  /** Starts a claim unless one is under way; a claim ahead (`ahead`) reaches at most into the next second. */
+  private startClaim(now: number, ahead: boolean): void {
+    if (this.claiming) return;
+    const last = this.blocks.at(-1);
+    const after = last && last.next <= last.last ? this.slotOf(last, last.last) + this.slotMs : now;
+    let at = Math.max(now + this.claimMs, after);
+    if (at < (this.fullWindow + 1) * 1000) at = (this.fullWindow + 1) * 1000;
+    const window = Math.floor(at / 1000);
+    // Not even half a slot left in this second: claim from the next one.
+    const target = at > window * 1000 + 1000 - this.slotMs / 2 ? window + 1 : window;
+    if (ahead && target * 1000 > now + 1000) return;
+    const from = target === window ? Math.floor((at - window * 1000) / this.slotMs) : 0;
+    this.claiming = this.claim(target, from).finally(() => {
+      this.claiming = undefined;
+    });
+  }
+
   /**
-   * Claims the next tokens of `window`: up to `claimSize`, fewer near the window's end; halves the claim when the
-   * window cannot hold it, and waits for the next window when not even one token is left.
+   * Claims the next tokens of `window` from slot `from` on: up to `claimSize` plus the slots this process knows
+   * already passed unclaimed (they lapse at once, in the same write); halves the claim when the window cannot hold
+   * it, and marks the window full when not even one token is left.
    */
-  private async claim(window: number, now: number): Promise<void> {
-    const windowEnd = window * 1000 + 1000;
-    const from = Math.floor((now - window * 1000) / this.slotMs);
-    // The counter is at least where this process's last claim left it: a claim that cannot fit is not tried.
-    const known = this.held?.window === window ? Math.max(from, this.held.last) : from;
-    let count = Math.min(this.settings.claimSize, this.capacity - known);
-    if (now > windowEnd - this.slotMs / 2) count = 0;
+  private async claim(window: number, from: number): Promise<void> {
+    const seen = this.counterSeen?.window === window ? this.counterSeen.counter : from;
+    const known = Math.max(from, seen);
+    const ownSeen = this.lanesSeen.find((s) => s.window === window)?.lanes[this.lane] ?? 0;
+    let count = Math.min(this.settings.claimSize + Math.max(0, from - seen), this.capacity - known);
     try {
+      const laneCap = this.laneCapIn(window);
+      count = Math.min(count, laneCap - ownSeen);
       while (count >= 1) {
-        const counter = await this.deps.budget.claim({
-          scope: this.scope,
-          window,
-          from,
-          count,
-          capacity: this.capacity,
-        });
-        if (counter !== undefined && !Number.isFinite(counter)) {
+        const claim = { scope: this.scope, window, from, count, capacity: this.capacity, lane: this.lane, laneCap };
+        const sent = this.deps.clock.now().getTime();
+        const answer = await this.deps.budget.claim(claim);
+        this.claimMs = 0.8 * this.claimMs + 0.2 * (this.deps.clock.now().getTime() - sent);
+        if (answer !== undefined && !Number.isFinite(answer.tokens)) {
           throw new Error('the shared budget store answered no counter'); // fall back rather than spin
         }
-        if (counter !== undefined) {
-          this.held = { window, next: counter - count + 1, last: counter };
+        if (answer !== undefined) {
+          this.blocks.push({ window, next: answer.tokens - count + 1, last: answer.tokens });
+          this.counterSeen = { window, counter: answer.tokens };
+          this.noteLanes(window, answer.lanes);
           return;
         }
         count = Math.floor(count / 2);
@@ -173,7 +246,51 @@ export class SharedBudgetGate implements RateGate {
       });
       return;
     }
-    this.held = undefined;
-    await this.deps.clock.sleep(Math.max(1, windowEnd - this.deps.clock.now().getTime()));
+    this.fullWindow = Math.max(this.fullWindow, window);
+  }
+
+  /**
+   * This lane's cap in `window`: its share when each other lane wants what it took in the last second that ended
+   * (read once a second) or so far in this one. When that second was full, a lane ahead may have wanted more than
+   * it got: it is taken to want LANE_AHEAD_GROWTH times what it took, so it grows into the second within a few
+   * seconds while this one keeps its floor. A second that was not full left nobody wanting.
+   */
+  private laneCapIn(window: number): number {
+    this.readEnded(Math.min(window, Math.floor(this.deps.clock.now().getTime() / 1000)) - 1);
+    const full = (this.lastEnded?.tokens ?? 0) >= this.capacity - this.settings.claimSize;
+    const demand: LaneDemand = {};
+    const rank = RUN_LANES.indexOf(this.lane);
+    const live = this.lanesSeen.find((s) => s.window === window)?.lanes ?? {};
+    RUN_LANES.forEach((lane, i) => {
+      if (lane === this.lane) return;
+      const took = Math.max(this.lastEnded?.lanes[lane] ?? 0, live[lane] ?? 0);
+      demand[lane] = Math.ceil(took * (full && i < rank ? LANE_AHEAD_GROWTH : 1));
+    });
+    return laneCap(this.lane, this.capacity, demand, this.settings.laneFloorShare);
+  }
+
+  /**
+   * Reads the counters of the last window that ended, once, beside the claims (not in their way): until the read
+   * answers, the window before stands in. A failed read leaves the lanes as last known.
+   */
+  private readEnded(window: number): void {
+    if (this.reading === window || (this.lastEnded?.window ?? Number.NEGATIVE_INFINITY) >= window) return;
+    this.reading = window;
+    this.deps.budget.counters(this.scope, window).then(
+      (counters) => {
+        if ((this.lastEnded?.window ?? Number.NEGATIVE_INFINITY) < window) {
+          this.lastEnded = { window, lanes: counters?.lanes ?? {}, tokens: counters?.tokens ?? 0 };
+        }
+      },
+      () => {},
+    );
+  }
+
+  private noteLanes(window: number, lanes: RateBudgetCounters['lanes']): void {
+    const same = this.lanesSeen.find((s) => s.window === window);
+    if (same) same.lanes = lanes;
+    else this.lanesSeen.push({ window, lanes });
+    this.lanesSeen.sort((a, b) => a.window - b.window);
+    while (this.lanesSeen.length > 2) this.lanesSeen.shift();
   }
 }

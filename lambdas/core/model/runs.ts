@@ -13,6 +13,26 @@ const FINISHED: ReadonlySet<string> = new Set(FINISHED_RUN_STATUSES);
 export const isRunFinished = (status: string): boolean => FINISHED.has(status);
 export const RUN_TRIGGERS = ['schedule', 'resync'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+/**
+ * The lanes of the shared Gradient budget, first to last (`core/calls/lanes.ts` shares it out): `admin`, a manual
+ * resync of a period a billing admin waits for (and the console's own calls); `nightly`, the nightly deltas of MSPs
+ * already billing; `bulk`, first nights and full resyncs, which take what is left, with a floor.
+ */
+export const RUN_LANES = ['admin', 'nightly', 'bulk'] as const;
+export type RunLane = (typeof RUN_LANES)[number];
+
+/**
+ * The lane of a run: a full resync and a first night (nothing accepted from the partner yet) are `bulk`, another
+ * resync `admin`, another nightly `nightly`.
+ */
+export function laneFor(run: { trigger: RunTrigger; full: boolean; firstNight: boolean }): RunLane {
+  if (run.full || run.firstNight) return 'bulk';
+  return run.trigger === 'resync' ? 'admin' : 'nightly';
+}
+
+/** The lane a run was queued in; a run recorded before lanes gets the one its request implies. */
+export const laneOf = (run: Pick<SyncRequest, 'lane' | 'trigger' | 'full'>): RunLane =>
+  run.lane ?? laneFor({ ...run, firstNight: false });
 
 /** The counters of a run, in the order views and reports show them. */
 export const RUN_SUMMARY_FIELDS = ['lines', 'sent', 'accepted', 'notMapped', 'unchanged', 'failed'] as const;
@@ -104,6 +124,8 @@ export interface SyncRequest {
   /** Send every line, even those equal to the value Gradient holds. */
   full: boolean;
   trigger: RunTrigger;
+  /** Its lane in the shared budget (absent on runs and messages from before lanes: see `laneOf`). */
+  lane?: RunLane;
 }
 
 /** What the work queue carries: a run's request and, on a continuation message, its number (1 for the first). */

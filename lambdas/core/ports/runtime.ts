@@ -1,6 +1,6 @@
 // The ports of the process around core: the work queue, the event bus, time, logs and metrics (with the metric names core
 // emits, which the handlers publish as EMF and the stack's alarms and dashboard read).
-import type { SyncMessage, VendorEvent } from '../model';
+import type { RunLane, SyncMessage, VendorEvent } from '../model';
 
 /** The most messages one batch send carries (SQS SendMessageBatch's limit on entries). */
 export const QUEUE_BATCH_MAX = 10;
@@ -37,15 +37,30 @@ export interface RateBudgetClaim {
   count: number;
   /** Tokens the window holds (the budget per second); the caller keeps `from + count` within it. */
   capacity: number;
+  /** The lane claiming, and the most tokens its claims of the window may reach together (`calls/lanes.ts`). */
+  lane: RunLane;
+  laneCap: number;
+}
+
+/** A window's counters after a claim: tokens handed out in all, and per lane. */
+export interface RateBudgetCounters {
+  tokens: number;
+  lanes: Partial<Record<RunLane, number>>;
 }
 
 /**
  * Per-second windows of a rate budget shared by every process (the Limits table). A claim takes `count` tokens
- * at once: the window's counter becomes `(counter ?? from) + count` unless that would pass `capacity`.
+ * at once: the window's counter becomes `(counter ?? from) + count` and the lane's `(lane ?? 0) + count`, unless
+ * the one would pass `capacity` or the other `laneCap`.
  */
 export interface RateBudgetStore {
-  /** The window's counter after the claim (the claim holds tokens `counter - count + 1 … counter`), or undefined when it did not fit. */
-  claim(claim: RateBudgetClaim): Promise<number | undefined>;
+  /**
+   * The window's counters after the claim (the claim holds tokens `tokens - count + 1 … tokens`), or undefined
+   * when it did not fit.
+   */
+  claim(claim: RateBudgetClaim): Promise<RateBudgetCounters | undefined>;
+  /** A window's counters as they stand (undefined when nobody claimed in it); an eventually consistent read. */
+  counters(scope: string, window: number): Promise<RateBudgetCounters | undefined>;
 }
 
 /** Structured log sink; implementations must never be handed a key. */

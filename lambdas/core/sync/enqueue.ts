@@ -1,7 +1,7 @@
 // Creating a run and its queue message, one at a time (a manual resync) or a batch of them (the nightly planner):
 // the same run record and the same message either way, so retries, the DLQ and idempotency are the same for both.
-import type { Period, Run, RunTrigger, SyncRequest } from '../model';
-import { emptySummary } from '../model';
+import type { Period, Run, RunLane, RunTrigger, SyncRequest } from '../model';
+import { emptySummary, laneOf } from '../model';
 import type { EnqueueDeps, QueueBatchFailure } from '../ports';
 
 /** Time-sortable run id: newest-first listing is a Query in reverse key order. */
@@ -20,6 +20,8 @@ export interface EnqueueInput {
   asOf: string;
   full: boolean;
   trigger: RunTrigger;
+  /** Its lane in the shared budget; by default the one its trigger and `full` imply (`laneOf`). */
+  lane?: RunLane;
   queuedAt: Date;
 }
 
@@ -61,7 +63,7 @@ export async function enqueueRuns(deps: EnqueueDeps, inputs: readonly EnqueueInp
   const recorded = created.filter((input) => input !== undefined);
   let unsent: QueueBatchFailure[];
   try {
-    unsent = recorded.length === 0 ? [] : await deps.queue.sendBatch(recorded.map(syncRequestOf));
+    unsent = recorded.length === 0 ? [] : await deps.queue.sendBatch(recorded.map(requestOf));
   } catch (error) {
     unsent = recorded.map((_, index) => ({ index, error: errorText(error) }));
   }
@@ -70,7 +72,10 @@ export async function enqueueRuns(deps: EnqueueDeps, inputs: readonly EnqueueInp
   return { enqueued: recorded.filter((_, index) => !notSent.has(index)), failed };
 }
 
-const runOf = (input: EnqueueInput): Run => newRun(syncRequestOf(input), input.queuedAt);
+const runOf = (input: EnqueueInput): Run => newRun(requestOf(input), input.queuedAt);
+
+/** The request of an input, its lane decided. */
+const requestOf = (input: EnqueueInput): SyncRequest => ({ ...syncRequestOf(input), lane: laneOf(input) });
 
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -93,5 +98,6 @@ export function syncRequestOf(run: SyncRequest): SyncRequest {
     asOf: run.asOf,
     full: run.full,
     trigger: run.trigger,
+    ...(run.lane && { lane: run.lane }),
   };
 }

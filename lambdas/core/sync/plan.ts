@@ -3,7 +3,7 @@
 // are recorded in parallel, then their messages leave in one batch send, several batches at a time.
 
 import { runLimited } from '../calls/pool';
-import type { IsoDate, Partner, Period } from '../model';
+import { type IsoDate, laneFor, type Partner, type Period } from '../model';
 import { closeDayOf } from '../partners';
 import { addDays, periodOf, todayUtc } from '../period';
 import { type PlannerDeps, QUEUE_BATCH_MAX } from '../ports';
@@ -68,6 +68,7 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
           ...own,
           full: target.full,
           trigger: 'schedule',
+          lane: laneFor({ trigger: 'schedule', full: target.full, firstNight: partner.status === 'pending' }),
           queuedAt: deps.clock.now(),
         });
       } catch (error) {

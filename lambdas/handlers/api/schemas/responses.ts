@@ -12,6 +12,7 @@ import {
   lineReasonSchema,
   partnerStatusSchema,
   roundingPolicySchema,
+  runLaneSchema,
   runStatusSchema,
   runSummarySchema,
   runTriggerSchema,
@@ -160,6 +161,11 @@ export const RunView = named(
     asOf: IsoDate,
     full: z.boolean(),
     trigger: runTriggerSchema,
+    lane: runLaneSchema.meta({
+      description:
+        'Its lane in the shared Gradient budget: `admin` (a manual resync of a period, served first), `nightly` ' +
+        '(the nightly deltas of MSPs already billing), `bulk` (first nights and full resyncs: what is left, with a floor).',
+    }),
     status: runStatusSchema,
     queuedAt: Timestamp,
     startedAt: Timestamp.optional(),

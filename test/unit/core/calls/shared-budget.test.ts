@@ -1,7 +1,10 @@
 // The shared budget's claim rule on virtual time: claimers in one or several processes never pass the budget in a
-// window together, a lone claimer gets nearly all of it, a dead counter falls back to the static share; the API's
-// calls (connection test, save, mapping sync) draw from the same gates.
+// window together nor, by more than the lateness margin, in any sliding second; a lone claimer gets nearly all of it
+// even when claims take a round trip; a process back from a stall lets its passed slots lapse instead of bursting; a
+// dead counter falls back to the static share; the API's calls (connection test, save, mapping sync) draw from the
+// same gates.
 import type { RateGate } from '../../../../lambdas/core/calls/caller';
+import { laneFloor } from '../../../../lambdas/core/calls/lanes';
 import {
   type BudgetSettings,
   budgetedFactory,
@@ -10,6 +13,9 @@ import {
 } from '../../../../lambdas/core/calls/shared-budget';
 import { testConnection } from '../../../../lambdas/core/connection';
 import { DeadlineReachedError, GradientRateLimitedError } from '../../../../lambdas/core/errors';
+import type { RateBudgetStore } from '../../../../lambdas/core/ports';
+import { RATE_BUDGET_LANE_FLOOR_SHARE, RATE_BUDGET_LATE_MS } from '../../../../lambdas/shared/settings';
+import { busiestSlidingWindow } from '../../../../local/gradient-emulator';
 import { FakeGradient, MemoryRateBudget, memoryDeps } from '../../../support/memory-deps';
 import { TimerClock } from '../../../support/timer-clock';
 
@@ -19,16 +25,22 @@ const settings = (over: Partial<BudgetSettings> = {}): BudgetSettings => ({
   scope: 'vendor',
   claimSize: 10,
   fallbackPerSecond: 95 / 4,
+  lateMs: RATE_BUDGET_LATE_MS,
+  laneFloorShare: RATE_BUDGET_LANE_FLOOR_SHARE,
   ...over,
 });
 
-/** `inFlight` callers per gate, each acquiring again as soon as it got a token; the instants they got one. */
-function drive(clock: TimerClock, gates: RateGate[], inFlight: number): number[][] {
+/**
+ * `inFlight` callers per gate, each acquiring again as soon as it got a token (until `stopAt`); the instants they got
+ * one.
+ */
+function drive(clock: TimerClock, gates: RateGate[], inFlight: number, stopAt = Number.POSITIVE_INFINITY): number[][] {
   return gates.map((gate) => {
     const times: number[] = [];
     for (let i = 0; i < inFlight; i++) {
       void (async () => {
         for (;;) {
+          if (clock.t >= stopAt) return;
           await gate.acquire();
           times.push(clock.t);
         }
@@ -45,8 +57,17 @@ const perWindow = (times: number[]): Map<number, number> => {
 };
 
 /** Processes sharing one store (each its own gates, as each Lambda instance has). */
-const processes = (n: number, clock: TimerClock, budget: MemoryRateBudget, over: Partial<BudgetSettings> = {}) =>
+const processes = (n: number, clock: TimerClock, budget: RateBudgetStore, over: Partial<BudgetSettings> = {}) =>
   Array.from({ length: n }, () => budgetGates({ budget, clock, log }, settings(over)));
+
+/** A store whose every claim takes `ms` on the test's clock, as a DynamoDB round trip does. */
+const slowStore = (inner: RateBudgetStore, clock: TimerClock, ms: number): RateBudgetStore => ({
+  claim: async (c) => {
+    await clock.sleep(ms);
+    return inner.claim(c);
+  },
+  counters: (scope, window) => inner.counters(scope, window),
+});
 
 // Starts mid-second, as a run does: the first window is a partial one.
 const START = 1_700_000_000_400;
@@ -54,7 +75,7 @@ const START = 1_700_000_000_400;
 describe('the shared rate budget', () => {
   it('turns a caller away instead of serving it past its deadline', async () => {
     const clock = new TimerClock(START);
-    const gate = processes(1, clock, new MemoryRateBudget(), { perSecond: 2, claimSize: 1 })[0]!('msp-1');
+    const gate = processes(1, clock, new MemoryRateBudget(), { perSecond: 2, claimSize: 1 })[0]!('msp-1', 'nightly');
     const deadline = START + 600;
     const outcomes: Array<number | 'deadline'> = [];
     for (let i = 0; i < 4; i++) {
@@ -72,7 +93,7 @@ describe('the shared rate budget', () => {
   it('never hands out more than the budget in any second, across claimers racing for it', async () => {
     const clock = new TimerClock(START);
     const budget = new MemoryRateBudget();
-    const gates = processes(4, clock, budget, { claimSize: 7 }).map((gateFor) => gateFor('msp-1'));
+    const gates = processes(4, clock, budget, { claimSize: 7 }).map((gateFor) => gateFor('msp-1', 'nightly'));
     const times = drive(clock, gates, 8);
     await clock.runUntil(START + 10_000);
 
@@ -89,7 +110,7 @@ describe('the shared rate budget', () => {
   it('gives a lone claimer at least 95 % of the budget', async () => {
     const clock = new TimerClock(START);
     const [gateFor] = processes(1, clock, new MemoryRateBudget());
-    const [times] = drive(clock, [gateFor!('msp-1')], 16);
+    const [times] = drive(clock, [gateFor!('msp-1', 'nightly')], 16);
     await clock.runUntil(START + 10_000);
 
     expect(times!.length).toBeGreaterThanOrEqual(0.95 * 95 * 10);
@@ -99,7 +120,7 @@ describe('the shared rate budget', () => {
   it('spaces the tokens of a second evenly, whichever process holds them', async () => {
     const clock = new TimerClock(START);
     const gates = processes(2, clock, new MemoryRateBudget(), { perSecond: 10, claimSize: 3 });
-    const times = drive(clock, [gates[0]!('msp-1'), gates[1]!('msp-1')], 4);
+    const times = drive(clock, [gates[0]!('msp-1', 'nightly'), gates[1]!('msp-1', 'nightly')], 4);
     await clock.runUntil(START + 5_000);
 
     const sorted = times.flat().sort((a, b) => a - b);
@@ -110,11 +131,106 @@ describe('the shared rate budget', () => {
     }
   });
 
+  it('sends at most budget × (1 + margin) + 1 in any sliding second, across processes whose claims take a round trip', async () => {
+    const clock = new TimerClock(START);
+    const store = slowStore(new MemoryRateBudget(), clock, 15);
+    const gates = processes(4, clock, store).map((gateFor) => gateFor('msp-1', 'nightly'));
+    const times = drive(clock, gates, 8);
+    await clock.runUntil(START + 10_000);
+
+    const all = times.flat();
+    expect(busiestSlidingWindow(all)).toBeLessThanOrEqual(Math.floor(95 * (1 + RATE_BUDGET_LATE_MS / 1000)) + 1);
+    // And the budget is used: nine whole seconds at nearly all of it.
+    expect(all.length).toBeGreaterThanOrEqual(0.95 * 95 * 9);
+  });
+
+  it('gives a lone claimer at least 95 % of the budget when each claim takes 40 ms (it claims ahead)', async () => {
+    const clock = new TimerClock(START);
+    const [gateFor] = processes(1, clock, slowStore(new MemoryRateBudget(), clock, 40));
+    const [times] = drive(clock, [gateFor!('msp-1', 'nightly')], 16);
+    await clock.runUntil(START + 10_000);
+
+    expect(times!.length).toBeGreaterThanOrEqual(0.95 * 95 * 10);
+    expect(busiestSlidingWindow(times!)).toBeLessThanOrEqual(Math.floor(95 * (1 + RATE_BUDGET_LATE_MS / 1000)) + 1);
+  });
+
+  it('lets a token whose slot passed lapse instead of sending it late: callers back from a stall do not burst', async () => {
+    const clock = new TimerClock(START);
+    const [gateFor] = processes(1, clock, new MemoryRateBudget());
+    const gate = gateFor!('msp-1', 'nightly');
+    const times: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      void (async () => {
+        for (;;) {
+          await gate.acquire();
+          times.push(clock.t);
+          // The whole process stalls for the first 300 ms of every second (a busy event loop), then all its callers
+          // come back at once, after the slots they held passed.
+          const intoSecond = (clock.t + 30) % 1000;
+          await clock.sleep(30 + (intoSecond < 300 ? 300 - intoSecond : 0));
+        }
+      })();
+    }
+    await clock.runUntil(START + 10_000);
+
+    // Any 50 ms holds what its slots allow (4.75 at 95/s) and the margin's share, never a catch-up burst.
+    expect(busiestSlidingWindow(times, 50)).toBeLessThanOrEqual(
+      Math.ceil(95 * (0.05 + RATE_BUDGET_LATE_MS / 1000)) + 1,
+    );
+    expect(busiestSlidingWindow(times)).toBeLessThanOrEqual(95);
+    expect(times.length).toBeGreaterThan(0.6 * 95 * 10);
+  });
+
+  it('keeps a busy bulk lane at its floor while the nightly lane wants all, and gives it the second once alone', async () => {
+    const clock = new TimerClock(START);
+    const budget = new MemoryRateBudget();
+    const [a, b, c] = processes(3, clock, budget);
+    const stopNightlyAt = START + 6_000;
+    const nightlyGates = drive(clock, [a!('msp-1', 'nightly'), b!('msp-2', 'nightly')], 8, stopNightlyAt);
+    const [bulk] = drive(clock, [c!('msp-3', 'bulk')], 8);
+    await clock.runUntil(START + 10_000);
+    const nightly = nightlyGates.flat();
+
+    const second = Math.floor(START / 1000);
+    const bulkPer = perWindow(bulk!);
+    const nightlyPer = perWindow(nightly);
+    // Seconds 3–5: both lanes busy, the nightly's demand known. The bulk lane keeps its floor and not much more.
+    for (let w = second + 3; w <= second + 5; w++) {
+      expect(bulkPer.get(w) ?? 0).toBeGreaterThanOrEqual(laneFloor(95, RATE_BUDGET_LANE_FLOOR_SHARE) - 1);
+      expect(bulkPer.get(w) ?? 0).toBeLessThanOrEqual(2 * laneFloor(95, RATE_BUDGET_LANE_FLOOR_SHARE));
+      expect(nightlyPer.get(w) ?? 0).toBeGreaterThanOrEqual(75);
+    }
+    // Seconds 8–9: the nightly lane is done, the bulk lane has the whole second.
+    for (let w = second + 8; w <= second + 9; w++) expect(bulkPer.get(w) ?? 0).toBeGreaterThanOrEqual(90);
+    expect(busiestSlidingWindow([...nightly, ...bulk!])).toBeLessThanOrEqual(97);
+  });
+
+  it('lets a manual resync (the admin lane) overtake a nightly that wants the whole second within seconds', async () => {
+    const clock = new TimerClock(START);
+    const budget = new MemoryRateBudget();
+    const [a, b, c] = processes(3, clock, budget);
+    const nightlyGates = drive(clock, [a!('msp-1', 'nightly'), b!('msp-2', 'nightly')], 8);
+    await clock.runUntil(START + 3_000);
+    const [admin] = drive(clock, [c!('msp-3', 'admin')], 8);
+    await clock.runUntil(START + 12_000);
+    const nightly = nightlyGates.flat();
+
+    const second = Math.floor(START / 1000);
+    const adminPer = perWindow(admin!);
+    const nightlyPer = perWindow(nightly);
+    // By the sixth second after it started, the admin lane has the second but the nightly's floor.
+    for (let w = second + 9; w <= second + 11; w++) {
+      expect(adminPer.get(w) ?? 0).toBeGreaterThanOrEqual(95 - 2 * laneFloor(95, RATE_BUDGET_LANE_FLOOR_SHARE));
+      expect(nightlyPer.get(w) ?? 0).toBeGreaterThanOrEqual(laneFloor(95, RATE_BUDGET_LANE_FLOOR_SHARE) - 1);
+    }
+    expect(busiestSlidingWindow([...nightly, ...admin!])).toBeLessThanOrEqual(97);
+  });
+
   it('claims a few tokens per write: about one write per claim size of requests', async () => {
     const clock = new TimerClock(START);
     const budget = new MemoryRateBudget();
     const [gateFor] = processes(1, clock, budget);
-    const [times] = drive(clock, [gateFor!('msp-1')], 16);
+    const [times] = drive(clock, [gateFor!('msp-1', 'nightly')], 16);
     await clock.runUntil(START + 10_000);
 
     // Ten tokens a claim (the last of a second smaller): about a tenth of a write per request.
@@ -125,7 +241,7 @@ describe('the shared rate budget', () => {
     const run = async (scope: BudgetSettings['scope']) => {
       const clock = new TimerClock(START);
       const [gateFor] = processes(1, clock, new MemoryRateBudget(), { scope, perSecond: 20, claimSize: 2 });
-      const times = drive(clock, [gateFor!('msp-1'), gateFor!('msp-2')], 4);
+      const times = drive(clock, [gateFor!('msp-1', 'nightly'), gateFor!('msp-2', 'nightly')], 4);
       await clock.runUntil(START + 5_000);
       return Math.max(...perWindow(times.flat()).values());
     };
@@ -141,7 +257,7 @@ describe('the shared rate budget', () => {
     budget.failing = new Error('ProvisionedThroughputExceededException');
     log.warn.mockClear();
     const [gateFor] = processes(1, clock, budget, { fallbackPerSecond: 10 });
-    const [times] = drive(clock, [gateFor!('msp-1')], 4);
+    const [times] = drive(clock, [gateFor!('msp-1', 'nightly')], 4);
     await clock.runUntil(START + 5_000);
 
     // 10/s with the pacer's burst of one, not the whole budget.
@@ -156,7 +272,7 @@ describe('the shared rate budget', () => {
   it('still backs off on a 429: nothing leaves before Retry-After', async () => {
     const clock = new TimerClock(START);
     const [gateFor] = processes(1, clock, new MemoryRateBudget());
-    const gate: RateGate = (gateFor as GateFor)('msp-1');
+    const gate: RateGate = (gateFor as GateFor)('msp-1', 'nightly');
     await clock.runUntil(START + 1_000);
     gate.penalize(3_000);
     const [times] = drive(clock, [gate], 4);

@@ -31,6 +31,17 @@ describe('planNightly', () => {
     expect(run).toMatchObject({ status: 'queued', period: '2026-11', asOf: '2026-11-30' });
   });
 
+  it('puts a partner’s first night (nothing accepted yet: pending) in the bulk lane, the others in the nightly lane', async () => {
+    const deps = memoryDeps();
+    deps.state.partners.set('msp-new', { ...partner('msp-new', 1), status: 'pending' });
+    deps.state.partners.set('msp-old', partner('msp-old', 1));
+    const plan = await planNightly(deps, new Date('2026-12-04T02:00:00.000Z'));
+    const lanes = Object.fromEntries(deps.state.sent.map((m) => [m.partnerId, m.lane]));
+    expect(lanes).toEqual({ 'msp-new': 'bulk', 'msp-old': 'nightly' });
+    // The run record carries it too, for the run view.
+    expect(await deps.runs.get('msp-new', plan.runId)).toMatchObject({ lane: 'bulk' });
+  });
+
   it('closes the previous month on the 1st for every partner, whatever its close day', async () => {
     const deps = memoryDeps();
     for (const p of [partner('msp-a', 1), partner('msp-b', 5)]) deps.state.partners.set(p.partnerId, p);

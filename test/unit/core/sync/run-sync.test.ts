@@ -275,8 +275,8 @@ describe('the sync of one partner', () => {
     const first = await runSync(deps, request, options(deps, { maxInFlight: 1, deadline: deps.clock.ms + 500 }));
     expect(first).toMatchObject({ kind: 'handed_over', continuation: 1 });
     expect(g.calls.filter((c) => c === 'setUnitCount').length).toBe(1);
-    // The continuation message is queued for the same run, and the run is free for it at once.
-    expect(deps.state.sent.at(-1)).toEqual({ ...request, continuation: 1 });
+    // The continuation message is queued for the same run, in its lane, and the run is free for it at once.
+    expect(deps.state.sent.at(-1)).toEqual({ ...request, lane: 'nightly', continuation: 1 });
     const stored = await deps.runs.get('msp-1', request.runId);
     expect(stored).toMatchObject({ status: 'running', deliveries: 1, continuations: 1 });
     expect(Date.parse(stored!.leaseUntil!)).toBeLessThan(deps.clock.ms);

@@ -30,6 +30,8 @@ describe('POST /v1/partners/{partnerId}/resync', () => {
         asOf: '2026-11-26',
         full: false,
         trigger: 'resync',
+        // A billing admin waits for it: the first lane of the shared budget.
+        lane: 'admin',
       },
     ]);
     expect((await h.deps.runs.get('msp-1', res.body.runId))?.status).toBe('queued');
@@ -41,7 +43,7 @@ describe('POST /v1/partners/{partnerId}/resync', () => {
     const res = await h.call('POST', '/v1/partners/msp-1/resync', { body: { period: '2026-02', full: true } });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ period: '2026-02', asOf: '2026-02-28', full: true });
-    expect(h.deps.state.sent[0]).toMatchObject({ asOf: '2026-02-28', full: true });
+    expect(h.deps.state.sent[0]).toMatchObject({ asOf: '2026-02-28', full: true, lane: 'bulk' });
   });
 
   it('reaches back one closed period by default: the previous month, not the one before nor 0001-01', async () => {
@@ -189,7 +191,7 @@ describe('POST /v1/partners/{partnerId}/resync with an Idempotency-Key', () => {
     await h.deps.runs.claim('msp-1', claim, '2026-11-26T01:59:00.000Z');
     const res = await h.call('POST', '/v1/partners/msp-1/resync', withKey('k-1'));
     expect(res.body).toEqual(answer);
-    expect(h.deps.state.sent).toEqual([{ ...answer, partnerId: 'msp-1', trigger: 'resync' }]);
+    expect(h.deps.state.sent).toEqual([{ ...answer, partnerId: 'msp-1', trigger: 'resync', lane: 'admin' }]);
     expect((await h.deps.runs.get('msp-1', answer.runId))?.status).toBe('queued');
   });
 
