@@ -325,7 +325,11 @@ export function memoryDeps(): MemoryDeps {
     runs: new MemoryRuns(),
     partners: {
       get: async (id) => clone(state.partners.get(id)),
-      put: async (p) => void state.partners.set(p.partnerId, clone(p)),
+      put: async (p) => {
+        const before = state.partners.get(p.partnerId);
+        state.partners.set(p.partnerId, clone(p));
+        return before;
+      },
       async *listSyncEnabled() {
         for (const p of [...state.partners.values()].sort((a, b) => a.partnerId.localeCompare(b.partnerId))) {
           if (p.status === 'pending' || p.status === 'connected') yield clone(p);

@@ -33,9 +33,12 @@ export class DynamoPartnerRepository implements PartnerRepository {
   }
 
   /** The whole record is written, so `syncEnabled` disappears with a status that is not syncing. */
-  async put(partner: Partner): Promise<void> {
+  async put(partner: Partner): Promise<Partner | undefined> {
     const item = isSyncEnabled(partner.status) ? { ...partner, syncEnabled: 'Y' } : { ...partner };
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: withFleetKey(item) }));
+    const res = await this.doc.send(
+      new PutCommand({ TableName: this.tableName, Item: withFleetKey(item), ReturnValues: 'ALL_OLD' }),
+    );
+    return res.Attributes ? parseItem(partnerItem, res.Attributes, this.tableName) : undefined;
   }
 
   /** A status filter reads past the partners of other statuses (one index for all): cheap at fleet sizes. */

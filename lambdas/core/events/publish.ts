@@ -19,17 +19,18 @@ export async function publishSafely(deps: Pick<AppDeps, 'events' | 'log'>, event
 
 /**
  * The partners repository with one rule added: a put that changes a partner's status publishes "Partner Status
- * Changed" after it is stored. Every status change goes through `put`, so this is the one place it is noticed.
+ * Changed" after it is stored. Every status change goes through `put`, so this is the one place it is noticed;
+ * the record it replaced comes back from the same write, so noticing costs no read.
  */
 export function withStatusEvents(
   partners: PartnerRepository,
   deps: Pick<AppDeps, 'events' | 'log' | 'clock'>,
 ): PartnerRepository {
   const put: PartnerRepository['put'] = async (partner) => {
-    const before = await partners.get(partner.partnerId);
-    await partners.put(partner);
+    const before = await partners.put(partner);
     const event = partnerStatusEvent(before, partner, deps.clock.now().toISOString());
     if (event) await publishSafely(deps, [event]);
+    return before;
   };
   // Everything else is the repository's own (a Proxy, so a process's bundle keeps only the reads it uses).
   return new Proxy(partners, {

@@ -59,7 +59,8 @@ export interface PartnerKeyStore {
 
 export interface PartnerRepository {
   get(partnerId: string): Promise<Partner | undefined>;
-  put(partner: Partner): Promise<void>;
+  /** Creates or replaces the record; answers the one it replaced (undefined for a new partner), read in the same write. */
+  put(partner: Partner): Promise<Partner | undefined>;
   /** Partners whose nightly sync is on (`partners.ts`'s isSyncEnabled), by a sparse index; paged internally. */
   listSyncEnabled(): AsyncIterable<Partner>;
   /**
