@@ -38,17 +38,23 @@ const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : 
 /** A throwaway stage: may discard its data and may leave the API open to the account's IAM (see below). */
 export const isDevStage = (stage: string): boolean => stage.startsWith('dev');
 
-// IAM role ARNs, as a JSON array (cdk.json) or comma-separated (`-c consoleBackendRoleArns=arn:…,arn:…`).
+/** A list setting: a JSON array (cdk.json) or comma-separated on the command line (`-c name=a,b`). */
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((a) => a.trim())
+            .filter((a) => a !== '')
+        : v,
+    z.array(item),
+  );
+
+// IAM role ARNs (`-c consoleBackendRoleArns=arn:…,arn:…`).
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const roleArns = z.preprocess(
-  (v) =>
-    typeof v === 'string'
-      ? v
-          .split(',')
-          .map((a) => a.trim())
-          .filter((a) => a !== '')
-      : v,
-  z.array(z.string().regex(ROLE_ARN, 'must be IAM role ARNs, e.g. arn:aws:iam::123456789012:role/console-backend')),
+const roleArns = listOf(
+  z.string().regex(ROLE_ARN, 'must be IAM role ARNs, e.g. arn:aws:iam::123456789012:role/console-backend'),
 );
 
 // EventBridge Scheduler cron: six fields (minutes hours day-of-month month day-of-week year), one of the
@@ -87,18 +93,7 @@ export const configSchema = z
     workerMaxConcurrency: numberSetting('WORKER_MAX_CONCURRENCY', 'deploy'),
     alarmEmail: z.email().optional(),
     /** E-mail addresses subscribed to the partner team topic (the example rule's: keys rejected). */
-    partnerTeamEmails: z
-      .preprocess(
-        (v) =>
-          typeof v === 'string'
-            ? v
-                .split(',')
-                .map((a) => a.trim())
-                .filter((a) => a !== '')
-            : v,
-        z.array(z.email()),
-      )
-      .default([]),
+    partnerTeamEmails: listOf(z.email()).default([]),
     logRetentionDays: z.coerce
       .number()
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
