@@ -8,6 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { errorText } from '../core/calls/caller';
 import { PartnerBusyError, RunBusyError, RunIncompleteError } from '../core/errors';
 import { runDeadLetteredEvent } from '../core/events/build';
 import { publishSafely } from '../core/events/publish';
@@ -82,8 +83,7 @@ export function createWorkerHandler(getProcess: () => Promise<WorkerProcess>) {
       if (receiveCount >= settings.maxReceiveCount) {
         // This was the message's last receive: it goes to the DLQ now, and the vendor's people hear of it.
         const at = deps.clock.now().toISOString();
-        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        await publishSafely(deps, [runDeadLetteredEvent(request, { receiveCount, reason, at })]);
+        await publishSafely(deps, [runDeadLetteredEvent(request, { receiveCount, reason: errorText(error), at })]);
       }
       if (error instanceof RunBusyError || error instanceof RunIncompleteError) {
         logger.warn('run left for redelivery', {

@@ -71,12 +71,7 @@ export async function alertAfterRun(deps: AppDeps, run: Run, options: CallOption
   if (due.some((a) => a.kind === 'unmapped_account')) due = alertsToSend(await withSuggestions(deps, paced, facts));
 
   const before = new Map(stored.alerts.map((a) => [a.alertId, a]));
-  const round = { sent: 0, failed: 0, tickets: 0 } as {
-    sent: number;
-    failed: number;
-    tickets: number;
-    refused?: string;
-  };
+  const round: Omit<Extract<AlertRound, { kind: 'done' }>, 'kind'> = { sent: 0, failed: 0, tickets: 0 };
   const posted: SentAlert[] = [];
   const raised: VendorEvent[] = [];
   for (const alert of due) {
