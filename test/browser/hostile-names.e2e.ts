@@ -3,11 +3,16 @@
 // made of it, no script run), and the statement's CSV download writes every such name behind a single quote.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import type { RunListView } from '../../client/types';
-import { isRunFinished } from '../../lambdas/core/model';
 import { DEMO_SERVICES } from '../../local/demo';
 import { parseCsv } from '../support/csv-parse';
-import { type Browser, launchBrowser, type ServedStack, startServedStack, watchConsole } from './support';
+import {
+  type Browser,
+  launchBrowser,
+  type ServedStack,
+  startServedStack,
+  waitForLatestRun,
+  watchConsole,
+} from './support';
 
 const PARTNER = 'hostile-msp';
 const KEY = 'pk-hostile-msp-0123456789abcdef';
@@ -62,11 +67,7 @@ beforeAll(async () => {
   await send('PUT', `/v1/partners/${PARTNER}/connection`, { partnerApiKey: KEY, roundingPolicy: 'down' });
   await send('POST', `/v1/partners/${PARTNER}/mappings/sync`);
   await send('POST', `/v1/partners/${PARTNER}/resync`, {});
-  for (;;) {
-    const { runs } = (await send('GET', `/v1/partners/${PARTNER}/runs?limit=1`)) as RunListView;
-    if (runs[0] && isRunFinished(runs[0].status)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitForLatestRun(served, PARTNER);
   browser = await launchBrowser();
   page = await browser.context.newPage();
   seen = watchConsole(page);

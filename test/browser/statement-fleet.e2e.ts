@@ -4,7 +4,6 @@
 // axe-core runs on each page; no console errors.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import type { RunListView } from '../../client/types';
 import type { FleetView, StatementView } from '../../console/src/views';
 import { deltaText, numberText } from '../../console/src/words';
 import { CONSOLE_MSP, seedConsoleMsp } from '../../local/console-demo';
@@ -17,6 +16,7 @@ import {
   screenshot,
   seriousViolations,
   startServedStack,
+  waitForLatestRun,
   watchConsole,
 } from './support';
 
@@ -52,11 +52,7 @@ beforeAll(async () => {
   });
   await send('POST', `/v1/partners/${PARTNER}/mappings/sync`);
   await send('POST', `/v1/partners/${PARTNER}/resync`, {});
-  for (;;) {
-    const { runs } = await api<RunListView>(`/v1/partners/${PARTNER}/runs?limit=1`);
-    if (runs[0] && ['succeeded', 'partial', 'failed'].includes(runs[0].status)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitForLatestRun(served, PARTNER);
   served.stack.emulator!.addPartner({
     partnerApiKey: PENDING.key,
     organizationName: PENDING.name,

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { RunListView } from '../../client/types';
 import { buildConsole } from '../../console/build';
+import { isRunFinished } from '../../lambdas/core/model';
 import { createApiHandler } from '../../lambdas/handlers/api/app';
 import { type ApiServer, startApiServer } from '../../local/api-server';
 import { type LocalStack, startLocalStack } from '../../local/stack';
@@ -112,4 +114,14 @@ export async function seriousViolations(page: Page): Promise<string[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Waits until the partner's latest run (a resync just queued, say) has finished. */
+export async function waitForLatestRun(served: ServedStack, partnerId: string): Promise<void> {
+  for (;;) {
+    const res = await fetch(`${served.api.url}/v1/partners/${partnerId}/runs?limit=1`);
+    const { runs } = (await res.json()) as RunListView;
+    if (runs[0] && isRunFinished(runs[0].status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -32,9 +32,10 @@ let stack: LocalStack;
 let server: ApiServer;
 let runNumber = 0;
 
-async function nightly(worker = stack.worker): Promise<string> {
+/** Queues the next nightly run of the partner (at `hour`), without running it. */
+async function queueNightly(hour = '02'): Promise<string> {
   runNumber++;
-  const runId = `20990101T0200${String(runNumber).padStart(2, '0')}Z-n-events`;
+  const runId = `20990101T${hour}00${String(runNumber).padStart(2, '0')}Z-n-events`;
   await enqueueRun(stack.deps, {
     runId,
     partnerId: PARTNER,
@@ -44,6 +45,11 @@ async function nightly(worker = stack.worker): Promise<string> {
     trigger: 'schedule',
     queuedAt: new Date(),
   });
+  return runId;
+}
+
+async function nightly(worker = stack.worker): Promise<string> {
+  const runId = await queueNightly();
   await stack.queue.drain(worker);
   return runId;
 }
@@ -138,17 +144,7 @@ describe('events on the local bus', () => {
       partners: { ...stack.deps.partners, get: async () => Promise.reject(new Error('DynamoDB is down')) },
     };
     const worker = faultWorker(stack, { maxReceiveCount: 1 }, broken);
-    runNumber++;
-    const runId = `20990101T0300${runNumber}Z-n-events`;
-    await enqueueRun(stack.deps, {
-      runId,
-      partnerId: PARTNER,
-      period: PERIOD,
-      asOf: periodEnd(PERIOD),
-      full: false,
-      trigger: 'schedule',
-      queuedAt: new Date(),
-    });
+    const runId = await queueNightly('03');
     const run = await stack.deps.runs.get(PARTNER, runId);
     const before = (await listed()).length;
     await deliver(worker, syncRequestOf(run!), 'dead-1');
