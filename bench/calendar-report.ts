@@ -45,8 +45,14 @@ export interface NightRow {
   nightSeconds: number;
   benchSeconds: number;
   statuses: Record<string, number>;
-  /** By close day: the partners closing on it, their lines and their Gradient requests tonight. */
-  cohorts: Record<string, { partners: number; lines: number; requests: number }>;
+  /**
+   * By close day: the partners closing on it, their lines and their Gradient requests tonight; when their last
+   * request went (s after the tick) and whether their new period began tonight (absent in results from before).
+   */
+  cohorts: Record<
+    string,
+    { partners: number; lines: number; requests: number; endSeconds?: number; rebases?: boolean }
+  >;
 }
 
 export interface QuarterResult {
@@ -252,6 +258,29 @@ function waveSection(q: QuarterResult, busiestRow: NightRow): string {
   ].join('\n');
 }
 
+/**
+ * When the night's work ended, in virtual minutes after the tick: the partners whose new period began that night
+ * (the close-day cohort), each lane, and the night; one row per night with a rebasing cohort. What the planner's
+ * order decides: the night's requests are the same in any order, so the design hours are too.
+ */
+function orderSection(q: QuarterResult): string {
+  const rows = q.rows.filter((r) => Object.values(r.cohorts).some((c) => c.rebases && c.endSeconds !== undefined));
+  if (rows.length === 0) return '';
+  const min = (s: number) => (s / 60).toFixed(2);
+  const lane = (r: NightRow, name: string) => (r.lanes?.[name] ? min(r.lanes[name].endSeconds) : '—');
+  return [
+    `\n### When each night's work ended, \`${q.basis}\` (virtual minutes after the tick)\n`,
+    '| night | as of | rebasing cohort: close day, partners, lines | its last request | nightly lane ended | bulk lane ended | night ended | requests |',
+    '|---:|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const rebasing = Object.entries(r.cohorts).filter(([, c]) => c.rebases);
+      const end = Math.max(...rebasing.map(([, c]) => c.endSeconds ?? 0));
+      const who = rebasing.map(([d, c]) => `day ${d}, ${c.partners}, ${f0(c.lines)}`).join('; ');
+      return `| ${r.night} | ${r.asOf} | ${who} | ${min(end)} | ${lane(r, 'nightly')} | ${lane(r, 'bulk')} | ${min(r.nightSeconds)} | ${f0(r.requests)} |`;
+    }),
+  ].join('\n');
+}
+
 /** Each lane's share of the night's requests, e.g. `nightly 93 %, bulk 7 %`. */
 export function laneText(r: NightRow): string {
   if (!r.lanes) return '—';
@@ -394,6 +423,7 @@ export function renderCalendar(input: {
     ),
   );
   for (const { q, b } of cols) if (q.wave) out.push(waveSection(q, b.row));
+  for (const { q } of cols) out.push(orderSection(q));
   for (const { q, b } of cols) {
     const cost = monthlyCost(q);
     out.push(

@@ -7,6 +7,7 @@
 //          --wave 0 --wave-accounts 200 --wave-from 10 --wave-design 500: an onboarding wave of `wave` more MSPs of
 //          `wave-accounts` × 5 lines, connecting one a night over the 7 nights from night `wave-from` (1-based)
 //          beside the fleet, each standing for wave-design ÷ wave MSPs at design scale
+//          --latency 20-50: Gradient's answer time in virtual ms (uniform between the two)
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -15,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { IsoDate } from '../lambdas/core/model';
 import type { NightRow, QuarterResult } from './calendar-report';
 
 const started = performance.now();
@@ -41,6 +43,7 @@ function options() {
       'wave-accounts': { type: 'string', default: '200' },
       'wave-from': { type: 'string', default: '10' },
       'wave-design': { type: 'string', default: '500' },
+      latency: { type: 'string', default: '20-50' },
       /** A child's result file: the child runs one basis and writes its QuarterResult there. */
       out: { type: 'string' },
       /** Only render the report again from .bench/calendar.json (no quarter is run). */
@@ -54,7 +57,11 @@ function options() {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a whole number ≥ 1`);
     return v;
   };
+  const [min, max] = String(values.latency).split('-').map(Number);
+  if (!(Number.isFinite(min) && Number.isFinite(max) && min! >= 0 && max! >= min!))
+    throw new Error('--latency must be min-max in ms, e.g. 20-50');
   return {
+    latency: { min: min!, max: max! },
     partners: n('partners'),
     accounts: n('accounts'),
     large: n('large'),
@@ -90,6 +97,7 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
   const { simWorld } = await import('./sim-world');
   const { laneOf } = await import('../lambdas/core/model');
   const { laneText } = await import('./calendar-report');
+  const { rebasesOn } = await import('../lambdas/core/sync/night-order');
 
   const firstAsOf = Date.parse('2027-01-01T00:00:00Z');
   // Every line's state is known from 1 December: the partners closing after the 1st still compute December on
@@ -101,6 +109,7 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
     budget: opts.budget,
     workers: opts.workers,
     clock,
+    latencyMs: opts.latency,
     // Receipts of lines settled without a request (many to an item) are metered apart from a sent line's own.
     meterAs: (table, item) =>
       table === 'Receipts' && String(item.line).startsWith(BATCH_KEY_PREFIX) ? 'ReceiptBatches' : table,
@@ -252,12 +261,21 @@ async function quarter(opts: Options, basis: string): Promise<QuarterResult | un
       runs.sent += run?.summary.sent ?? 0;
       runs.unchanged += run?.summary.unchanged ?? 0;
       if (inWave) continue;
-      const day = String(closeDays.get(p.key));
-      const c = cohorts[day] ?? { partners: 0, lines: 0, requests: 0 };
+      const closeDay = closeDays.get(p.key)!;
+      const day = String(closeDay);
+      const c = cohorts[day] ?? {
+        partners: 0,
+        lines: 0,
+        requests: 0,
+        endSeconds: 0,
+        rebases: rebasesOn(iso(asOfMs) as IsoDate, closeDay),
+      };
       cohorts[day] = c;
       c.partners += 1;
       c.lines += run?.summary.lines ?? 0;
       c.requests += tally.byKey[p.key] ?? 0;
+      const last = tally.lastAtByKey[p.key];
+      if (last !== undefined) c.endSeconds = Math.max(c.endSeconds ?? 0, (last - tick) / 1000);
     }
     const row: NightRow = {
       night: night + 1,
@@ -332,6 +350,7 @@ function child(opts: Options, basis: string): Promise<QuarterResult | undefined>
       `--${k}`,
       String(opts[k]),
     ]),
+    ...['--latency', `${opts.latency.min}-${opts.latency.max}`],
     ...['--wave', String(opts.wave), '--wave-accounts', String(opts.waveAccounts)],
     ...['--wave-from', String(opts.waveFrom), '--wave-design', String(opts.waveDesign)],
   ];

@@ -16,6 +16,8 @@ export interface SimWorldOptions {
   meterAs?: ConstructorParameters<typeof MemoryDynamo>[1];
   /** Wraps each partner's Gradient port (a counting decorator, say). */
   wrapGradient?: (port: GradientPort) => GradientPort;
+  /** Gradient's answer time, virtual ms (SimGradient's default when absent). */
+  latencyMs?: { min: number; max: number };
 }
 
 export async function simWorld(o: SimWorldOptions) {
@@ -45,7 +47,7 @@ export async function simWorld(o: SimWorldOptions) {
 
   const { clock } = o;
   const dynamo = new MemoryDynamo(tables, o.meterAs);
-  const gradient = new SimGradient(clock);
+  const gradient = new SimGradient(clock, 100, o.latencyMs);
   const queue = new SimQueue(clock, 30 * 60_000, env.WORK_QUEUE_MAX_RECEIVE_COUNT);
   const keys = new Map<string, string>();
   const wrap = o.wrapGradient ?? ((port: GradientPort) => port);
