@@ -1,14 +1,16 @@
 // The nightly plan: one queued run per partner whose sync is on, for the last complete UTC day (before the
-// partner's close day, for the closed month's last day). Partners go in batches of QUEUE_BATCH_MAX: their runs
-// are recorded in parallel, then their messages leave in one batch send, several batches at a time.
+// partner's close day, for the closed month's last day). The whole fleet is read first and put in the night's
+// order (night-order.ts); then its runs go in batches of QUEUE_BATCH_MAX: recorded in parallel, then their
+// messages leave in one batch send, several batches at a time, first batches first.
 
 import { runLimited } from '../calls/pool';
-import { type IsoDate, laneFor, type Partner, type Period } from '../model';
+import { type IsoDate, laneFor, type Period } from '../model';
 import { closeDayOf } from '../partners';
 import { addDays, periodOf, todayUtc } from '../period';
 import { type PlannerDeps, QUEUE_BATCH_MAX } from '../ports';
 import { billingTarget } from './billing-period';
 import { type EnqueueInput, enqueueRuns, newRunId } from './enqueue';
+import { compareNightPlaces, expectedSize, type NightPlace, rebasesOn } from './night-order';
 
 export interface NightlyTarget {
   period: Period;
@@ -43,8 +45,6 @@ export interface PlanResult extends NightlyTarget {
  * put waits for a socket; 10,000 partners are 1,000 batches of one parallel put round and one SendMessageBatch.
  */
 export const PLAN_BATCHES_IN_FLIGHT = 4;
-/** Partners read from the index before their batches start: bounded memory, whatever the fleet's size. */
-const WAVE = PLAN_BATCHES_IN_FLIGHT * QUEUE_BATCH_MAX * 5;
 
 /** Enqueues every sync-enabled partner; idempotent per schedule tick (the run id derives from its time). */
 export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise<PlanResult> {
@@ -57,40 +57,51 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
   const fail = (partnerId: string, error: unknown) =>
     failed.push({ partnerId, error: error instanceof Error ? error.message : String(error) });
 
-  const planBatch = async (partners: readonly Partner[]): Promise<void> => {
-    const inputs: EnqueueInput[] = [];
-    for (const partner of partners) {
-      try {
-        const own = billingTarget(target.asOf, closeDayOf(partner));
-        inputs.push({
+  // The run of each partner and its place in the night: what is kept of the fleet until it is sorted (a few
+  // hundred bytes a partner, not the partner records).
+  const night: Array<{ input: EnqueueInput; place: NightPlace }> = [];
+  const queuedAt = deps.clock.now();
+  for await (const partner of deps.partners.listSyncEnabled()) {
+    try {
+      const closeDay = closeDayOf(partner);
+      const lane = laneFor({ trigger: 'schedule', full: target.full, firstNight: partner.status === 'pending' });
+      night.push({
+        input: {
           runId,
           partnerId: partner.partnerId,
-          ...own,
+          ...billingTarget(target.asOf, closeDay),
           full: target.full,
           trigger: 'schedule',
-          lane: laneFor({ trigger: 'schedule', full: target.full, firstNight: partner.status === 'pending' }),
-          queuedAt: deps.clock.now(),
-        });
-      } catch (error) {
-        fail(partner.partnerId, error);
-      }
+          lane,
+          queuedAt,
+        },
+        place: {
+          partnerId: partner.partnerId,
+          lane,
+          rebases: rebasesOn(target.asOf, closeDay),
+          size: expectedSize(partner),
+        },
+      });
+    } catch (error) {
+      fail(partner.partnerId, error);
     }
+  }
+  night.sort((a, b) => compareNightPlaces(a.place, b.place));
+
+  const planBatch = async (inputs: readonly EnqueueInput[]): Promise<void> => {
     const result = await enqueueRuns(deps, inputs);
     for (const f of result.failed) fail(f.input.partnerId, f.error);
     enqueued += result.enqueued.length;
     closedPeriod += result.enqueued.filter((input) => input.period !== target.period).length;
   };
-  const planWave = (wave: readonly Partner[]) =>
-    runLimited(chunks(wave, QUEUE_BATCH_MAX), PLAN_BATCHES_IN_FLIGHT, planBatch);
-
-  let wave: Partner[] = [];
-  for await (const partner of deps.partners.listSyncEnabled()) {
-    wave.push(partner);
-    if (wave.length < WAVE) continue;
-    await planWave(wave);
-    wave = [];
-  }
-  await planWave(wave);
+  await runLimited(
+    chunks(
+      night.map((n) => n.input),
+      QUEUE_BATCH_MAX,
+    ),
+    PLAN_BATCHES_IN_FLIGHT,
+    planBatch,
+  );
 
   deps.metrics.add('PartnersEnqueued', enqueued);
   deps.log.info('nightly sync planned', { ...target, runId, enqueued, closedPeriod, failed: failed.length });

@@ -21,9 +21,10 @@ describe('planNightly', () => {
     // The tick of the 4th computes as of the 3rd.
     const plan = await planNightly(deps, new Date('2026-12-04T02:00:00.000Z'));
     expect(plan).toMatchObject({ period: '2026-12', asOf: '2026-12-03', enqueued: 4, closedPeriod: 2, failed: [] });
+    // msp-b's new period begins tonight (close day 3): it goes first.
     expect(deps.state.sent.map(({ partnerId, period, asOf, full }) => ({ partnerId, period, asOf, full }))).toEqual([
-      { partnerId: 'msp-a', period: '2026-12', asOf: '2026-12-03', full: false },
       { partnerId: 'msp-b', period: '2026-12', asOf: '2026-12-03', full: false },
+      { partnerId: 'msp-a', period: '2026-12', asOf: '2026-12-03', full: false },
       { partnerId: 'msp-c', period: '2026-11', asOf: '2026-11-30', full: false },
       { partnerId: 'msp-d', period: '2026-11', asOf: '2026-11-30', full: false },
     ]);
@@ -40,6 +41,35 @@ describe('planNightly', () => {
     expect(lanes).toEqual({ 'msp-new': 'bulk', 'msp-old': 'nightly' });
     // The run record carries it too, for the run view.
     expect(await deps.runs.get('msp-new', plan.runId)).toMatchObject({ lane: 'bulk' });
+  });
+
+  it('queues the night in order: the nightly lane before the bulk lane, tonight’s rebases first, then the largest', async () => {
+    const deps = memoryDeps();
+    const ran = (lines: number): Partner['lastRun'] => ({
+      runId: 'earlier',
+      period: '2026-12',
+      status: 'succeeded',
+      summary: { lines, sent: 0, accepted: 0, notMapped: 0, unchanged: lines, failed: 0 },
+    });
+    const fleet: Partner[] = [
+      { ...partner('first-night-rebasing', 3), status: 'pending' },
+      { ...partner('small', 1), lastRun: ran(10) },
+      { ...partner('rebasing-small', 3), lastRun: ran(20) },
+      { ...partner('large', 5), lastRun: ran(5_000) },
+      { ...partner('rebasing-large', 3), lastRun: ran(800) },
+      { ...partner('first-night', 1), status: 'pending' },
+    ];
+    // Listed in an order that is none of the answers.
+    for (const p of fleet) deps.state.partners.set(p.partnerId, p);
+    await planNightly(deps, new Date('2026-12-04T02:00:00.000Z'));
+    expect(deps.state.sent.map((m) => [m.partnerId, m.lane])).toEqual([
+      ['rebasing-large', 'nightly'],
+      ['rebasing-small', 'nightly'],
+      ['large', 'nightly'],
+      ['small', 'nightly'],
+      ['first-night-rebasing', 'bulk'],
+      ['first-night', 'bulk'],
+    ]);
   });
 
   it('closes the previous month on the 1st for every partner, whatever its close day', async () => {
