@@ -7,6 +7,7 @@
 //          --emulator process|in-process --window sliding|fixed --only lone|shared --profile <file.cpuprofile>
 import { parseArgs } from 'node:util';
 import type { LocalStack } from '../local/stack';
+import { type Arrivals, arrivalsOf, median } from './arrivals';
 import type { EmulatorHandle } from './remote-emulator';
 
 const { values } = parseArgs({
@@ -24,7 +25,6 @@ const { values } = parseArgs({
     profile: { type: 'string' },
   },
 });
-const COUNT_ROUTE = '/api/vendor-api/service/:serviceId/count';
 const num = (k: keyof typeof values) => Number(values[k]);
 const window = values.window === 'fixed' ? 'fixed' : 'sliding';
 
@@ -32,16 +32,8 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-interface Measure {
+interface Measure extends Arrivals {
   lines: number;
-  requests: number;
-  seconds: number;
-  rps: number;
-  /** Count posts from the first to the last: the push alone, without the run's start (account list, loads). */
-  countRps: number;
-  busiestSliding: number;
-  busiestCalendar: number;
-  rateLimited: number;
   statuses: Record<string, number>;
 }
 
@@ -49,7 +41,6 @@ let profile: import('./cpu-profile').ProfileSummary | undefined;
 
 async function scenario(partners: number, accounts: number): Promise<Measure> {
   const { startLocalStack } = await import('../local/stack');
-  const { busiestSlidingWindow } = await import('../local/gradient-emulator');
   const { startEmulatorProcess } = await import('./remote-emulator');
   const { FIRST_TICK, generateWorkload, seed } = await import('./workload');
   const remote = values.emulator === 'process' ? await startEmulatorProcess() : undefined;
@@ -80,14 +71,6 @@ async function scenario(partners: number, accounts: number): Promise<Measure> {
       plan = await night();
     }
     const log = (await emulator.requestLog()).slice(from);
-    const times = log.map((e) => Date.parse(e.at)).sort((a, b) => a - b);
-    const perSecond = new Map<number, number>();
-    for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
-    const seconds = (times.at(-1)! - times[0]!) / 1000;
-    const counts = log
-      .filter((e) => e.route === COUNT_ROUTE)
-      .map((e) => Date.parse(e.at))
-      .sort((x, y) => x - y);
     const statuses: Record<string, number> = {};
     let lines = 0;
     for (const p of workload.partners) {
@@ -95,27 +78,12 @@ async function scenario(partners: number, accounts: number): Promise<Measure> {
       statuses[run?.status ?? 'missing'] = (statuses[run?.status ?? 'missing'] ?? 0) + 1;
       lines += run?.summary?.lines ?? 0;
     }
-    return {
-      lines,
-      requests: times.length,
-      seconds,
-      rps: times.length / seconds,
-      countRps: counts.length / ((counts.at(-1)! - counts[0]!) / 1000),
-      busiestSliding: busiestSlidingWindow(times),
-      busiestCalendar: Math.max(...perSecond.values()),
-      rateLimited: log.filter((e) => e.status === 429).length,
-      statuses,
-    };
+    return { ...arrivalsOf(log), lines, statuses };
   } finally {
     await stack.close();
     await emulator.close();
   }
 }
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const budget = num('budget');

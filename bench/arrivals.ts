@@ -1,0 +1,42 @@
+// What Gradient received, from the emulator's request log: the rate between the first and the last arrival (and
+// from the first count post to the last, the push alone), the busiest sliding second (any [t, t + 1 s)) and the
+// busiest calendar second, and the 429s it answered. The budget bench and the `npm run dev` bench both report it.
+import { busiestSlidingWindow, type RequestLogEntry } from '../local/gradient-emulator';
+
+const COUNT_ROUTE = '/api/vendor-api/service/:serviceId/count';
+
+export interface Arrivals {
+  requests: number;
+  seconds: number;
+  rps: number;
+  /** Count posts from the first to the last: the push alone, without the run's start (account list, loads). */
+  countRps: number;
+  busiestSliding: number;
+  busiestCalendar: number;
+  rateLimited: number;
+}
+
+export function arrivalsOf(log: readonly Pick<RequestLogEntry, 'route' | 'status' | 'at'>[]): Arrivals {
+  const times = log.map((e) => Date.parse(e.at)).sort((a, b) => a - b);
+  const perSecond = new Map<number, number>();
+  for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+  const seconds = (times.at(-1)! - times[0]!) / 1000;
+  const counts = log
+    .filter((e) => e.route === COUNT_ROUTE)
+    .map((e) => Date.parse(e.at))
+    .sort((x, y) => x - y);
+  return {
+    requests: times.length,
+    seconds,
+    rps: times.length / seconds,
+    countRps: counts.length / ((counts.at(-1)! - counts[0]!) / 1000),
+    busiestSliding: busiestSlidingWindow(times),
+    busiestCalendar: Math.max(...perSecond.values()),
+    rateLimited: log.filter((e) => e.status === 429).length,
+  };
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
