@@ -1,5 +1,6 @@
 // Why the local stack could not start, in one line that names the setting to change: a port already in use
 // is answered with the variable that chose it (PORT, GRADIENT_EMULATOR_PORT), not a bare EADDRINUSE.
+import { errorMessage } from '../lambdas/core/errors';
 
 /** The ports the local stack listens on, by the variable that sets each. */
 export type PortSettings = Record<string, number>;
@@ -12,5 +13,5 @@ export function startupFailure(error: unknown, ports: PortSettings): string {
       ? `port ${e.port} is already in use (${named}): stop what holds it, or set ${named} to a free port`
       : `port ${e.port ?? '?'} is already in use: ${e.message}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

@@ -6,6 +6,7 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { errorMessage } from '../core/errors';
 import type { SyncRequest } from '../core/model';
 import { QUEUE_BATCH_MAX, type QueueBatchFailure, type SyncQueue } from '../core/ports';
 
@@ -56,7 +57,7 @@ export class SqsSyncQueue implements SyncQueue {
       second = await this.sendEntries(entries.filter((e) => retry.some((f) => f.id === e.Id)));
     } catch (error) {
       // The others were sent: only the retried entries are unsent.
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       second = retry.map((f) => ({ ...f, error: reason }));
     }
     return [...first.filter((f) => f.senderFault), ...second].map(failureOf).sort((a, b) => a.index - b.index);

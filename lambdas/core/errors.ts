@@ -132,3 +132,6 @@ export class PartnerBusyError extends Error {
     this.name = 'PartnerBusyError';
   }
 }
+
+/** An error's message alone, for a list of failures that already names what failed (errors here never carry a key). */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,5 +1,6 @@
 // Creating a run and its queue message, one at a time (a manual resync) or a batch of them (the nightly planner):
 // the same run record and the same message either way, so retries, the DLQ and idempotency are the same for both.
+import { errorMessage } from '../errors';
 import type { Period, Run, RunLane, RunTrigger, SyncRequest } from '../model';
 import { emptySummary, laneOf } from '../model';
 import type { EnqueueDeps, QueueBatchFailure } from '../ports';
@@ -55,7 +56,7 @@ export async function enqueueRuns(deps: EnqueueDeps, inputs: readonly EnqueueInp
         await deps.runs.create(runOf(input));
         return input;
       } catch (error) {
-        failed.push({ input, error: errorText(error) });
+        failed.push({ input, error: errorMessage(error) });
         return undefined;
       }
     }),
@@ -65,7 +66,7 @@ export async function enqueueRuns(deps: EnqueueDeps, inputs: readonly EnqueueInp
   try {
     unsent = recorded.length === 0 ? [] : await deps.queue.sendBatch(recorded.map(requestOf));
   } catch (error) {
-    unsent = recorded.map((_, index) => ({ index, error: errorText(error) }));
+    unsent = recorded.map((_, index) => ({ index, error: errorMessage(error) }));
   }
   const notSent = new Set(unsent.map((f) => f.index));
   for (const f of unsent) failed.push({ input: recorded[f.index]!, error: f.error });
@@ -76,8 +77,6 @@ const runOf = (input: EnqueueInput): Run => newRun(requestOf(input), input.queue
 
 /** The request of an input, its lane decided. */
 const requestOf = (input: EnqueueInput): SyncRequest => ({ ...syncRequestOf(input), lane: laneOf(input) });
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A run as it is first recorded: `queued`, no delivery yet, nothing counted. */
 export const newRun = (request: SyncRequest, queuedAt: Date): Run => ({

@@ -4,6 +4,7 @@
 // messages leave in one batch send, several batches at a time, first batches first.
 
 import { runLimited } from '../calls/pool';
+import { errorMessage } from '../errors';
 import { type IsoDate, laneFor, type Period } from '../model';
 import { closeDayOf } from '../partners';
 import { addDays, periodOf, todayUtc } from '../period';
@@ -54,8 +55,7 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
   let closedPeriod = 0;
   const failed: PlanResult['failed'] = [];
   // One partner's failure must not starve the others; the planner reports it and is retried as a whole.
-  const fail = (partnerId: string, error: unknown) =>
-    failed.push({ partnerId, error: error instanceof Error ? error.message : String(error) });
+  const fail = (partnerId: string, error: unknown) => failed.push({ partnerId, error: errorMessage(error) });
 
   // The run of each partner and its place in the night: what is kept of the fleet until it is sorted (a few
   // hundred bytes a partner, not the partner records).
