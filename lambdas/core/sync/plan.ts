@@ -11,7 +11,7 @@ import { addDays, periodOf, todayUtc } from '../period';
 import { type PlannerDeps, QUEUE_BATCH_MAX } from '../ports';
 import { billingTarget } from './billing-period';
 import { type EnqueueInput, enqueueRuns, newRunId } from './enqueue';
-import { compareNightPlaces, expectedSize, type NightPlace, rebasesOn } from './night-order';
+import { arrangeNight, expectedSize, type NightPlace, rebasesOn } from './night-order';
 
 export interface NightlyTarget {
   period: Period;
@@ -57,7 +57,7 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
   // One partner's failure must not starve the others; the planner reports it and is retried as a whole.
   const fail = (partnerId: string, error: unknown) => failed.push({ partnerId, error: errorMessage(error) });
 
-  // The run of each partner and its place in the night: what is kept of the fleet until it is sorted (a few
+  // The run of each partner and its place in the night: what is kept of the fleet until it is arranged (a few
   // hundred bytes a partner, not the partner records).
   const night: Array<{ input: EnqueueInput; place: NightPlace }> = [];
   const queuedAt = deps.clock.now();
@@ -86,7 +86,6 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
       fail(partner.partnerId, error);
     }
   }
-  night.sort((a, b) => compareNightPlaces(a.place, b.place));
 
   const planBatch = async (inputs: readonly EnqueueInput[]): Promise<void> => {
     const result = await enqueueRuns(deps, inputs);
@@ -96,7 +95,7 @@ export async function planNightly(deps: PlannerDeps, scheduledAt: Date): Promise
   };
   await runLimited(
     chunks(
-      night.map((n) => n.input),
+      arrangeNight(night, (n) => n.place).map((n) => n.input),
       QUEUE_BATCH_MAX,
     ),
     PLAN_BATCHES_IN_FLIGHT,

@@ -1,5 +1,7 @@
-import type { IsoDate } from '../../../../lambdas/core/model';
+import * as fc from 'fast-check';
+import { type IsoDate, RUN_LANES } from '../../../../lambdas/core/model';
 import {
+  arrangeNight,
   compareNightPlaces,
   expectedSize,
   type NightPlace,
@@ -71,6 +73,66 @@ describe('compareNightPlaces', () => {
     const sorted = order(places);
     expect(order([...places].reverse())).toEqual(sorted);
     expect(order([places[2]!, places[0]!, places[3]!, places[1]!])).toEqual(sorted);
+  });
+});
+
+describe('arrangeNight', () => {
+  const arranged = (places: NightPlace[]) => arrangeNight(places, (p) => p).map((p) => p.partnerId);
+
+  it('takes each group from both ends in turn: the largest first, then the smallest, and so on', () => {
+    const sizes = [40, 10, 100, 70, 1, 5];
+    expect(arranged(sizes.map((size) => place(`p${size}`, { size })))).toEqual([
+      'p100',
+      'p1',
+      'p70',
+      'p5',
+      'p40',
+      'p10',
+    ]);
+  });
+
+  it('keeps the groups in order: lane, then tonight’s rebases; each group arranged on its own', () => {
+    expect(
+      arranged([
+        place('bulk-9', { lane: 'bulk', size: 9 }),
+        place('n-1', { size: 1 }),
+        place('r-50', { rebases: true, size: 50 }),
+        place('n-300', { size: 300 }),
+        place('r-2', { rebases: true, size: 2 }),
+        place('n-20', { size: 20 }),
+        place('r-7', { rebases: true, size: 7 }),
+        place('admin', { lane: 'admin', size: 1 }),
+      ]),
+    ).toEqual(['admin', 'r-50', 'r-2', 'r-7', 'n-300', 'n-1', 'n-20', 'bulk-9']);
+  });
+
+  it('answers every item once, for any fleet', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            lane: fc.constantFrom(...RUN_LANES),
+            rebases: fc.boolean(),
+            size: fc.nat({ max: 50 }),
+          }),
+          { maxLength: 60 },
+        ),
+        (specs) => {
+          const places = specs.map((spec, i) => place(`p${i}`, spec));
+          const out = arrangeNight(places, (p) => p);
+          expect(out.map((p) => p.partnerId).sort()).toEqual(places.map((p) => p.partnerId).sort());
+          // Groups never interleave: lane and rebasing only move forward in the order.
+          const rank = (p: NightPlace) => 2 * RUN_LANES.indexOf(p.lane) + (p.rebases ? 0 : 1);
+          for (let i = 1; i < out.length; i++) expect(rank(out[i]!)).toBeGreaterThanOrEqual(rank(out[i - 1]!));
+          // Each group starts with its largest.
+          for (let i = 0; i < out.length; i++) {
+            if (i > 0 && rank(out[i]!) === rank(out[i - 1]!)) continue;
+            const group = out.filter((p) => rank(p) === rank(out[i]!));
+            expect(out[i]!.size).toBe(Math.max(...group.map((p) => p.size)));
+          }
+        },
+      ),
+    );
   });
 });
 
