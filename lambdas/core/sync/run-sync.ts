@@ -99,6 +99,19 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
   }
   const call = callerFor(deps, options);
 
+  // What the run reads of its own tables does not depend on the accounts' reconciliation: it loads while that
+  // waits for Gradient, so the first count follows the account list sooner (a lone run's share of the budget).
+  const loading = Promise.all([
+    deps.catalog.list(),
+    deps.mappings.listServices(partner.partnerId),
+    deps.usage.linesForPeriod(partner.partnerId, request.period),
+    deps.held.list(partner.partnerId),
+    deps.held.listRefusals(partner.partnerId),
+    deps.runs.listReceipts(partner.partnerId, request.runId),
+  ]);
+  // A run that ends before it awaits the loads (the key rejected, Gradient down) ends on that, not on a load.
+  loading.catch(() => undefined);
+
   // The nightly also provisions what changed since the last save: companies the vendor added are created in
   // Gradient, renamed ones renamed (one GET when nothing changed, a second when accounts were created). It
   // answers who is mapped now, and since when.
@@ -120,14 +133,7 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
     throw new RunIncompleteError(`account refresh failed: ${errorText(error)}`, run.runId);
   }
 
-  const [catalog, serviceMappings, usage, held, refusals, earlier] = await Promise.all([
-    deps.catalog.list(),
-    deps.mappings.listServices(partner.partnerId),
-    deps.usage.linesForPeriod(partner.partnerId, request.period),
-    deps.held.list(partner.partnerId),
-    deps.held.listRefusals(partner.partnerId),
-    deps.runs.listReceipts(partner.partnerId, request.runId),
-  ]);
+  const [catalog, serviceMappings, usage, held, refusals, earlier] = await loading;
   const services = new Map(catalog.map((s) => [s.serviceKey, s]));
   const serviceIds = serviceIdsOf(catalog, serviceMappings);
   const lines = explainLines({
