@@ -4,7 +4,8 @@
 // GRADIENT_BASE_URL pointing at that emulator, a fresh LOCAL_DATA_DIR) is driven over HTTP only: catalog,
 // accounts, today's usage, the MSP's key saved, then a resync of the MSP's first period. The rate is the requests
 // from the run's first arrival to its last (arrivals.ts). Each repeat starts a fresh `npm run dev`.
-// Options: --accounts 150 (× 4 services: 600 lines) --repeat 3
+// Options: --accounts 150 (× 4 services: 600 lines) --repeat 3 --checkout <dir> (run that checkout's `npm run dev`,
+//          to measure another commit against the same emulator)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,7 +20,11 @@ import { arrivalsOf, median } from './arrivals';
 import { startEmulatorProcess } from './remote-emulator';
 
 const { values } = parseArgs({
-  options: { accounts: { type: 'string', default: '150' }, repeat: { type: 'string', default: '3' } },
+  options: {
+    accounts: { type: 'string', default: '150' },
+    repeat: { type: 'string', default: '3' },
+    checkout: { type: 'string', default: '.' },
+  },
 });
 const accounts = Number(values.accounts);
 const repeat = Number(values.repeat);
@@ -40,7 +45,9 @@ const freePort = () =>
 /** `npm run dev` in its own process; resolves once it prints its API's URL. */
 async function startDev(gradientUrl: string, dataDir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bin/local.ts'), 'serve'], {
+  const checkout = resolve(values.checkout!);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(checkout, 'bin/local.ts'), 'serve'], {
+    cwd: checkout,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, PORT: String(port), GRADIENT_BASE_URL: gradientUrl, LOCAL_DATA_DIR: dataDir },
   });
@@ -54,7 +61,12 @@ async function startDev(gradientUrl: string, dataDir: string): Promise<{ url: st
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
-const runSchema = z.object({ status: z.string(), summary: z.object({ lines: z.number() }), lane: z.string() });
+const runSchema = z.object({
+  status: z.string(),
+  summary: z.object({ lines: z.number() }),
+  // Absent from a run view of a commit before lanes (--checkout).
+  lane: z.string().default('no'),
+});
 
 async function once(): Promise<ReturnType<typeof arrivalsOf> & { lines: number; status: string; lane: string }> {
   const emulator = await startEmulatorProcess();
