@@ -11,6 +11,8 @@ export interface Arrivals {
   rps: number;
   /** Count posts from the first to the last: the push alone, without the run's start (account list, loads). */
   countRps: number;
+  /** From the first arrival to the first count post: the run's start as Gradient sees it (ms). */
+  startMs: number;
   busiestSliding: number;
   busiestCalendar: number;
   rateLimited: number;
@@ -30,6 +32,7 @@ export function arrivalsOf(log: readonly Pick<RequestLogEntry, 'route' | 'status
     seconds,
     rps: times.length / seconds,
     countRps: counts.length / ((counts.at(-1)! - counts[0]!) / 1000),
+    startMs: counts[0]! - times[0]!,
     busiestSliding: busiestSlidingWindow(times),
     busiestCalendar: Math.max(...perSecond.values()),
     rateLimited: log.filter((e) => e.status === 429).length,

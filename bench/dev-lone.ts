@@ -132,8 +132,8 @@ async function main(): Promise<void> {
       `second, 5–20 ms latency; a lone first night of ${accounts} accounts × ${DEMO_SERVICES.length} services, ${repeat} runs`,
   );
   console.log(
-    '| run | lines | requests | seconds | req/s as received (of 95) | count posts alone, req/s | busiest sliding second | busiest calendar second | 429s | run |\n' +
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| run | lines | requests | seconds | req/s as received (of 95) | count posts alone, req/s | start to first count, ms | busiest sliding second | busiest calendar second | 429s | run |\n' +
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   );
   const pct = (x: number) => `${x.toFixed(1)} (${((100 * x) / BUDGET).toFixed(1)} %)`;
   const rows = [];
@@ -141,12 +141,13 @@ async function main(): Promise<void> {
     const r = await once();
     rows.push(r);
     console.log(
-      `| ${i + 1} | ${r.lines} | ${r.requests} | ${r.seconds.toFixed(2)} | ${pct(r.rps)} | ${pct(r.countRps)} | ` +
+      `| ${i + 1} | ${r.lines} | ${r.requests} | ${r.seconds.toFixed(2)} | ${pct(r.rps)} | ${pct(r.countRps)} | ${r.startMs} | ` +
         `${r.busiestSliding} | ${r.busiestCalendar} | ${r.rateLimited} | ${r.status}, ${r.lane} lane |`,
     );
   }
   console.log(
     `| median of ${rows.length} | | | | ${pct(median(rows.map((r) => r.rps)))} | ${pct(median(rows.map((r) => r.countRps)))} | ` +
+      `${median(rows.map((r) => r.startMs))} | ` +
       `${median(rows.map((r) => r.busiestSliding))} (max ${Math.max(...rows.map((r) => r.busiestSliding))}) | ` +
       `${median(rows.map((r) => r.busiestCalendar))} | ${rows.reduce((n, r) => n + r.rateLimited, 0)} in all | |`,
   );
