@@ -99,6 +99,61 @@ describe('the sync of one partner', () => {
     expect(deps.state.accountMappings.get('msp-1|a3')?.isMapped).toBe(false);
   });
 
+  it('reads its tables while the account list is in flight, and still computes from the reconciled accounts', async () => {
+    const { deps, g } = await setup();
+    const events: string[] = [];
+    let answerList!: () => void;
+    const listed = new Promise<void>((resolve) => {
+      answerList = resolve;
+    });
+    const listAccounts = g.listAccounts.bind(g);
+    g.listAccounts = async () => {
+      events.push('list asked');
+      await listed;
+      events.push('list answered');
+      return listAccounts();
+    };
+    const noted =
+      <A extends unknown[], R>(name: string, read: (...args: A) => Promise<R>) =>
+      (...args: A) => {
+        events.push(`${name} read`);
+        return read(...args);
+      };
+    deps.usage.linesForPeriod = noted('usage', deps.usage.linesForPeriod.bind(deps.usage));
+    deps.held.list = noted('held values', deps.held.list.bind(deps.held));
+    deps.catalog.list = noted('catalog', deps.catalog.list.bind(deps.catalog));
+    const run = runSync(deps, request, options(deps));
+    // The reads start without waiting for Gradient's answer.
+    for (let i = 0; i < 50 && events.length < 4; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(events.slice(0, 4).sort()).toEqual(['catalog read', 'held values read', 'list asked', 'usage read']);
+    answerList();
+    const result = await run;
+    expect(events).toContain('list answered');
+    expect(result.run.summary).toEqual({ lines: 4, sent: 3, accepted: 2, notMapped: 2, unchanged: 0, failed: 0 });
+  });
+
+  it('ends on a rejected key, not on its reads, when Gradient refuses the account list', async () => {
+    const { deps, g } = await setup();
+    g.beforeCall = (route) => {
+      if (route === 'listAccounts') throw new GradientKeyRejectedError('Invalid API key', 401);
+    };
+    deps.held.list = async () => {
+      throw new Error('a read that fails after the run ended on the key');
+    };
+    // A read left to fail unawaited would be an unhandled rejection, which ends a Lambda's process.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const result = await runSync(deps, request, options(deps));
+      expect(result.run).toMatchObject({ status: 'failed', error: { code: 'auth_failed' } });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it('creates a company the vendor added since the last save in Gradient, and sends its lines once mapped', async () => {
     const { deps, g } = await setup();
     await deps.accounts.put({
