@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../../lambdas/core/model';
+import { EVENT_SOURCE, type EventDetailType, type PartnerStatus } from '../../lambdas/core/model';
 import { SERVICE_NAME } from '../../lambdas/shared/names';
 import type { StackConfig } from '../config';
 
@@ -75,8 +75,8 @@ export class VendorEvents extends Construct {
       description: 'A partner whose Gradient key was rejected: to the partner team topic',
       eventPattern: {
         source: [EVENT_SOURCE],
-        detailType: ['Partner Status Changed'],
-        detail: { to: ['auth_failed'] },
+        detailType: ['Partner Status Changed' satisfies EventDetailType],
+        detail: { to: ['auth_failed' satisfies PartnerStatus] },
       },
       targets: [new targets.SnsTopic(this.partnerTeamTopic, { deadLetterQueue: this.ruleDlq, retryAttempts: 8 })],
     });
