@@ -7,7 +7,7 @@ import { type CallOptions, callerFor, errorText, pacedGradient } from '../calls/
 import { storedKeyGradient } from '../calls/fresh-keys';
 import { alertRaisedEvent } from '../events/build';
 import { publishSafely } from '../events/publish';
-import { isRunFinished, type Run, type SentAlert, type VendorEvent } from '../model';
+import { isRunFinished, type Partner, type Run, type SentAlert, type VendorEvent } from '../model';
 import { closeDayOf, isSyncEnabled } from '../partners';
 import { todayUtc } from '../period';
 import type { AppDeps, GradientPort } from '../ports';
@@ -23,10 +23,19 @@ export type AlertRound =
   | { kind: 'skipped'; why: 'not_nightly' | 'not_opted_in' | 'not_connected' | 'refused_earlier' | 'no_key' }
   | { kind: 'done'; sent: number; failed: number; tickets: number; refused?: string };
 
-export async function alertAfterRun(deps: AppDeps, run: Run, options: CallOptions): Promise<AlertRound> {
+/**
+ * `runPartner`: the partner as the run just left it, so the round costs no read of it; read when absent (a redelivery
+ * of a finished run).
+ */
+export async function alertAfterRun(
+  deps: AppDeps,
+  run: Run,
+  options: CallOptions,
+  runPartner?: Partner,
+): Promise<AlertRound> {
   if (run.trigger !== 'schedule') return { kind: 'skipped', why: 'not_nightly' };
   const { partnerId, period } = run;
-  const partner = await deps.partners.get(partnerId);
+  const partner = runPartner ?? (await deps.partners.get(partnerId));
   if (!partner?.alerts?.enabled) return { kind: 'skipped', why: 'not_opted_in' };
   // A rejected key cannot raise a Gradient alert (the key is the MSP's); a disconnected partner has no PSA link.
   if (!isSyncEnabled(partner.status)) return { kind: 'skipped', why: 'not_connected' };

@@ -9,7 +9,8 @@ import type { AppDeps } from '../ports';
 import { newRun, syncRequestOf } from './enqueue';
 
 export type SyncResult =
-  | { kind: 'finished'; run: Run }
+  /** `partner`: the partner as the run left it (its record read and written back at the finish), when it exists. */
+  | { kind: 'finished'; run: Run; partner?: Partner }
   /** Out of time with progress made: a continuation message (`continuation`: its number) carries the run on. */
   | { kind: 'handed_over'; run: Run; continuation: number }
   /** The message had been fully processed before (duplicate or late redelivery): nothing was done. */
@@ -100,18 +101,21 @@ export async function finishRun(
   await deps.runs.update(run.partnerId, run.runId, { status, summary, finishedAt, leaseUntil: finishedAt, error });
   deps.metrics.add(status === 'succeeded' ? 'RunsSucceeded' : status === 'partial' ? 'RunsPartial' : 'RunsFailed', 1);
   // Re-read: the partner may have been disconnected while this run was going on; never resurrect it.
-  const partner = await deps.partners.get(run.partnerId);
-  if (partner && isSyncEnabled(partner.status)) {
-    await deps.partners.put({
-      ...partner,
-      status: promoteOnAccepted(partner.status, summary),
+  const read = await deps.partners.get(run.partnerId);
+  let partner = read;
+  if (read && isSyncEnabled(read.status)) {
+    partner = {
+      ...read,
+      status: promoteOnAccepted(read.status, summary),
       ...partnerChange,
       lastRun: { runId: run.runId, period: run.period, status, finishedAt, summary },
       ...(summary.accepted > 0 && { lastAcceptedAt: finishedAt }),
       updatedAt: finishedAt,
-    });
+    };
+    await deps.partners.put(partner);
   }
-  return { kind: 'finished', run: { ...run, status, summary, finishedAt, leaseUntil: finishedAt, error } };
+  const finished: Run = { ...run, status, summary, finishedAt, leaseUntil: finishedAt, error };
+  return { kind: 'finished', run: finished, ...(partner && { partner }) };
 }
 
 export async function authFailed(deps: AppDeps, partner: Partner, run: Run, summary: RunSummary): Promise<SyncResult> {

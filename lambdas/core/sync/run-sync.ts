@@ -9,7 +9,7 @@ import { GradientKeyRejectedError, RunIncompleteError } from '../errors';
 import { runFinishedEvent } from '../events/build';
 import { publishSafely } from '../events/publish';
 import { reconcileAccounts } from '../gradient-setup';
-import type { Run, SyncMessage } from '../model';
+import type { Partner, Run, SyncMessage } from '../model';
 import { emptySummary } from '../model';
 import { isSyncEnabled, notConnected } from '../partners';
 import type { AppDeps } from '../ports';
@@ -39,14 +39,16 @@ export async function runSync(deps: AppDeps, request: SyncMessage, options: Sync
   const result = await syncOnce(deps, request, options);
   if (result.kind === 'finished') await publishSafely(deps, [runFinishedEvent(result.run)]);
   // After the run's last count (a finished run, or a redelivery of one that may have stopped mid-alerts).
-  if (result.kind !== 'handed_over') await alertSafely(deps, result.run, options);
+  if (result.kind !== 'handed_over') {
+    await alertSafely(deps, result.run, options, result.kind === 'finished' ? result.partner : undefined);
+  }
   return result;
 }
 
 /** The billing-health alerts of a finished run; they never fail it (README, "Billing-health alerts"). */
-async function alertSafely(deps: AppDeps, run: Run, options: SyncOptions): Promise<void> {
+async function alertSafely(deps: AppDeps, run: Run, options: SyncOptions, partner: Partner | undefined): Promise<void> {
   try {
-    await alertAfterRun(deps, run, options);
+    await alertAfterRun(deps, run, options, partner);
   } catch (error) {
     deps.metrics.add('AlertsFailed', 1);
     deps.log.warn('alerts failed; the run is not affected', {

@@ -154,6 +154,24 @@ describe('the sync of one partner', () => {
     expect(unhandled).toEqual([]);
   });
 
+  it('hands its alert round the partner it finished with, which reads it no more', async () => {
+    const { deps, g } = await setup();
+    const partner = (await deps.partners.get('msp-1'))!;
+    await deps.partners.put({ ...partner, alerts: { enabled: true } });
+    const get = deps.partners.get.bind(deps.partners);
+    let reads = 0;
+    deps.partners.get = async (id) => {
+      reads += 1;
+      return get(id);
+    };
+    await runSync(deps, request, options(deps));
+    // The run's start and its finish read the partner, and the unmapped list the alerts ask for (a read-side use
+    // case) reads it once; the round itself used what the finish wrote.
+    expect(reads).toBe(3);
+    // And the round ran on it: a3 is unmapped with 7 seats, which the MSP is told about.
+    expect(g.alerts.map((a) => a.accountId).length).toBeGreaterThan(0);
+  });
+
   it('creates a company the vendor added since the last save in Gradient, and sends its lines once mapped', async () => {
     const { deps, g } = await setup();
     await deps.accounts.put({
