@@ -16,6 +16,12 @@ export interface RateGate {
   penalize(retryAfterMs?: number): void;
   /** The effective rate now, when the gate adapts it (the Pacer does); logged when Gradient answers 429. */
   effectiveRate?(): number;
+  /**
+   * The holder is about to ask for about `calls` requests, then go quiet (a push of that many lines): a gate that
+   * claims tokens ahead claims no more than that, so none is left to lapse when the push ends. Counted down as
+   * tokens are handed out; from 0 on the gate claims as it does without the hint.
+   */
+  expect?(calls: number): void;
 }
 
 export interface RetryPolicy {

@@ -110,6 +110,8 @@ export class SharedBudgetGate implements RateGate {
   private reading: number | undefined;
   /** How long a claim took lately (a moving average): a claim asks for slots that far ahead, not already past. */
   private claimMs = 0;
+  /** Tokens the holder said it still wants (`expect`); undefined: unknown, claim full blocks. */
+  private expected: number | undefined;
 
   constructor(
     private readonly deps: BudgetDeps,
@@ -138,6 +140,10 @@ export class SharedBudgetGate implements RateGate {
     this.local.penalize(retryAfterMs);
   }
 
+  expect(calls: number): void {
+    this.expected = calls >= 1 ? Math.floor(calls) : undefined;
+  }
+
   effectiveRate(): number {
     return this.local.effectiveRate();
   }
@@ -157,19 +163,33 @@ export class SharedBudgetGate implements RateGate {
       if (deadline !== undefined && now >= deadline) throw new DeadlineReachedError();
       if (now < this.claimPausedUntil) return this.fallback.acquire(deadline);
       const slot = this.frontSlot(now);
-      // Claim the next block while this one is handed out, so a claim's round trip is never a gap.
-      if (this.heldTokens() < this.settings.claimSize) this.startClaim(now, slot !== undefined);
+      // Claim the next block while this one is handed out, so a claim's round trip is never a gap; no more than
+      // the holder still wants, so a push that ends leaves no claimed slot to lapse unsent.
+      const held = this.heldTokens();
+      const wanted = (this.expected ?? Number.POSITIVE_INFINITY) - held;
+      if (held < this.settings.claimSize && wanted >= 1) {
+        this.startClaim(now, slot !== undefined, Math.min(this.settings.claimSize, wanted));
+      }
       if (slot === undefined) {
         await this.claiming;
         continue;
       }
       if (deadline !== undefined && slot >= deadline) throw new DeadlineReachedError();
       this.blocks[0]!.next += 1;
+      this.spend(1);
       if (slot <= now) return;
       await this.deps.clock.sleep(Math.ceil(slot - now));
       if (this.deps.clock.now().getTime() <= slot + this.settings.lateMs) return;
-      // Woke too late for its slot: the token is spent unsent; take the next one.
+      // Woke too late for its slot: the token is spent unsent (still wanted); take the next one.
+      if (this.expected !== undefined) this.expected += 1;
     }
+  }
+
+  /** `n` tokens taken for the holder: that many fewer it still wants; none left, the hint is spent. */
+  private spend(n: number): void {
+    if (this.expected === undefined) return;
+    this.expected -= n;
+    if (this.expected < 1) this.expected = undefined;
   }
 
   /** The slot of the next token to hand out, after dropping the ones whose instant passed; undefined when none. */
@@ -191,8 +211,11 @@ export class SharedBudgetGate implements RateGate {
     return this.blocks.reduce((n, b) => n + Math.max(0, b.last - b.next + 1), 0);
   }
 
-  /** Starts a claim unless one is under way; a claim ahead (`ahead`) reaches at most into the next second. */
-  private startClaim(now: number, ahead: boolean): void {
+  /**
+   * Starts a claim of `size` tokens unless one is under way; a claim ahead (`ahead`) reaches at most into the next
+   * second.
+   */
+  private startClaim(now: number, ahead: boolean, size: number): void {
     if (this.claiming) return;
     const last = this.blocks.at(-1);
     const after = last && last.next <= last.last ? this.slotOf(last, last.last) + this.slotMs : now;
@@ -203,21 +226,21 @@ export class SharedBudgetGate implements RateGate {
     const target = at > window * 1000 + 1000 - this.slotMs / 2 ? window + 1 : window;
     if (ahead && target * 1000 > now + 1000) return;
     const from = target === window ? Math.floor((at - window * 1000) / this.slotMs) : 0;
-    this.claiming = this.claim(target, from).finally(() => {
+    this.claiming = this.claim(target, from, size).finally(() => {
       this.claiming = undefined;
     });
   }
 
   /**
-   * Claims the next tokens of `window` from slot `from` on: up to `claimSize` plus the slots this process knows
+   * Claims the next tokens of `window` from slot `from` on: up to `size` plus the slots this process knows
    * already passed unclaimed (they lapse at once, in the same write); halves the claim when the window cannot hold
    * it, and marks the window full when not even one token is left.
    */
-  private async claim(window: number, from: number): Promise<void> {
+  private async claim(window: number, from: number, size: number): Promise<void> {
     const seen = this.counterSeen?.window === window ? this.counterSeen.counter : from;
     const known = Math.max(from, seen);
     const ownSeen = this.lanesSeen.find((s) => s.window === window)?.lanes[this.lane] ?? 0;
-    let count = Math.min(this.settings.claimSize + Math.max(0, from - seen), this.capacity - known);
+    let count = Math.min(size + Math.max(0, from - seen), this.capacity - known);
     try {
       const laneCap = this.laneCapIn(window);
       count = Math.min(count, laneCap - ownSeen);

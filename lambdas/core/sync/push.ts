@@ -19,6 +19,8 @@ export interface PushInput extends Pick<CallOptions, 'deadline'> {
   gradient: GradientPort;
   call: Caller;
   lines: LineToSend[];
+  /** Tells the rate gate how many requests the push is about to make (`RateGate.expect`). */
+  expect?: (calls: number) => void;
 }
 
 export interface PushResult {
@@ -126,7 +128,14 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
     };
     // On an unexpected error the pool stops taking lines and lets the ones in flight finish before it is
     // rethrown: the lease is released only then, so a quick redelivery cannot resend a line still on its way.
-    const started = await runLimited(items, limit, (item, index) => sendOne(item, noBuild(index)), canStart);
+    // One at a time, each line waits for the one before: the gate is told one request at a time, so it does not
+    // hold tokens whose slots pass while the answer is awaited.
+    input.expect?.(limit === 1 ? 1 : items.length);
+    const send = (item: LineToSend, index: number) => {
+      if (limit === 1 && index > 0) input.expect?.(1);
+      return sendOne(item, noBuild(index));
+    };
+    const started = await runLimited(items, limit, send, canStart);
     if (outOfTime) reachedDeadline = true;
     (outOfTime ? leftOpen : notStarted).push(...items.slice(started));
   };
@@ -147,6 +156,7 @@ export async function pushLines(deps: Pick<AppDeps, 'runs' | 'held' | 'clock'>, 
   );
   // One at a time, so the last count (the one that rebuilds) is sent after every other has landed.
   await sendAll(finals, 1, (index) => index !== finals.length - 1);
+  input.expect?.(0);
 
   if (authRejected) {
     // Stored, not only counted: the run's receipts must account for every line it computed.

@@ -119,6 +119,8 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
   // answers who is mapped now, and since when.
   let accounts: Map<string, AccountState>;
   let unmappedAccounts: number;
+  // The account list is one request: the gate claims no more, which would lapse while the run computes.
+  options.gate.expect?.(1);
   try {
     const { mappings, result } = await reconcileAccounts(deps, partner.partnerId, pacedGradient(gradient, call));
     accounts = new Map(mappings.map((m) => [m.accountId, m]));
@@ -172,6 +174,7 @@ async function syncAcquired(deps: AppDeps, request: SyncMessage, options: SyncOp
     lines: decision.toSend,
     deadline: options.deadline,
     maxInFlight: options.maxInFlight,
+    expect: (calls) => options.gate.expect?.(calls),
   });
   const end = push.authRejected
     ? 'finish'

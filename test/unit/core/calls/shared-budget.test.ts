@@ -107,6 +107,34 @@ describe('the shared rate budget', () => {
     for (const t of times) expect(t.length).toBeGreaterThan(total / 8);
   });
 
+  it('claims no more than a holder said it wants, so no claimed slot is left to lapse when it goes quiet', async () => {
+    const clock = new TimerClock(START);
+    const inner = new MemoryRateBudget();
+    const counts: number[] = [];
+    const budget: RateBudgetStore = {
+      claim: (c) => {
+        counts.push(c.count);
+        return inner.claim(c);
+      },
+      counters: (scope, window) => inner.counters(scope, window),
+    };
+    const gate = processes(1, clock, budget)[0]!('msp-1', 'nightly');
+    gate.expect?.(3);
+    const got: number[] = [];
+    for (let i = 0; i < 3; i++) void gate.acquire().then(() => got.push(clock.t));
+    await clock.runUntil(START + 2_000);
+    expect(got).toHaveLength(3);
+    // Three tokens claimed in all, not a block of ten: the other slots stay free for other processes.
+    expect(counts).toEqual([3]);
+
+    // Once those went, the gate claims whole blocks again.
+    counts.length = 0;
+    for (let i = 0; i < 12; i++) void gate.acquire().then(() => got.push(clock.t));
+    await clock.runUntil(START + 4_000);
+    expect(got).toHaveLength(15);
+    expect(Math.max(...counts)).toBe(10);
+  });
+
   it('gives a lone claimer at least 95 % of the budget', async () => {
     const clock = new TimerClock(START);
     const [gateFor] = processes(1, clock, new MemoryRateBudget());
