@@ -39,7 +39,24 @@ export function arrivalsOf(log: readonly Pick<RequestLogEntry, 'route' | 'status
   };
 }
 
-export const median = (xs: number[]): number => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+/** The arrival columns both budget benches print, in their order (a header's cells, then a row's). */
+export const ARRIVAL_HEADER =
+  'req/s as received (of budget) | count posts alone, req/s (of budget) | start to first count, ms | busiest sliding second | busiest calendar second | 429s';
+export const ARRIVAL_ALIGN = '---:|---:|---:|---:|---:|---:';
+
+const ofBudget = (rps: number, budget: number) => `${rps.toFixed(1)} (${((100 * rps) / budget).toFixed(1)} %)`;
+
+/** One run's arrival cells. */
+export const arrivalCells = (r: Arrivals, budget: number): string =>
+  `${ofBudget(r.rps, budget)} | ${ofBudget(r.countRps, budget)} | ${r.startMs} | ${r.busiestSliding} | ${r.busiestCalendar} | ${r.rateLimited}`;
+
+/** The runs' medians (the busiest sliding second with its maximum, the 429s summed). */
+export const medianCells = (rows: readonly Arrivals[], budget: number): string =>
+  `${ofBudget(median(rows.map((r) => r.rps)), budget)} | ${ofBudget(median(rows.map((r) => r.countRps)), budget)} | ` +
+  `${median(rows.map((r) => r.startMs))} | ${median(rows.map((r) => r.busiestSliding))} (max ${Math.max(...rows.map((r) => r.busiestSliding))}) | ` +
+  `${median(rows.map((r) => r.busiestCalendar))} | ${rows.reduce((n, r) => n + r.rateLimited, 0)} in all`;
