@@ -5,10 +5,10 @@
 // window is counted). A process claims its next block while it spends one, so a claim's round trip leaves no gap.
 // A local Pacer at the whole budget sits on top: it carries Retry-After and the 429 back-off.
 import { DeadlineReachedError, GradientRateLimitedError } from '../errors';
-import { type RateScope, RUN_LANES, type RunLane } from '../model';
-import type { Clock, GradientFactory, Log, RateBudgetCounters, RateBudgetStore } from '../ports';
+import type { RateScope, RunLane } from '../model';
+import type { Clock, GradientFactory, Log, RateBudgetStore } from '../ports';
 import { type Caller, pacedGradient, type RateGate } from './caller';
-import { type LaneDemand, laneCap } from './lanes';
+import { LaneLedger } from './lane-ledger';
 import { Pacer } from './pacer';
 
 export interface BudgetSettings {
@@ -80,9 +80,6 @@ const gatedCall =
 /** After the shared counter failed, this long on the static share before claiming again. */
 const CLAIM_PAUSE_MS = 1_000;
 
-/** After a full second, a lane ahead is taken to want this many times what it took in it (see `laneCapIn`). */
-const LANE_AHEAD_GROWTH = 2;
-
 /** Tokens `next … last` of one window, claimed by this process. */
 interface HeldTokens {
   window: number;
@@ -103,11 +100,8 @@ export class SharedBudgetGate implements RateGate {
   private fullWindow = Number.NEGATIVE_INFINITY;
   private claiming: Promise<void> | undefined;
   private claimPausedUntil = Number.NEGATIVE_INFINITY;
-  /** Each lane's tokens in the windows this process last claimed in (the store's answers), newest last. */
-  private readonly lanesSeen: Array<{ window: number; lanes: RateBudgetCounters['lanes'] }> = [];
-  /** Each lane's tokens in the last window that ended, as read once it had. */
-  private lastEnded: { window: number; lanes: RateBudgetCounters['lanes']; tokens: number } | undefined;
-  private reading: number | undefined;
+  /** What the lanes took in the windows this process saw: its lane's cap in each. */
+  private readonly lanes: LaneLedger;
   /** How long a claim took lately (a moving average): a claim asks for slots that far ahead, not already past. */
   private claimMs = 0;
   /** Tokens the holder said it still wants (`expect`); undefined: unknown, claim full blocks. */
@@ -124,6 +118,11 @@ export class SharedBudgetGate implements RateGate {
     this.slotMs = 1000 / this.capacity;
     this.local = new Pacer({ ratePerSecond: this.capacity, clock: deps.clock });
     this.fallback = new Pacer({ ratePerSecond: settings.fallbackPerSecond, clock: deps.clock });
+    this.lanes = new LaneLedger(deps, scope, lane, {
+      capacity: this.capacity,
+      claimSize: settings.claimSize,
+      floorShare: settings.laneFloorShare,
+    });
   }
 
   /**
@@ -239,10 +238,10 @@ export class SharedBudgetGate implements RateGate {
   private async claim(window: number, from: number, size: number): Promise<void> {
     const seen = this.counterSeen?.window === window ? this.counterSeen.counter : from;
     const known = Math.max(from, seen);
-    const ownSeen = this.lanesSeen.find((s) => s.window === window)?.lanes[this.lane] ?? 0;
+    const ownSeen = this.lanes.ownIn(window);
     let count = Math.min(size + Math.max(0, from - seen), this.capacity - known);
     try {
-      const laneCap = this.laneCapIn(window);
+      const laneCap = this.lanes.capIn(window);
       count = Math.min(count, laneCap - ownSeen);
       while (count >= 1) {
         const claim = { scope: this.scope, window, from, count, capacity: this.capacity, lane: this.lane, laneCap };
@@ -255,7 +254,7 @@ export class SharedBudgetGate implements RateGate {
         if (answer !== undefined) {
           this.blocks.push({ window, next: answer.tokens - count + 1, last: answer.tokens });
           this.counterSeen = { window, counter: answer.tokens };
-          this.noteLanes(window, answer.lanes);
+          this.lanes.note(window, answer.lanes);
           return;
         }
         count = Math.floor(count / 2);
@@ -270,50 +269,5 @@ export class SharedBudgetGate implements RateGate {
       return;
     }
     this.fullWindow = Math.max(this.fullWindow, window);
-  }
-
-  /**
-   * This lane's cap in `window`: its share when each other lane wants what it took in the last second that ended
-   * (read once a second) or so far in this one. When that second was full, a lane ahead may have wanted more than
-   * it got: it is taken to want LANE_AHEAD_GROWTH times what it took, so it grows into the second within a few
-   * seconds while this one keeps its floor. A second that was not full left nobody wanting.
-   */
-  private laneCapIn(window: number): number {
-    this.readEnded(Math.min(window, Math.floor(this.deps.clock.now().getTime() / 1000)) - 1);
-    const full = (this.lastEnded?.tokens ?? 0) >= this.capacity - this.settings.claimSize;
-    const demand: LaneDemand = {};
-    const rank = RUN_LANES.indexOf(this.lane);
-    const live = this.lanesSeen.find((s) => s.window === window)?.lanes ?? {};
-    RUN_LANES.forEach((lane, i) => {
-      if (lane === this.lane) return;
-      const took = Math.max(this.lastEnded?.lanes[lane] ?? 0, live[lane] ?? 0);
-      demand[lane] = Math.ceil(took * (full && i < rank ? LANE_AHEAD_GROWTH : 1));
-    });
-    return laneCap(this.lane, this.capacity, demand, this.settings.laneFloorShare);
-  }
-
-  /**
-   * Reads the counters of the last window that ended, once, beside the claims (not in their way): until the read
-   * answers, the window before stands in. A failed read leaves the lanes as last known.
-   */
-  private readEnded(window: number): void {
-    if (this.reading === window || (this.lastEnded?.window ?? Number.NEGATIVE_INFINITY) >= window) return;
-    this.reading = window;
-    this.deps.budget.counters(this.scope, window).then(
-      (counters) => {
-        if ((this.lastEnded?.window ?? Number.NEGATIVE_INFINITY) < window) {
-          this.lastEnded = { window, lanes: counters?.lanes ?? {}, tokens: counters?.tokens ?? 0 };
-        }
-      },
-      () => {},
-    );
-  }
-
-  private noteLanes(window: number, lanes: RateBudgetCounters['lanes']): void {
-    const same = this.lanesSeen.find((s) => s.window === window);
-    if (same) same.lanes = lanes;
-    else this.lanesSeen.push({ window, lanes });
-    this.lanesSeen.sort((a, b) => a.window - b.window);
-    while (this.lanesSeen.length > 2) this.lanesSeen.shift();
   }
 }
